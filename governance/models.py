@@ -1,0 +1,371 @@
+"""Boards and committees, who sits on them, their meetings, and MoUs between partners."""
+
+from django.contrib.postgres.fields import RangeOperators
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from ics_portal.core.models import DatedModel, DatedQuerySet, DateRange, PortalModel, PostgresExclusionConstraint
+from partners.models import Organisation
+from places.models import IntegratedCareSystem, Place
+
+
+class Programme(DatedModel):
+    """A system-wide programme of work, such as cancer or urgent and emergency care."""
+
+    ics = models.ForeignKey(IntegratedCareSystem, on_delete=models.CASCADE, related_name="programmes")
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100)
+    description = models.TextField(blank=True)
+    lead_organisation = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="led_programmes"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta(DatedModel.Meta):
+        ordering = ["name"]
+        constraints = [
+            *DatedModel.Meta.constraints,
+            models.UniqueConstraint(fields=["ics", "slug"], name="governance_programme_unique_slug_in_ics"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Board(DatedModel):
+    """A board or committee at system or place level, and whom it reports to."""
+
+    class Kind(models.TextChoices):
+        ICB_BOARD = "icb_board", "ICB board"
+        ICP = "icp", "Integrated care partnership"
+        PARTNERSHIP_BOARD = "partnership_board", "Partnership board"
+        COMMITTEE = "committee", "Committee"
+        SUB_COMMITTEE = "sub_committee", "Sub-committee"
+        JOINT_COMMITTEE = "joint_committee", "Joint committee"
+        HWB = "hwb", "Health and wellbeing board"
+        PROVIDER_COLLABORATIVE = "provider_collaborative", "Provider collaborative"
+        PLACE_PARTNERSHIP_BOARD = "place_partnership_board", "Place partnership board"
+        ADVISORY_GROUP = "advisory_group", "Advisory group"
+
+    ics = models.ForeignKey(IntegratedCareSystem, on_delete=models.CASCADE, related_name="boards")
+    place = models.ForeignKey(
+        Place,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="boards",
+        help_text="Leave empty for a system-level board.",
+    )
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=120, unique=True)
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    is_statutory = models.BooleanField(default=False)
+    meets_in_public = models.BooleanField(default=True)
+    reports_to = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reporting_boards"
+    )
+    terms_of_reference = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta(DatedModel.Meta):
+        ordering = ["name"]
+        constraints = [
+            *DatedModel.Meta.constraints,
+            models.CheckConstraint(
+                condition=~Q(reports_to=F("pk")),
+                name="governance_board_not_reporting_to_itself",
+                violation_error_message="A board cannot report to itself.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("governance:board_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if self.place_id and self.ics_id and self.place.ics_id != self.ics_id:
+            raise ValidationError({"place": "That place belongs to another ICS."})
+        if self.reports_to_id and self.pk and self.reports_to_id == self.pk:
+            raise ValidationError({"reports_to": "A board cannot report to itself."})
+
+
+class Person(PortalModel):
+    """Someone who sits on a board. Only their public name and title are kept."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=120, unique=True)
+    title = models.CharField(max_length=200, blank=True, help_text="Public job title, e.g. 'Chief Executive'.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("governance:person_detail", kwargs={"slug": self.slug})
+
+
+class BoardMembership(DatedModel):
+    """A person's seat on a board for a period, and the organisation they represent."""
+
+    class Role(models.TextChoices):
+        CHAIR = "chair", "Chair"
+        VICE_CHAIR = "vice_chair", "Vice-chair"
+        MEMBER = "member", "Member"
+        NON_VOTING_MEMBER = "non_voting_member", "Non-voting member"
+        OBSERVER = "observer", "Observer"
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="memberships")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="board_memberships",
+        help_text="The organisation this person represents on the board.",
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
+    is_voting = models.BooleanField(default=True)
+
+    history = HistoricalRecords()
+
+    class Meta(DatedModel.Meta):
+        ordering = ["board", "role", "person__name"]
+        constraints = [
+            *DatedModel.Meta.constraints,
+            PostgresExclusionConstraint(
+                name="governance_one_chair_at_a_time",
+                expressions=[
+                    ("board", RangeOperators.EQUAL),
+                    (DateRange("start_date", "end_date"), RangeOperators.OVERLAPS),
+                ],
+                condition=Q(role="chair"),
+                violation_error_message="This board already has a chair for part of that period.",
+                violation_error_code="second_chair",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} ({self.get_role_display()}, {self.board})"
+
+
+class MeetingQuerySet(models.QuerySet):
+    def held(self):
+        return self.filter(status=Meeting.Status.HELD)
+
+
+class Meeting(PortalModel):
+    """A meeting of a board. Its minutes stay private until published."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        HELD = "held", "Held"
+        POSTPONED = "postponed", "Postponed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="meetings")
+    slug = models.SlugField(max_length=40, help_text="Unique within the board; usually the date, e.g. 2024-03-14.")
+    starts_at = models.DateTimeField()
+    location = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SCHEDULED)
+    is_public = models.BooleanField(default=True, help_text="Held in public (part 1) rather than in private.")
+    minutes_published_at = models.DateTimeField(
+        null=True, blank=True, help_text="Empty while the minutes are a draft; set by a publisher."
+    )
+
+    history = HistoricalRecords()
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["board", "slug"], name="governance_meeting_unique_slug_on_board"),
+        ]
+        indexes = [models.Index(fields=["board", "starts_at"], name="governance_meeting_board_start")]
+
+    def __str__(self):
+        return f"{self.board} – {self.starts_at:%d %B %Y}"
+
+    def get_absolute_url(self):
+        return reverse("governance:meeting_detail", kwargs={"board_slug": self.board.slug, "slug": self.slug})
+
+
+class AgendaItem(PortalModel):
+    """An item on a meeting's agenda, with what was minuted and resolved."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    number = models.CharField(max_length=10, help_text="As printed on the agenda, e.g. 3 or 4b.")
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order on the agenda.")
+    title = models.CharField(max_length=300)
+    summary = models.TextField(blank=True)
+    minutes = models.TextField(blank=True)
+    resolutions = models.TextField(blank=True, help_text="What was decided, one decision a line.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "position", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "number"], name="governance_agendaitem_unique_number"),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+
+class MoUQuerySet(DatedQuerySet):
+    def published(self):
+        return self.filter(published_at__isnull=False)
+
+
+class MoU(DatedModel):
+    """A memorandum of understanding between partners of an ICS.
+
+    Its dates are the period it is in force. While `published_at` is empty it is a
+    draft that only staff see.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        CONSULTATION = "consultation", "Out for consultation"
+        AGREED = "agreed", "Agreed"
+        SIGNED = "signed", "Signed"
+        IN_FORCE = "in_force", "In force"
+        SUPERSEDED = "superseded", "Superseded"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    SIGNED_STATUSES = (Status.SIGNED, Status.IN_FORCE)
+
+    ics = models.ForeignKey(IntegratedCareSystem, on_delete=models.CASCADE, related_name="mous")
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, null=True, blank=True, related_name="mous")
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=120, unique=True)
+    status = models.CharField(
+        max_length=20,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text="Signed or in force needs at least one signatory.",
+    )
+    version = models.CharField(max_length=20, blank=True)
+    summary = models.TextField(blank=True)
+    review_date = models.DateField(null=True, blank=True)
+    published_at = models.DateTimeField(
+        null=True, blank=True, help_text="Empty while this is a draft; set by a publisher."
+    )
+
+    history = HistoricalRecords()
+    objects = MoUQuerySet.as_manager()
+
+    class Meta(DatedModel.Meta):
+        verbose_name = "MoU"
+        verbose_name_plural = "MoUs"
+        ordering = ["-start_date", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("governance:mou_detail", kwargs={"slug": self.slug})
+
+
+class MoUSignatory(PortalModel):
+    """An organisation that signed an MoU, who signed for it and when."""
+
+    mou = models.ForeignKey(MoU, on_delete=models.CASCADE, related_name="signatories")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="mou_signatures")
+    signed_by = models.CharField(max_length=200, blank=True, help_text="Name and title of who signed.")
+    signed_on = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "MoU signatory"
+        ordering = ["mou", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["mou", "organisation"], name="governance_mousignatory_once_per_mou"),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} signed {self.mou}"
+
+
+class DocumentQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published_at__isnull=False)
+
+
+class Document(PortalModel):
+    """Papers, minutes, terms of reference or an MoU text: an uploaded file or a link."""
+
+    class Kind(models.TextChoices):
+        AGENDA = "agenda", "Agenda"
+        PAPERS = "papers", "Papers"
+        MINUTES = "minutes", "Minutes"
+        TERMS_OF_REFERENCE = "terms_of_reference", "Terms of reference"
+        MOU_TEXT = "mou_text", "MoU text"
+        OTHER = "other", "Other"
+
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    file = models.FileField(upload_to="documents/%Y/", blank=True)
+    url = models.URLField(blank=True)
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, null=True, blank=True, related_name="documents")
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, null=True, blank=True, related_name="documents")
+    mou = models.ForeignKey(MoU, on_delete=models.CASCADE, null=True, blank=True, related_name="documents")
+    published_at = models.DateTimeField(
+        null=True, blank=True, help_text="Empty while this is a draft; set by a publisher."
+    )
+
+    history = HistoricalRecords()
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(file="") | ~Q(url=""),
+                name="governance_document_has_file_or_url",
+                violation_error_message="Give the document a file or a link.",
+            ),
+            models.CheckConstraint(
+                condition=Q(board__isnull=False) | Q(meeting__isnull=False) | Q(mou__isnull=False),
+                name="governance_document_belongs_somewhere",
+                violation_error_message="Attach the document to a board, a meeting or an MoU.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class DeclarationOfInterest(DatedModel):
+    """An interest a board member has declared, and what was done about it."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="declarations")
+    interest = models.CharField(max_length=500)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="declared_interests"
+    )
+    action_taken = models.CharField(max_length=500, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta(DatedModel.Meta):
+        verbose_name = "declaration of interest"
+        ordering = ["person", "-start_date"]
+
+    def __str__(self):
+        return f"{self.person}: {self.interest}"

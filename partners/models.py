@@ -1,0 +1,168 @@
+"""Partner organisations and their membership of ICSs and places."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from ics_portal.core.models import DatedModel, DatedQuerySet
+from places.models import IntegratedCareSystem, Place
+
+# ODS code formats accepted for each kind of organisation (see README).
+ODS_CODE_FORMATS = {
+    "icb": (r"^Q[A-Z0-9]{2}$", "Q and two letters or digits, e.g. QWO"),
+    "ccg": (r"^([0-9]{2}[A-Z]|[A-Z0-9]{5})$", "two digits and a letter, e.g. 15F, or five characters, e.g. W2U3Z"),
+    "nhs_trust": (
+        r"^(R[A-Z0-9]{2}|[A-Z0-9]{5})$",
+        "R and two letters or digits, e.g. RR8, or five characters, e.g. G6V2S",
+    ),
+    "foundation_trust": (
+        r"^(R[A-Z0-9]{2}|[A-Z0-9]{5})$",
+        "R and two letters or digits, e.g. RR8, or five characters, e.g. G6V2S",
+    ),
+    "local_authority": (r"^[0-9]{3}$", "three digits, e.g. 212"),
+    "pcn": (r"^U[0-9]{5}$", "U and five digits, e.g. U12345"),
+    "gp_practice": (r"^[A-Z][0-9]{5}$", "a letter and five digits, e.g. B86001"),
+}
+OTHER_ODS_CODE_FORMAT = (r"^[A-Z0-9]{3,8}$", "three to eight capital letters or digits")
+
+
+class OrganisationQuerySet(DatedQuerySet):
+    def active(self):
+        return self.current()
+
+
+class Organisation(DatedModel):
+    """A body that takes part in an ICS: an NHS trust, a council, a PCN, a charity…
+
+    Its dates are its operational dates (opened, closed), from ODS where it has a code.
+    """
+
+    class Kind(models.TextChoices):
+        ICB = "icb", "Integrated care board"
+        CCG = "ccg", "Clinical commissioning group"
+        NHS_TRUST = "nhs_trust", "NHS trust"
+        FOUNDATION_TRUST = "foundation_trust", "NHS foundation trust"
+        LOCAL_AUTHORITY = "local_authority", "Local authority"
+        PCN = "pcn", "Primary care network"
+        GP_PRACTICE = "gp_practice", "GP practice"
+        HEALTHWATCH = "healthwatch", "Healthwatch"
+        VCSE = "vcse", "Voluntary, community or social enterprise"
+        HOSPICE = "hospice", "Hospice"
+        CARE_PROVIDER = "care_provider", "Care provider"
+        UNIVERSITY = "university", "University"
+        OTHER = "other", "Other"
+
+    class Sector(models.TextChoices):
+        NHS = "nhs", "NHS"
+        LOCAL_GOVERNMENT = "local_government", "Local government"
+        VCSE = "vcse", "Voluntary and community"
+        INDEPENDENT = "independent", "Independent"
+        ACADEMIC = "academic", "Academic"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=120, unique=True)
+    ods_code = models.CharField(
+        "ODS code",
+        max_length=8,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="NHS Organisation Data Service code, in capitals. Leave empty if it has none.",
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    sector = models.CharField(max_length=20, choices=Sector.choices)
+    website = models.URLField(blank=True)
+    successor = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="predecessors")
+
+    history = HistoricalRecords()
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta(DatedModel.Meta):
+        ordering = ["name"]
+        constraints = [
+            *DatedModel.Meta.constraints,
+            models.CheckConstraint(
+                condition=~Q(ods_code=""),
+                name="partners_organisation_ods_code_not_blank",
+                violation_error_message="Leave the ODS code empty rather than blank.",
+            ),
+            models.CheckConstraint(
+                condition=Q(ods_code__isnull=True)
+                | Q(
+                    *[Q(kind=kind, ods_code__regex=pattern) for kind, (pattern, _) in ODS_CODE_FORMATS.items()],
+                    _connector=Q.OR,
+                )
+                | (~Q(kind__in=list(ODS_CODE_FORMATS)) & Q(ods_code__regex=OTHER_ODS_CODE_FORMAT[0])),
+                name="partners_organisation_ods_code_format",
+                violation_error_message="The ODS code does not have the format for this kind of organisation.",
+                violation_error_code="ods_code_format",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("partners:organisation_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if self.ods_code:
+            self.ods_code = self.ods_code.strip().upper()
+            pattern, described = ODS_CODE_FORMATS.get(self.kind, OTHER_ODS_CODE_FORMAT)
+            if not re.match(pattern, self.ods_code):
+                raise ValidationError(
+                    {"ods_code": f"An ODS code for a {self.get_kind_display().lower()} is {described}."}
+                )
+        elif self.ods_code == "":
+            self.ods_code = None
+
+
+class PartnershipQuerySet(DatedQuerySet):
+    def for_list(self):
+        return self.select_related("organisation", "ics", "place")
+
+
+class Partnership(DatedModel):
+    """An organisation's membership of an ICS, or of one place within it, for a period."""
+
+    class Role(models.TextChoices):
+        ICB = "icb", "Integrated care board"
+        CONSTITUTIONAL_PARTNER = "constitutional_partner", "Constitutional partner"
+        STP_MEMBER = "stp_member", "STP member"
+        PARTNER = "partner", "Partner"
+        ASSOCIATE = "associate", "Associate partner"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="partnerships")
+    ics = models.ForeignKey(IntegratedCareSystem, on_delete=models.CASCADE, related_name="partnerships")
+    place = models.ForeignKey(
+        Place,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="partnerships",
+        help_text="Leave empty for a partnership with the whole ICS.",
+    )
+    role = models.CharField(max_length=30, choices=Role.choices, default=Role.PARTNER)
+    source = models.CharField(max_length=300, blank=True, help_text="Where this is recorded, e.g. a constitution.")
+
+    history = HistoricalRecords()
+    objects = PartnershipQuerySet.as_manager()
+
+    class Meta(DatedModel.Meta):
+        ordering = ["ics", "organisation__name"]
+        indexes = [models.Index(fields=["ics", "start_date", "end_date"], name="partners_partnership_ics_dates")]
+
+    def __str__(self):
+        where = self.place or self.ics
+        return f"{self.organisation} in {where}"
+
+    def clean(self):
+        super().clean()
+        if self.place_id and self.ics_id and self.place.ics_id != self.ics_id:
+            raise ValidationError({"place": "That place belongs to another ICS."})
