@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "places",
     "partners",
     "governance",
+    "staff",
 ]
 
 MIDDLEWARE = [
