@@ -11,18 +11,15 @@ from simple_history.models import HistoricalRecords
 from ics_portal.core.models import DatedModel, DatedQuerySet
 from places.models import IntegratedCareSystem, Place
 
+TRUST_ODS_CODE = r"^([RT][A-Z0-9]{2}|[A-Z0-9]{5})$"
+TRUST_ODS_CODE_DESCRIBED = "R or T and two letters or digits, e.g. RR8 or TAD, or five characters, e.g. G6V2S"
+
 # ODS code formats accepted for each kind of organisation (see README).
 ODS_CODE_FORMATS = {
     "icb": (r"^Q[A-Z0-9]{2}$", "Q and two letters or digits, e.g. QWO"),
     "ccg": (r"^([0-9]{2}[A-Z]|[A-Z0-9]{5})$", "two digits and a letter, e.g. 15F, or five characters, e.g. W2U3Z"),
-    "nhs_trust": (
-        r"^(R[A-Z0-9]{2}|[A-Z0-9]{5})$",
-        "R and two letters or digits, e.g. RR8, or five characters, e.g. G6V2S",
-    ),
-    "foundation_trust": (
-        r"^(R[A-Z0-9]{2}|[A-Z0-9]{5})$",
-        "R and two letters or digits, e.g. RR8, or five characters, e.g. G6V2S",
-    ),
+    "nhs_trust": (TRUST_ODS_CODE, TRUST_ODS_CODE_DESCRIBED),
+    "foundation_trust": (TRUST_ODS_CODE, TRUST_ODS_CODE_DESCRIBED),
     "local_authority": (r"^[0-9]{3}$", "three digits, e.g. 212"),
     "pcn": (r"^U[0-9]{5}$", "U and five digits, e.g. U12345"),
     "gp_practice": (r"^[A-Z][0-9]{5}$", "a letter and five digits, e.g. B86001"),
