@@ -3,7 +3,7 @@
 from django.contrib.postgres.fields import RangeOperators
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -34,6 +34,32 @@ class Programme(DatedModel):
 
     def __str__(self):
         return self.name
+
+
+class BoardQuerySet(DatedQuerySet):
+    def for_detail(self, day):
+        """The board page as at `day`: members (all, split by the page), boards reporting to it then,
+        meetings, published papers, and every board of its ICS so the reporting line needs no query per step."""
+        return self.select_related("ics", "place", "reports_to").prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=BoardMembership.objects.select_related("person", "organisation").order_by(
+                    "person__name", "-start_date"
+                ),
+            ),
+            Prefetch(
+                "reporting_boards",
+                queryset=Board.objects.as_at(day).select_related("place").order_by("name"),
+                to_attr="reporting_boards_then",
+            ),
+            Prefetch("meetings", queryset=Meeting.objects.order_by("starts_at")),
+            Prefetch("documents", queryset=Document.objects.published().order_by("kind", "title")),
+            Prefetch(
+                "ics__boards",
+                queryset=Board.objects.only("pk", "name", "slug", "reports_to_id", "ics_id"),
+                to_attr="all_boards",
+            ),
+        )
 
 
 class Board(DatedModel):
@@ -71,6 +97,7 @@ class Board(DatedModel):
     terms_of_reference = models.TextField(blank=True)
 
     history = HistoricalRecords()
+    objects = BoardQuerySet.as_manager()
 
     class Meta(DatedModel.Meta):
         ordering = ["name"]
@@ -97,6 +124,23 @@ class Board(DatedModel):
             raise ValidationError({"reports_to": "A board cannot report to itself."})
 
 
+class PersonQuerySet(models.QuerySet):
+    def for_detail(self):
+        """The person page: every seat they held, and their declared interests."""
+        return self.prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=BoardMembership.objects.select_related("board__ics", "board__place", "organisation").order_by(
+                    "-start_date", "board__name"
+                ),
+            ),
+            Prefetch(
+                "declarations",
+                queryset=DeclarationOfInterest.objects.select_related("organisation").order_by("-start_date"),
+            ),
+        )
+
+
 class Person(PortalModel):
     """Someone who sits on a board. Only their public name and title are kept."""
 
@@ -105,6 +149,7 @@ class Person(PortalModel):
     title = models.CharField(max_length=200, blank=True, help_text="Public job title, e.g. 'Chief Executive'.")
 
     history = HistoricalRecords()
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -165,6 +210,13 @@ class BoardMembership(DatedModel):
 class MeetingQuerySet(models.QuerySet):
     def held(self):
         return self.filter(status=Meeting.Status.HELD)
+
+    def for_detail(self):
+        """The meeting page: its board, agenda and published papers (the page hides unpublished minutes)."""
+        return self.select_related("board__ics", "board__place").prefetch_related(
+            Prefetch("agenda_items", queryset=AgendaItem.objects.order_by("position", "number")),
+            Prefetch("documents", queryset=Document.objects.published().order_by("kind", "title")),
+        )
 
 
 class Meeting(PortalModel):
@@ -229,6 +281,17 @@ class AgendaItem(PortalModel):
 class MoUQuerySet(DatedQuerySet):
     def published(self):
         return self.filter(published_at__isnull=False)
+
+    def for_detail(self):
+        """The public MoU page: published MoUs only, with signatories and published documents."""
+        return (
+            self.published()
+            .select_related("ics", "place")
+            .prefetch_related(
+                Prefetch("signatories", queryset=MoUSignatory.objects.select_related("organisation")),
+                Prefetch("documents", queryset=Document.objects.published().order_by("kind", "title")),
+            )
+        )
 
 
 class MoU(DatedModel):

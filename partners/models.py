@@ -2,9 +2,10 @@
 
 import re
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -20,7 +21,10 @@ ODS_CODE_FORMATS = {
     "ccg": (r"^([0-9]{2}[A-Z]|[A-Z0-9]{5})$", "two digits and a letter, e.g. 15F, or five characters, e.g. W2U3Z"),
     "nhs_trust": (TRUST_ODS_CODE, TRUST_ODS_CODE_DESCRIBED),
     "foundation_trust": (TRUST_ODS_CODE, TRUST_ODS_CODE_DESCRIBED),
-    "local_authority": (r"^[0-9]{3}$", "three digits, e.g. 212"),
+    "local_authority": (
+        r"^([0-9]{3}|[A-Z0-9]{5})$",
+        "three digits, e.g. 212, or five characters for councils formed since 2021, e.g. H6X4G",
+    ),
     "pcn": (r"^U[0-9]{5}$", "U and five digits, e.g. U12345"),
     "gp_practice": (r"^[A-Z][0-9]{5}$", "a letter and five digits, e.g. B86001"),
 }
@@ -30,6 +34,45 @@ OTHER_ODS_CODE_FORMAT = (r"^[A-Z0-9]{3,8}$", "three to eight capital letters or 
 class OrganisationQuerySet(DatedQuerySet):
     def active(self):
         return self.current()
+
+    def for_directory(self, day):
+        """The partner directory: organisations with the partnerships they held on `day` (the filters narrow it)."""
+        return self.order_by("name", "pk").prefetch_related(
+            Prefetch(
+                "partnerships",
+                queryset=Partnership.objects.as_at(day).select_related("ics", "place").order_by("ics__short_name"),
+                to_attr="partnerships_then",
+            )
+        )
+
+    def for_detail(self):
+        """The organisation page: every partnership, board seat, MoU signature and programme, current and past.
+
+        Governance depends on partners, not the reverse, so its models are looked up by name.
+        """
+        BoardMembership = apps.get_model("governance", "BoardMembership")
+        MoUSignatory = apps.get_model("governance", "MoUSignatory")
+        Programme = apps.get_model("governance", "Programme")
+        return self.select_related("successor").prefetch_related(
+            Prefetch("predecessors", queryset=Organisation.objects.order_by("name")),
+            Prefetch(
+                "partnerships",
+                queryset=Partnership.objects.select_related("ics", "place").order_by("-start_date", "ics__short_name"),
+            ),
+            Prefetch(
+                "board_memberships",
+                queryset=BoardMembership.objects.select_related("board__ics", "board__place", "person").order_by(
+                    "-start_date", "board__name"
+                ),
+            ),
+            Prefetch(
+                "mou_signatures",
+                queryset=MoUSignatory.objects.filter(mou__published_at__isnull=False)
+                .select_related("mou__ics")
+                .order_by("-mou__start_date"),
+            ),
+            Prefetch("led_programmes", queryset=Programme.objects.select_related("ics").order_by("name")),
+        )
 
 
 class Organisation(DatedModel):

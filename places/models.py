@@ -1,8 +1,9 @@
 """Integrated care systems, the stages they went through, and the places inside them."""
 
+from django.apps import apps
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -29,6 +30,51 @@ class Region(models.TextChoices):
 class IntegratedCareSystemQuerySet(models.QuerySet):
     def for_list(self):
         return self.order_by("region", "short_name")
+
+    def for_home(self):
+        """The home page: every ICS with its stages, so the page can name the stage each was at on a day."""
+        return self.order_by("short_name").prefetch_related(
+            Prefetch("stages", queryset=IcsStage.objects.order_by("start_date"))
+        )
+
+    def for_detail(self, day):
+        """The ICS page as at `day`: stages, places, partners, boards, programmes and published MoUs.
+
+        Partners and governance depend on places, not the reverse, so their models are looked up by name.
+        """
+        Partnership = apps.get_model("partners", "Partnership")
+        Board = apps.get_model("governance", "Board")
+        Programme = apps.get_model("governance", "Programme")
+        MoU = apps.get_model("governance", "MoU")
+        return self.prefetch_related(
+            Prefetch("stages", queryset=IcsStage.objects.order_by("start_date")),
+            Prefetch("places", queryset=Place.objects.as_at(day).order_by("name"), to_attr="places_then"),
+            Prefetch(
+                "partnerships",
+                queryset=Partnership.objects.as_at(day)
+                .select_related("organisation", "place")
+                .order_by("organisation__name", "place__name"),
+                to_attr="partnerships_then",
+            ),
+            Prefetch(
+                "boards",
+                queryset=Board.objects.as_at(day).select_related("place").order_by("name"),
+                to_attr="boards_then",
+            ),
+            Prefetch(
+                "programmes",
+                queryset=Programme.objects.as_at(day).select_related("lead_organisation").order_by("name"),
+                to_attr="programmes_then",
+            ),
+            Prefetch(
+                "mous",
+                queryset=MoU.objects.published()
+                .filter(Q(start_date__isnull=True) | Q(start_date__lte=day))
+                .select_related("place")
+                .order_by("-start_date", "title"),
+                to_attr="mous_then",
+            ),
+        )
 
 
 class IntegratedCareSystem(PortalModel):
@@ -117,6 +163,31 @@ class IcsStage(DatedModel):
 class PlaceQuerySet(DatedQuerySet):
     def for_list(self):
         return self.select_related("ics").order_by("ics__short_name", "name")
+
+    def for_detail(self, day):
+        """The place page as at `day`: its ICS, partners, boards and published MoUs."""
+        Partnership = apps.get_model("partners", "Partnership")
+        Board = apps.get_model("governance", "Board")
+        MoU = apps.get_model("governance", "MoU")
+        return self.select_related("ics").prefetch_related(
+            Prefetch(
+                "partnerships",
+                queryset=Partnership.objects.as_at(day).select_related("organisation").order_by("organisation__name"),
+                to_attr="partnerships_then",
+            ),
+            Prefetch(
+                "boards",
+                queryset=Board.objects.as_at(day).select_related("reports_to").order_by("name"),
+                to_attr="boards_then",
+            ),
+            Prefetch(
+                "mous",
+                queryset=MoU.objects.published()
+                .filter(Q(start_date__isnull=True) | Q(start_date__lte=day))
+                .order_by("-start_date", "title"),
+                to_attr="mous_then",
+            ),
+        )
 
 
 class Place(DatedModel):
