@@ -1,0 +1,486 @@
+"""Programmes from the public record, and clearly marked sample boards, people, meetings and MoUs.
+
+The public record gives the shape (West Yorkshire's programmes and joint committee of
+CCGs, Cheshire and Merseyside's Partnership Board, Assembly and Development Advisory
+Group, Wirral's place work); the people, dates and minutes are invented and labelled
+as sample data on every page.
+"""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from governance.models import (
+    AgendaItem,
+    Board,
+    BoardMembership,
+    DeclarationOfInterest,
+    Document,
+    Meeting,
+    MoU,
+    MoUSignatory,
+    Person,
+    Programme,
+)
+from ics_portal.core.models import Provenance
+from ics_portal.core.upsert import upsert
+from partners.models import Organisation
+from places.models import Place
+
+SAMPLE = {"provenance": Provenance.SAMPLE}
+LONDON = ZoneInfo("Europe/London")
+
+WEST_YORKSHIRE_PROGRAMMES = [
+    ("Cancer", Provenance.PUBLIC_RECORD),
+    ("Mental health, learning disabilities and autism", Provenance.PUBLIC_RECORD),
+    ("Stroke", Provenance.PUBLIC_RECORD),
+    ("Urgent and emergency care", Provenance.PUBLIC_RECORD),
+    ("Primary and community care", Provenance.SAMPLE),
+    ("Planned care", Provenance.SAMPLE),
+    ("Maternity", Provenance.SAMPLE),
+    ("Children and young people", Provenance.SAMPLE),
+    ("Workforce", Provenance.SAMPLE),
+]
+
+# (slug, name, kind, place slug or None, reports to slug or None, statutory, start, end)
+BOARDS = {
+    "QWO": [
+        (
+            "west-yorkshire-icb-board",
+            "NHS West Yorkshire ICB Board",
+            Board.Kind.ICB_BOARD,
+            None,
+            None,
+            True,
+            datetime.date(2022, 7, 1),
+            None,
+        ),
+        (
+            "west-yorkshire-partnership-board",
+            "West Yorkshire Partnership Board",
+            Board.Kind.ICP,
+            None,
+            None,
+            True,
+            datetime.date(2022, 7, 1),
+            None,
+        ),
+        (
+            "west-yorkshire-quality-committee",
+            "West Yorkshire Quality Committee",
+            Board.Kind.COMMITTEE,
+            None,
+            "west-yorkshire-icb-board",
+            False,
+            datetime.date(2022, 7, 1),
+            None,
+        ),
+        (
+            "west-yorkshire-finance-committee",
+            "West Yorkshire Finance, Investment and Performance Committee",
+            Board.Kind.COMMITTEE,
+            None,
+            "west-yorkshire-icb-board",
+            False,
+            datetime.date(2022, 7, 1),
+            None,
+        ),
+        (
+            "west-yorkshire-joint-committee-of-ccgs",
+            "Joint Committee of the Nine CCGs",
+            Board.Kind.JOINT_COMMITTEE,
+            None,
+            None,
+            False,
+            datetime.date(2017, 4, 1),
+            datetime.date(2022, 6, 30),
+        ),
+        (
+            "leeds-health-and-care-partnership-board",
+            "Leeds Health and Care Partnership Board",
+            Board.Kind.PLACE_PARTNERSHIP_BOARD,
+            "leeds",
+            "west-yorkshire-icb-board",
+            False,
+            datetime.date(2022, 7, 1),
+            None,
+        ),
+        (
+            "wakefield-place-partnership-board",
+            "Wakefield District Health and Care Partnership Board",
+            Board.Kind.PLACE_PARTNERSHIP_BOARD,
+            "wakefield",
+            "west-yorkshire-icb-board",
+            False,
+            datetime.date(2022, 7, 1),
+            None,
+        ),
+    ],
+    "QYG": [
+        (
+            "cheshire-and-merseyside-partnership-board",
+            "Cheshire and Merseyside Partnership Board",
+            Board.Kind.PARTNERSHIP_BOARD,
+            None,
+            None,
+            False,
+            datetime.date(2018, 4, 1),
+            datetime.date(2022, 6, 30),
+        ),
+        (
+            "cheshire-and-merseyside-partnership-assembly",
+            "Cheshire and Merseyside Partnership Assembly",
+            Board.Kind.ADVISORY_GROUP,
+            None,
+            "cheshire-and-merseyside-partnership-board",
+            False,
+            datetime.date(2018, 4, 1),
+            datetime.date(2022, 6, 30),
+        ),
+        (
+            "cheshire-and-merseyside-development-advisory-group",
+            "Development Advisory Group",
+            Board.Kind.ADVISORY_GROUP,
+            None,
+            "cheshire-and-merseyside-partnership-board",
+            False,
+            datetime.date(2018, 4, 1),
+            datetime.date(2022, 6, 30),
+        ),
+        (
+            "cheshire-and-merseyside-icb-board",
+            "NHS Cheshire and Merseyside ICB Board",
+            Board.Kind.ICB_BOARD,
+            None,
+            None,
+            True,
+            datetime.date(2022, 7, 1),
+            None,
+        ),
+        (
+            "wirral-place-based-partnership-board",
+            "Wirral Place Based Partnership Board",
+            Board.Kind.PLACE_PARTNERSHIP_BOARD,
+            "wirral",
+            "cheshire-and-merseyside-icb-board",
+            False,
+            datetime.date(2022, 7, 1),
+            None,
+        ),
+    ],
+}
+
+# (name, title, organisation ODS code)
+PEOPLE = [
+    ("Sam Okafor", "Chair (sample)", "QWO"),
+    ("Priya Sharma", "Chief Executive (sample)", "QWO"),
+    ("Tom Hartley", "Director of Finance (sample)", "QWO"),
+    ("Grace Whitfield", "Council Leader (sample)", "212"),
+    ("Imran Hussain", "Chief Executive (sample)", "RR8"),
+    ("Helen Brooks", "Director of Public Health (sample)", "212"),
+    ("Owen Lister", "Former Chair (sample)", "15F"),
+    ("Rachel Adeyemi", "Chair (sample)", "QYG"),
+    ("Daniel Finch", "Place Director (sample)", "QYG"),
+    ("Aisha Rahman", "Healthwatch Chair (sample)", None),
+]
+
+# (board slug, person, role, start, end)
+MEMBERSHIPS = [
+    (
+        "west-yorkshire-icb-board",
+        "Owen Lister",
+        BoardMembership.Role.CHAIR,
+        datetime.date(2022, 7, 1),
+        datetime.date(2023, 12, 31),
+    ),
+    ("west-yorkshire-icb-board", "Sam Okafor", BoardMembership.Role.CHAIR, datetime.date(2024, 1, 1), None),
+    ("west-yorkshire-icb-board", "Priya Sharma", BoardMembership.Role.MEMBER, datetime.date(2022, 7, 1), None),
+    ("west-yorkshire-icb-board", "Tom Hartley", BoardMembership.Role.MEMBER, datetime.date(2022, 7, 1), None),
+    ("west-yorkshire-icb-board", "Imran Hussain", BoardMembership.Role.MEMBER, datetime.date(2022, 7, 1), None),
+    (
+        "west-yorkshire-icb-board",
+        "Helen Brooks",
+        BoardMembership.Role.NON_VOTING_MEMBER,
+        datetime.date(2022, 7, 1),
+        None,
+    ),
+    (
+        "west-yorkshire-partnership-board",
+        "Grace Whitfield",
+        BoardMembership.Role.CHAIR,
+        datetime.date(2022, 7, 1),
+        None,
+    ),
+    (
+        "west-yorkshire-partnership-board",
+        "Sam Okafor",
+        BoardMembership.Role.VICE_CHAIR,
+        datetime.date(2024, 1, 1),
+        None,
+    ),
+    ("west-yorkshire-partnership-board", "Aisha Rahman", BoardMembership.Role.MEMBER, datetime.date(2022, 7, 1), None),
+    (
+        "west-yorkshire-joint-committee-of-ccgs",
+        "Owen Lister",
+        BoardMembership.Role.CHAIR,
+        datetime.date(2017, 4, 1),
+        datetime.date(2022, 6, 30),
+    ),
+    (
+        "leeds-health-and-care-partnership-board",
+        "Helen Brooks",
+        BoardMembership.Role.CHAIR,
+        datetime.date(2022, 7, 1),
+        None,
+    ),
+    (
+        "leeds-health-and-care-partnership-board",
+        "Grace Whitfield",
+        BoardMembership.Role.MEMBER,
+        datetime.date(2022, 7, 1),
+        None,
+    ),
+    (
+        "leeds-health-and-care-partnership-board",
+        "Imran Hussain",
+        BoardMembership.Role.MEMBER,
+        datetime.date(2022, 7, 1),
+        None,
+    ),
+    ("west-yorkshire-quality-committee", "Tom Hartley", BoardMembership.Role.MEMBER, datetime.date(2022, 7, 1), None),
+    (
+        "cheshire-and-merseyside-partnership-board",
+        "Rachel Adeyemi",
+        BoardMembership.Role.CHAIR,
+        datetime.date(2018, 4, 1),
+        datetime.date(2022, 6, 30),
+    ),
+    (
+        "cheshire-and-merseyside-icb-board",
+        "Rachel Adeyemi",
+        BoardMembership.Role.CHAIR,
+        datetime.date(2022, 7, 1),
+        None,
+    ),
+    (
+        "wirral-place-based-partnership-board",
+        "Daniel Finch",
+        BoardMembership.Role.CHAIR,
+        datetime.date(2022, 7, 1),
+        None,
+    ),
+]
+
+AGENDA = [
+    (
+        "1",
+        "Welcome, apologies and declarations of interest",
+        "Apologies were noted. No new interests were declared.",
+        "",
+    ),
+    (
+        "2",
+        "Minutes of the previous meeting",
+        "The minutes were approved as a true record.",
+        "Minutes of the previous meeting approved.",
+    ),
+    ("3", "Chief executive's report", "The board received an update on winter pressures and elective recovery.", ""),
+    (
+        "4",
+        "Finance report",
+        "The board discussed the month 6 position and the forecast.",
+        "Financial plan noted.\nSavings programme endorsed.",
+    ),
+    ("5", "Any other business", "None.", ""),
+]
+
+
+@transaction.atomic
+def load_sample_governance(systems) -> None:
+    load_programmes(systems["QWO"])
+    boards = load_boards(systems)
+    people = {
+        name: upsert(Person, {"slug": slugify(name)}, {"name": name, "title": title, **SAMPLE})
+        for name, title, _ in PEOPLE
+    }
+    organisations = {o.ods_code: o for o in Organisation.objects.filter(ods_code__in={c for *_, c in PEOPLE if c})}
+    represents = {name: organisations.get(code) for name, _, code in PEOPLE}
+    for board_slug, name, role, start, end in MEMBERSHIPS:
+        upsert(
+            BoardMembership,
+            {"board": boards[board_slug], "person": people[name], "role": role, "start_date": start},
+            {
+                "end_date": end,
+                "organisation": represents[name],
+                "is_voting": role != BoardMembership.Role.NON_VOTING_MEMBER,
+                **SAMPLE,
+            },
+        )
+    load_meetings(boards["west-yorkshire-icb-board"])
+    load_meetings(boards["wirral-place-based-partnership-board"])
+    load_mous(systems, organisations)
+    upsert(
+        DeclarationOfInterest,
+        {"person": people["Imran Hussain"], "interest": "Trustee of a Leeds mental health charity"},
+        {
+            "start_date": datetime.date(2021, 5, 1),
+            "end_date": None,
+            "action_taken": "Leaves the meeting for items about grants to the charity.",
+            **SAMPLE,
+        },
+    )
+    upsert(
+        DeclarationOfInterest,
+        {"person": people["Owen Lister"], "interest": "Partner in a GP practice in Leeds"},
+        {
+            "start_date": datetime.date(2017, 4, 1),
+            "end_date": datetime.date(2023, 12, 31),
+            "action_taken": "Does not vote on primary care contracts.",
+            **SAMPLE,
+        },
+    )
+
+
+def load_programmes(ics):
+    for name, provenance in WEST_YORKSHIRE_PROGRAMMES:
+        upsert(Programme, {"ics": ics, "slug": slugify(name)}, {"name": name, "provenance": provenance})
+
+
+def load_boards(systems) -> dict[str, Board]:
+    boards = {}
+    for code, rows in BOARDS.items():
+        ics = systems[code]
+        places = {p.slug: p for p in Place.objects.filter(ics=ics)}
+        for slug, name, kind, place, reports_to, statutory, start, end in rows:
+            boards[slug] = upsert(
+                Board,
+                {"slug": slug},
+                {
+                    "ics": ics,
+                    "name": name,
+                    "kind": kind,
+                    "place": places.get(place),
+                    "is_statutory": statutory,
+                    "reports_to": boards.get(reports_to),
+                    "start_date": start,
+                    "end_date": end,
+                    **SAMPLE,
+                    "terms_of_reference": f"Sample terms of reference for the {name}.",
+                },
+            )
+    return boards
+
+
+MEETING_DAYS = [
+    datetime.date(2025, 11, 13),
+    datetime.date(2026, 1, 15),
+    datetime.date(2026, 3, 12),
+    datetime.date(2026, 5, 14),
+    datetime.date(2026, 9, 10),
+    datetime.date(2027, 1, 14),
+]
+MINUTES_PUBLISHED_UNTIL = datetime.date(2026, 6, 1)
+HELD_UNTIL = datetime.date(2026, 11, 1)
+
+
+def load_meetings(board):
+    """Past meetings with published minutes, one still awaiting its minutes, and one to come."""
+    for day in MEETING_DAYS:
+        starts_at = datetime.datetime.combine(day, datetime.time(10), tzinfo=LONDON)
+        held = day < HELD_UNTIL
+        meeting = upsert(
+            Meeting,
+            {"board": board, "slug": day.isoformat()},
+            {
+                "starts_at": starts_at,
+                "location": "Sample venue, council chamber",
+                "status": Meeting.Status.HELD if held else Meeting.Status.SCHEDULED,
+                "is_public": True,
+                "minutes_published_at": starts_at + datetime.timedelta(days=21)
+                if day < MINUTES_PUBLISHED_UNTIL
+                else None,
+                **SAMPLE,
+            },
+        )
+        for position, (number, title, minutes, resolutions) in enumerate(AGENDA):
+            upsert(
+                AgendaItem,
+                {"meeting": meeting, "number": number},
+                {
+                    "position": position,
+                    "title": title,
+                    "summary": f"Sample paper: {title.lower()}.",
+                    "minutes": minutes if held else "",
+                    "resolutions": resolutions if held else "",
+                    **SAMPLE,
+                },
+            )
+        upsert(
+            Document,
+            {"meeting": meeting, "kind": Document.Kind.PAPERS},
+            {
+                "title": f"Papers for {starts_at:%-d %B %Y}",
+                "url": "https://example.org/sample-papers.pdf",
+                "published_at": starts_at - datetime.timedelta(days=7),
+                **SAMPLE,
+            },
+        )
+
+
+def load_mous(systems, organisations):
+    west_yorkshire = systems["QWO"]
+    partners = Organisation.objects.filter(
+        partnerships__ics=west_yorkshire, partnerships__role="constitutional_partner"
+    ).order_by("name")[:6]
+    mou = upsert(
+        MoU,
+        {"slug": "west-yorkshire-and-harrogate-memorandum-of-understanding"},
+        {
+            "ics": west_yorkshire,
+            "title": "West Yorkshire and Harrogate Health and Care Partnership Memorandum of Understanding",
+            "status": MoU.Status.SUPERSEDED,
+            "version": "1.0",
+            "start_date": datetime.date(2018, 11, 1),
+            "end_date": datetime.date(2022, 6, 30),
+            "review_date": datetime.date(2020, 3, 31),
+            "published_at": datetime.datetime(2018, 11, 1, tzinfo=LONDON),
+            "summary": "Sets out how partners hold each other to account for the partnership's shared plan "
+            "(mutual accountability). Dates and signatories are sample data.",
+            **SAMPLE,
+        },
+    )
+    for partner in partners:
+        upsert(
+            MoUSignatory,
+            {"mou": mou, "organisation": partner},
+            {"signed_by": "Chief Executive (sample)", "signed_on": datetime.date(2018, 11, 1), **SAMPLE},
+        )
+    upsert(
+        Document,
+        {"mou": mou, "kind": Document.Kind.MOU_TEXT},
+        {
+            "title": "Memorandum of understanding (sample link)",
+            "url": "https://www.wypartnership.co.uk/",
+            "published_at": mou.published_at,
+            **SAMPLE,
+        },
+    )
+    upsert(
+        MoU,
+        {"slug": "wirral-place-partnership-agreement-draft"},
+        {
+            "ics": systems["QYG"],
+            "place": Place.objects.get(ics=systems["QYG"], slug="wirral"),
+            "title": "Wirral Place Partnership Agreement",
+            "status": MoU.Status.CONSULTATION,
+            "version": "0.3",
+            "start_date": None,
+            "end_date": None,
+            "review_date": None,
+            "published_at": None,
+            "summary": "A draft agreement for Wirral's seven core features and four workstreams (sample).",
+            **SAMPLE,
+        },
+    )

@@ -1,0 +1,123 @@
+"""Loads ICBs, CCGs, NHS trusts and councils, and their partnerships, from the ODS and NHS England files."""
+
+import csv
+import datetime
+from pathlib import Path
+
+from django.utils.text import slugify
+
+from ics_portal.core.upsert import upsert
+from partners.models import Organisation, Partnership
+from places.reference_data import STATUTORY_FROM, STP_ERA_ENDS, read_csv
+
+CONSTITUTION_SOURCE = "ICB constitution partners, ODS ICB Partner Mapping as at 7 August 2023"
+STP_SOURCE = "ONS CCG to STP lookup, April 2021"
+ICB_SOURCE = "ONS sub-ICB location to ICB lookup, April 2023"
+
+
+def ods_organisations(path: Path) -> dict[str, dict]:
+    """Name, open and close dates by code, from an ODS file in its standard headerless layout."""
+
+    def day(text):
+        return datetime.datetime.strptime(text, "%Y%m%d").date() if text else None
+
+    with path.open(encoding="utf-8", newline="") as f:
+        return {row[0]: {"name": row[1], "start_date": day(row[10]), "end_date": day(row[11])} for row in csv.reader(f)}
+
+
+def unique_slug(name: str, code: str) -> str:
+    """The name's slug, or the name and code's when another organisation already has it."""
+    slug = slugify(name)
+    taken = Organisation.objects.filter(slug=slug).exclude(ods_code=code).exists()
+    return f"{slug}-{code.lower()}" if taken else slug
+
+
+def upsert_organisation(code, name, **values):
+    return upsert(Organisation, {"ods_code": code}, {"name": name, "slug": unique_slug(name, code), **values})
+
+
+def load_icbs(systems):
+    """Each ICB as an organisation, and as the ICB of its own ICS from July 2022."""
+    icbs = {}
+    for code, ics in systems.items():
+        icbs[code] = upsert_organisation(
+            code,
+            f"NHS {ics.short_name} Integrated Care Board",
+            kind=Organisation.Kind.ICB,
+            sector=Organisation.Sector.NHS,
+            start_date=STATUTORY_FROM,
+            end_date=None,
+        )
+        upsert(
+            Partnership,
+            {"organisation": icbs[code], "ics": ics, "role": Partnership.Role.ICB},
+            {"place": None, "start_date": STATUTORY_FROM, "end_date": None, "source": ICB_SOURCE},
+        )
+    return icbs
+
+
+def load_ccgs(data_dir: Path, systems, places, icbs):
+    """The CCGs of April 2021 as members of their STP and place, closed on 30 June 2022."""
+    ods = ods_organisations(data_dir / "ods_eccg.csv")
+    icb_of = {r["SICBL23CDH"]: r["ICB23CDH"] for r in read_csv(data_dir / "sub_icb_locations_2023.csv")}
+    for row in read_csv(data_dir / "ccg_to_stp_2021.csv"):
+        code, stp_code = row["CCG21CDH"], row["STP21CDH"]
+        opened = ods.get(code, {}).get("start_date")
+        ccg = upsert_organisation(
+            code,
+            row["CCG21NM"],
+            kind=Organisation.Kind.CCG,
+            sector=Organisation.Sector.NHS,
+            start_date=opened,
+            end_date=STP_ERA_ENDS,
+            successor=icbs[icb_of[code]],
+        )
+        upsert(
+            Partnership,
+            {"organisation": ccg, "ics": systems[stp_code], "role": Partnership.Role.STP_MEMBER},
+            {"place": places[(stp_code, code)], "start_date": opened, "end_date": STP_ERA_ENDS, "source": STP_SOURCE},
+        )
+
+
+def load_constitutional_partners(data_dir: Path, systems) -> int:
+    """NHS trusts and councils named in each ICB's constitution (7 August 2023).
+
+    Where the ODS trusts file knows a code, its name wins: the partner file once
+    pairs code RYE with another trust's name.
+    """
+    trusts = ods_organisations(data_dir / "ods_etr.csv")
+    rows = [r for r in read_csv(data_dir / "icb_partners_2023.csv") if r["partner_kind"] != "sub_icb_location"]
+    names_by_code = {}
+    for row in rows:
+        names_by_code.setdefault(row["partner_ods_code"], []).append(row["partner_name"])
+    for row in rows:
+        code = row["partner_ods_code"]
+        organisation = upsert_organisation(
+            code, partner_name(names_by_code[code], trusts.get(code)), **partner_values(row, trusts.get(code))
+        )
+        upsert(
+            Partnership,
+            {
+                "organisation": organisation,
+                "ics": systems[row["icb_ods_code"]],
+                "role": Partnership.Role.CONSTITUTIONAL_PARTNER,
+            },
+            {"place": None, "start_date": STATUTORY_FROM, "end_date": None, "source": CONSTITUTION_SOURCE},
+        )
+    return len(rows)
+
+
+def partner_name(names: list[str], ods_record: dict | None) -> str:
+    if ods_record:
+        matching = [n for n in names if n.upper() == ods_record["name"]]
+        return matching[0] if matching else ods_record["name"].title().replace("Nhs", "NHS")
+    return names[-1]
+
+
+def partner_values(row, ods_record) -> dict:
+    if row["partner_kind"] == "local_authority":
+        return {"kind": Organisation.Kind.LOCAL_AUTHORITY, "sector": Organisation.Sector.LOCAL_GOVERNMENT}
+    name = (ods_record or {}).get("name", row["partner_name"]).upper()
+    kind = Organisation.Kind.FOUNDATION_TRUST if "FOUNDATION TRUST" in name else Organisation.Kind.NHS_TRUST
+    dates = {"start_date": ods_record["start_date"], "end_date": ods_record["end_date"]} if ods_record else {}
+    return {"kind": kind, "sector": Organisation.Sector.NHS, **dates}
