@@ -1,10 +1,13 @@
 """Test settings: the production module, on PostgreSQL, with fast hashing."""
 
-from ics_portal.settings import *  # noqa: F403
-from ics_portal.settings import env
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key")
+
+from ics_portal.settings import *  # noqa: E402,F403
+from ics_portal.settings import env  # noqa: E402
 
 DEBUG = False
-SECRET_KEY = "test-only-secret-key"
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/ics_portal")}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
