@@ -1,0 +1,130 @@
+"""Staff admin for organisations and partnerships (scoped by staff.admin_mixins).
+
+Organisations are shared records: staff of any ICS the organisation is linked to may
+edit it (docs/adr/0004). The partner-list import lives at
+/admin/partners/organisation/import/ (partners/importers.py).
+"""
+
+import base64
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+
+from places.models import IntegratedCareSystem
+from staff import permissions
+from staff.admin_mixins import StaffAdmin, StaffTabularInline
+
+from .importers import MAX_BYTES, MAX_ROWS, PartnerFileError, apply_partner_import, preview_partner_import
+from .models import Organisation, Partnership
+
+SESSION_KEY = "partner_import"
+
+
+class PartnerImportForm(forms.Form):
+    ics = forms.ModelChoiceField(queryset=IntegratedCareSystem.objects.none(), label="ICS")
+    file = forms.FileField(
+        label="CSV file", help_text=f"UTF-8 CSV, at most {MAX_BYTES // 1024 // 1024} MB and {MAX_ROWS} rows."
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ics"].queryset = permissions.editable_ics(user).order_by("short_name")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise ValidationError(
+                f"The file is {upload.size / 1024 / 1024:.1f} MB; the limit is {MAX_BYTES // 1024 // 1024} MB."
+            )
+        return upload
+
+
+class PartnershipInline(StaffTabularInline):
+    model = Partnership
+    fk_name = "organisation"
+    fields = ("ics", "place", "role", "start_date", "end_date", "source")
+    autocomplete_fields = ("ics", "place")
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(StaffAdmin):
+    list_display = ("name", "ods_code", "kind", "sector", "start_date", "end_date", "provenance")
+    list_filter = ("kind", "sector", "provenance", ("partnerships__ics", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("name", "ods_code", "slug")
+    autocomplete_fields = ("successor",)
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = (PartnershipInline,)
+    autocomplete_unscoped = True
+    change_list_template = "admin/partners/organisation/change_list.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.import_view)
+        return [path("import/", view, name="partners_organisation_import"), *super().get_urls()]
+
+    def import_view(self, request):
+        """Upload → preview (create / update / error rows) → apply in one transaction."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "title": "Import a partner list"}
+        context.update(max_mb=MAX_BYTES // 1024 // 1024, max_rows=MAX_ROWS)
+        if request.method == "POST" and "apply" in request.POST:
+            return self._import_apply(request, context)
+        form = PartnerImportForm(request.POST or None, request.FILES or None, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            ics, upload = form.cleaned_data["ics"], form.cleaned_data["file"]
+            data = upload.read()
+            try:
+                preview = preview_partner_import(ics=ics, data=data, filename=upload.name)
+            except PartnerFileError as error:
+                form.add_error("file", str(error))
+            else:
+                request.session[SESSION_KEY] = {
+                    "ics": ics.pk,
+                    "filename": upload.name,
+                    "data": base64.b64encode(data).decode("ascii"),
+                }
+                context["preview"] = preview
+        context["form"] = form
+        return TemplateResponse(request, "admin/partners/organisation/import.html", context)
+
+    def _import_apply(self, request, context):
+        stored = request.session.get(SESSION_KEY)
+        allowed = permissions.editable_ics(request.user)
+        ics = allowed.filter(pk=stored["ics"]).first() if stored else None
+        if ics is None:
+            self.message_user(request, "Upload the file again: the preview has expired.", messages.ERROR)
+            return redirect("admin:partners_organisation_import")
+        preview = None
+        try:
+            preview = preview_partner_import(
+                ics=ics, data=base64.b64decode(stored["data"]), filename=stored["filename"]
+            )
+            result = apply_partner_import(
+                preview=preview, user=request.user, skip_errors=bool(request.POST.get("skip_errors"))
+            )
+        except (PartnerFileError, ValidationError) as error:
+            message = str(error) if isinstance(error, PartnerFileError) else " ".join(error.messages)
+            self.message_user(request, message, messages.ERROR)
+            context.update(preview=preview, form=PartnerImportForm(user=request.user))
+            return TemplateResponse(request, "admin/partners/organisation/import.html", context)
+        del request.session[SESSION_KEY]
+        self.message_user(
+            request,
+            f"Imported into {ics}: {result.created} created, {result.updated} updated, {result.skipped} rows skipped.",
+            messages.SUCCESS,
+        )
+        return redirect(reverse("admin:partners_organisation_changelist"))
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(StaffAdmin):
+    list_display = ("organisation", "ics", "place", "role", "start_date", "end_date", "provenance")
+    list_filter = ("role", ("ics", admin.RelatedOnlyFieldListFilter), "provenance")
+    list_select_related = ("organisation", "ics", "place")
+    search_fields = ("organisation__name", "organisation__ods_code", "ics__short_name", "place__name", "source")
+    autocomplete_fields = ("organisation", "ics", "place")
+    date_hierarchy = "start_date"

@@ -1,0 +1,54 @@
+"""Staff admin for ICSs, their stages and places (scoped by staff.admin_mixins)."""
+
+from django.contrib import admin
+
+from staff.admin_mixins import StaffAdmin, StaffTabularInline
+
+from .models import IcsStage, IntegratedCareSystem, Place
+
+
+class IcsStageInline(StaffTabularInline):
+    model = IcsStage
+    fields = ("stage", "name_then", "gss_code_then", "start_date", "end_date", "note", "provenance")
+
+
+class PlaceInline(StaffTabularInline):
+    model = Place
+    fields = ("name", "slug", "ods_code", "start_date", "end_date")
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False  # Places have their own page, with history.
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(IntegratedCareSystem)
+class IntegratedCareSystemAdmin(StaffAdmin):
+    list_display = ("short_name", "icb_ods_code", "gss_code", "region", "population", "provenance", "modified_at")
+    list_filter = ("region", "provenance")
+    search_fields = ("name", "short_name", "icb_ods_code", "gss_code", "slug")
+    prepopulated_fields = {"slug": ("short_name",)}
+    inlines = (IcsStageInline, PlaceInline)
+    superuser_only_add = True
+
+
+@admin.register(IcsStage)
+class IcsStageAdmin(StaffAdmin):
+    list_display = ("ics", "stage", "name_then", "start_date", "end_date")
+    list_filter = ("stage", ("ics", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("ics",)
+    search_fields = ("name_then", "ics__short_name", "gss_code_then")
+    autocomplete_fields = ("ics",)
+    date_hierarchy = "start_date"
+
+
+@admin.register(Place)
+class PlaceAdmin(StaffAdmin):
+    list_display = ("name", "ics", "ods_code", "gss_code", "population", "start_date", "end_date", "provenance")
+    list_filter = (("ics", admin.RelatedOnlyFieldListFilter), "provenance")
+    list_select_related = ("ics",)
+    search_fields = ("name", "slug", "ods_code", "gss_code", "local_authorities", "ics__short_name")
+    autocomplete_fields = ("ics",)
+    prepopulated_fields = {"slug": ("name",)}

@@ -1,0 +1,201 @@
+"""The one place the admin learns who may see, change and publish what.
+
+Every ModelAdmin in places/, partners/ and governance/ derives from `StaffAdmin`
+and every inline from `StaffInlineMixin`. Rights come from `staff.permissions`
+(StaffRole rows), not from Django's per-model permissions: a staff user needs
+`is_staff` to reach the admin and a role in an ICS to see anything in it.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import permissions
+from .locking import OptimisticLockFormMixin
+
+# Foreign keys whose choices are limited to the user's ICSs. Organisations and
+# people are shared records: any of them may be chosen (docs/adr/0004).
+SCOPED_TARGETS = {
+    "places.integratedcaresystem",
+    "places.place",
+    "governance.board",
+    "governance.meeting",
+    "governance.mou",
+}
+
+
+def _is_autocomplete(request) -> bool:
+    match = getattr(request, "resolver_match", None)
+    return bool(match and match.url_name == "autocomplete")
+
+
+def _limit_choices(request, db_field, kwargs):
+    related = db_field.related_model
+    if related._meta.label_lower in SCOPED_TARGETS and "queryset" not in kwargs:
+        kwargs["queryset"] = permissions.visible_to(request.user, related._default_manager.all())
+    return kwargs
+
+
+class StaffModelForm(OptimisticLockFormMixin, forms.ModelForm):
+    """Admin form: optimistic lock on modified_at, and publishing only by publishers."""
+
+    publish_fields: tuple[str, ...] = ()
+    request = None  # set per request by StaffAdmin.get_form()
+
+    def _post_clean(self):
+        super()._post_clean()
+        changed = [name for name in self.publish_fields if name in self.changed_data]
+        if changed and self.request is not None and not permissions.can_publish(self.request.user, self.instance):
+            for name in changed:
+                self.add_error(name, "Only a publisher of this ICS may publish or unpublish.")
+
+
+class StaffAdmin(SimpleHistoryAdmin):
+    """A history-keeping ModelAdmin scoped to the user's ICSs."""
+
+    form = StaffModelForm
+    publish_fields: tuple[str, ...] = ()
+    # Shared records (organisations, people) may be chosen in any ICS's forms.
+    autocomplete_unscoped = False
+    superuser_only_add = False
+    list_per_page = 50
+    show_full_result_count = False  # one COUNT(*) fewer per changelist
+    actions = ()
+
+    # --- scoping ---------------------------------------------------------------------
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if self.autocomplete_unscoped and _is_autocomplete(request):
+            return queryset
+        return permissions.visible_to(request.user, queryset)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return super().formfield_for_foreignkey(db_field, request, **_limit_choices(request, db_field, kwargs))
+
+    def has_module_permission(self, request):
+        return permissions.is_staff_member(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        if obj is None:
+            return permissions.is_staff_member(request.user)
+        return permissions.can_edit(request.user, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_view_permission(request, obj)
+
+    def has_add_permission(self, request):
+        if self.superuser_only_add:
+            return request.user.is_active and request.user.is_superuser
+        return permissions.is_staff_member(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is None:
+            return self.has_add_permission(request)
+        return permissions.can_delete(request.user, obj)
+
+    # --- forms -------------------------------------------------------------------------
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is not None and request.resolver_match and request.resolver_match.url_name.endswith("_simple_history"):
+            # Restoring an old version: the lock guards the version saved now, not the old one.
+            obj._lock_modified_at = (
+                type(obj)._default_manager.filter(pk=obj.pk).values_list("modified_at", flat=True).first()
+            )
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.request = request
+        form.publish_fields = tuple(self.publish_fields)
+        return form
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = [*super().get_readonly_fields(request, obj), "created_at", "modified_at"]
+        may_publish = (
+            permissions.can_publish(request.user, obj)
+            if obj is not None
+            else permissions.publishable_ics_ids(request.user) != set()
+        )
+        if not may_publish:
+            readonly += [name for name in self.publish_fields if name not in readonly]
+        return readonly
+
+    def save_model(self, request, obj, form, change):
+        if change and not self.get_queryset(request).filter(pk=obj.pk).exists():
+            raise PermissionDenied
+        if not permissions.can_edit(request.user, obj):
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
+
+    # --- publishing actions -----------------------------------------------------------------
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if self.publish_fields and permissions.publishable_ics_ids(request.user) != set():
+            for name in ("publish_selected", "unpublish_selected"):
+                actions[name] = self.get_action(name)
+        return actions
+
+    def _set_published(self, request, queryset, publish: bool):
+        field = self.publish_fields[0]
+        done = refused = 0
+        for obj in queryset:
+            if not permissions.can_publish(request.user, obj):
+                refused += 1
+                continue
+            if (getattr(obj, field) is None) == publish:
+                setattr(obj, field, timezone.now() if publish else None)
+                obj._history_user = request.user
+                obj.save()
+                done += 1
+        verb = "Published" if publish else "Unpublished"
+        self.message_user(request, f"{verb} {done} record(s).", messages.SUCCESS)
+        if refused:
+            self.message_user(
+                request, f"{refused} record(s) left unchanged: only their ICS's publishers may do that.", messages.ERROR
+            )
+
+    @admin.action(description="Publish selected")
+    def publish_selected(self, request, queryset):
+        self._set_published(request, queryset, publish=True)
+
+    @admin.action(description="Unpublish selected (back to draft)")
+    def unpublish_selected(self, request, queryset):
+        self._set_published(request, queryset, publish=False)
+
+
+class StaffInlineMixin:
+    """Inlines show and accept only rows of the user's ICSs; rights follow the parent record."""
+
+    extra = 0
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return permissions.visible_to(request.user, super().get_queryset(request))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return super().formfield_for_foreignkey(db_field, request, **_limit_choices(request, db_field, kwargs))
+
+    def _parent_ok(self, request, obj):
+        if obj is None:
+            return permissions.is_staff_member(request.user)
+        return permissions.can_edit(request.user, obj)
+
+    def has_view_permission(self, request, obj=None):
+        return self._parent_ok(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._parent_ok(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._parent_ok(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._parent_ok(request, obj)
+
+
+class StaffTabularInline(StaffInlineMixin, admin.TabularInline):
+    pass
+
+
+class StaffStackedInline(StaffInlineMixin, admin.StackedInline):
+    pass
