@@ -31,6 +31,10 @@ class IntegratedCareSystemQuerySet(models.QuerySet):
     def for_list(self):
         return self.order_by("region", "short_name")
 
+    def for_api(self):
+        """The API's ICS list and detail: each ICS with its stage history."""
+        return self.prefetch_related(Prefetch("stages", queryset=IcsStage.objects.order_by("start_date", "pk")))
+
     def for_home(self):
         """The home page: every ICS with its stages, so the page can name the stage each was at on a day."""
         return self.order_by("short_name").prefetch_related(
@@ -163,6 +167,10 @@ class IcsStage(DatedModel):
 class PlaceQuerySet(DatedQuerySet):
     def for_list(self):
         return self.select_related("ics").order_by("ics__short_name", "name")
+
+    def for_api(self):
+        """The API's place list and detail: the ICS gives the slug and the page URL."""
+        return self.select_related("ics")
 
     def for_detail(self, day):
         """The place page as at `day`: its ICS, partners, boards and published MoUs."""
