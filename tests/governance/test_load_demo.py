@@ -1,0 +1,87 @@
+import datetime
+
+import pytest
+from django.core.management import call_command
+
+from governance.models import AgendaItem, Board, BoardMembership, Meeting, MoU
+from partners.models import Organisation, Partnership
+from places.models import IcsStage, IntegratedCareSystem, Place
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [
+    IntegratedCareSystem,
+    IcsStage,
+    Place,
+    Organisation,
+    Partnership,
+    Board,
+    BoardMembership,
+    Meeting,
+    AgendaItem,
+    MoU,
+]
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo", verbosity=0)
+
+
+def counts():
+    return {model.__name__: model.objects.count() for model in MODELS} | {"history": Organisation.history.count()}
+
+
+def test_loads_the_real_reference_data(demo):
+    assert IntegratedCareSystem.objects.count() == 42
+    west_yorkshire = IntegratedCareSystem.objects.get(icb_ods_code="QWO")
+    assert west_yorkshire.gss_code == "E54000054"
+    assert Place.objects.get(ics=west_yorkshire, ods_code="15F").name == "Leeds"
+    constitutional = Partnership.objects.filter(role=Partnership.Role.CONSTITUTIONAL_PARTNER)
+    assert constitutional.count() == 444
+    assert constitutional.filter(organisation__sector="nhs").count() == 274
+    assert constitutional.filter(organisation__kind="local_authority").count() == 170
+
+
+def test_as_at_2021_and_2023_differ_as_they_really_did(demo):
+    west_yorkshire = IntegratedCareSystem.objects.get(icb_ods_code="QWO")
+    partners_2021 = Organisation.objects.filter(
+        partnerships__in=Partnership.objects.filter(ics=west_yorkshire).as_at(datetime.date(2021, 4, 1))
+    )
+    partners_2023 = Organisation.objects.filter(
+        partnerships__in=Partnership.objects.filter(ics=west_yorkshire).as_at(datetime.date(2023, 8, 7))
+    )
+    assert len(partners_2021) == 5
+    assert {o.kind for o in partners_2021} == {"ccg"}
+    assert {"15F", "03R"} <= {o.ods_code for o in partners_2021}
+    assert {"RCD", "218", "RR8", "212", "QWO"} <= set(partners_2023.values_list("ods_code", flat=True))
+    assert not partners_2021.filter(ods_code="RCD").exists()
+    places_2021 = set(
+        Place.objects.filter(ics=west_yorkshire).as_at(datetime.date(2021, 4, 1)).values_list("name", flat=True)
+    )
+    places_2023 = set(
+        Place.objects.filter(ics=west_yorkshire).as_at(datetime.date(2023, 8, 7)).values_list("name", flat=True)
+    )
+    assert places_2021 == {"Bradford District and Craven", "Calderdale", "Harrogate", "Kirklees", "Leeds", "Wakefield"}
+    assert places_2023 == places_2021 - {"Harrogate"}
+    bassetlaw = Place.objects.filter(ods_code="02Q")
+    assert bassetlaw.as_at(datetime.date(2021, 4, 1)).get().ics.icb_ods_code == "QF7"
+    assert bassetlaw.as_at(datetime.date(2023, 4, 1)).get().ics.icb_ods_code == "QT1"
+
+
+def test_stage_history_keeps_the_names_and_codes_of_the_time(demo):
+    stages = IcsStage.objects.filter(ics__icb_ods_code="QWO").order_by("start_date")
+    assert [s.stage for s in stages] == ["stp", "shadow_ics", "statutory_ics"]
+    assert stages[1].start_date == datetime.date(2018, 5, 24)
+    assert stages[0].end_date == datetime.date(2018, 5, 23)
+    birmingham = IcsStage.objects.filter(ics__icb_ods_code="QHL")
+    assert birmingham.get(stage="stp").gss_code_then == "E54000017"
+    assert birmingham.get(stage="statutory_ics").gss_code_then == "E54000055"
+
+
+def test_running_it_twice_leaves_the_same_rows_and_marks_sample_records(demo):
+    assert Board.objects.exists() and not Board.objects.exclude(provenance="sample").exists()
+    assert MoU.objects.filter(published_at__isnull=True).exists()
+    before = counts()
+    call_command("load_demo", verbosity=0)
+    assert counts() == before
