@@ -35,6 +35,10 @@ class OrganisationQuerySet(DatedQuerySet):
     def active(self):
         return self.current()
 
+    def for_api(self):
+        """The API's organisation list and detail (and an ICS's partner list)."""
+        return self.select_related("successor")
+
     def for_directory(self, day):
         """The partner directory: organisations with the partnerships they held on `day` (the filters narrow it)."""
         return self.order_by("name", "pk").prefetch_related(
@@ -165,6 +169,10 @@ class Organisation(DatedModel):
 
 class PartnershipQuerySet(DatedQuerySet):
     def for_list(self):
+        return self.select_related("organisation", "ics", "place")
+
+    def for_api(self):
+        """The API's partnership list and detail: organisation name and ODS code, ICS and place slugs."""
         return self.select_related("organisation", "ics", "place")
 
 
