@@ -12,6 +12,12 @@ from partners.models import Organisation
 from places.models import IntegratedCareSystem, Place
 
 
+class ProgrammeQuerySet(DatedQuerySet):
+    def for_api(self):
+        """The API's programme list and detail: ICS and lead organisation slugs."""
+        return self.select_related("ics", "lead_organisation")
+
+
 class Programme(DatedModel):
     """A system-wide programme of work, such as cancer or urgent and emergency care."""
 
@@ -24,6 +30,7 @@ class Programme(DatedModel):
     )
 
     history = HistoricalRecords()
+    objects = ProgrammeQuerySet.as_manager()
 
     class Meta(DatedModel.Meta):
         ordering = ["name"]
@@ -37,6 +44,10 @@ class Programme(DatedModel):
 
 
 class BoardQuerySet(DatedQuerySet):
+    def for_api(self):
+        """The API's board list and detail: ICS slug, place and reporting line."""
+        return self.select_related("ics", "place", "reports_to")
+
     def for_detail(self, day):
         """The board page as at `day`: members (all, split by the page), boards reporting to it then,
         meetings, published papers, and every board of its ICS so the reporting line needs no query per step."""
@@ -125,6 +136,10 @@ class Board(DatedModel):
 
 
 class PersonQuerySet(models.QuerySet):
+    def for_api(self):
+        """The API's people list and detail: name and title only, no joins."""
+        return self.all()
+
     def for_detail(self):
         """The person page: every seat they held, and their declared interests."""
         return self.prefetch_related(
@@ -162,6 +177,12 @@ class Person(PortalModel):
         return reverse("governance:person_detail", kwargs={"slug": self.slug})
 
 
+class BoardMembershipQuerySet(DatedQuerySet):
+    def for_api(self):
+        """The API's membership list and detail: board, person and organisation slugs."""
+        return self.select_related("board", "person", "organisation")
+
+
 class BoardMembership(DatedModel):
     """A person's seat on a board for a period, and the organisation they represent."""
 
@@ -186,6 +207,7 @@ class BoardMembership(DatedModel):
     is_voting = models.BooleanField(default=True)
 
     history = HistoricalRecords()
+    objects = BoardMembershipQuerySet.as_manager()
 
     class Meta(DatedModel.Meta):
         ordering = ["board", "role", "person__name"]
@@ -208,6 +230,12 @@ class BoardMembership(DatedModel):
 
 
 class MeetingQuerySet(models.QuerySet):
+    def for_api(self):
+        """The API's meeting list and detail: board and ICS slugs, and the agenda (minutes hidden by the API)."""
+        return self.select_related("board__ics").prefetch_related(
+            Prefetch("agenda_items", queryset=AgendaItem.objects.order_by("position", "number", "pk"))
+        )
+
     def held(self):
         return self.filter(status=Meeting.Status.HELD)
 
@@ -279,6 +307,15 @@ class AgendaItem(PortalModel):
 
 
 class MoUQuerySet(DatedQuerySet):
+    def for_api(self):
+        """The API's MoU list and detail, drafts included (the API hides them from the public)."""
+        return self.select_related("ics").prefetch_related(
+            Prefetch(
+                "signatories",
+                queryset=MoUSignatory.objects.select_related("organisation").order_by("organisation__name", "pk"),
+            )
+        )
+
     def published(self):
         return self.filter(published_at__isnull=False)
 
