@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from governance import views
 
 app_name = "governance"
-urlpatterns = []
+urlpatterns = [
+    path("boards/<slug:slug>/", views.board_detail, name="board_detail"),
+    path("boards/<slug:board_slug>/meetings/<slug:slug>/", views.meeting_detail, name="meeting_detail"),
+    path("mous/<slug:slug>/", views.mou_detail, name="mou_detail"),
+    path("people/<slug:slug>/", views.person_detail, name="person_detail"),
+]

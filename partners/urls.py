@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from partners import views
 
 app_name = "partners"
-urlpatterns = []
+urlpatterns = [
+    path("partners/", views.directory, name="directory"),
+    path("organisations/<slug:slug>/", views.organisation_detail, name="organisation_detail"),
+]

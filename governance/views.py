@@ -1,0 +1,100 @@
+"""Public pages for boards, their meetings, MoUs and the people on boards."""
+
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from governance import presenters
+from governance.models import Board, Document, Meeting, MoU, Person
+from ics_portal.core.as_at import as_at_for
+
+
+def _crumbs_for_board(board, as_at):
+    crumbs = [("Home", "/" + as_at.query), (board.ics.short_name, board.ics.get_absolute_url() + as_at.query)]
+    if board.place_id:
+        crumbs.append((board.place.name, board.place.get_absolute_url() + as_at.query))
+    return crumbs
+
+
+def board_detail(request, slug):
+    as_at = as_at_for(request)
+    board = get_object_or_404(Board.objects.for_detail(as_at.day), slug=slug)
+    members, past_members = presenters.split_by_day(board.memberships.all(), as_at.day)
+    upcoming, past_meetings = presenters.split_meetings(board.meetings.all(), as_at.day)
+    return render(
+        request,
+        "governance/board_detail.html",
+        {
+            "as_at": as_at,
+            "board": board,
+            "in_force": board.is_current_on(as_at.day),
+            "members": presenters.members_by_role(members),
+            "past_members": past_members,
+            "reporting_line": presenters.reporting_line(board, board.ics.all_boards),
+            "upcoming": upcoming,
+            "past_meetings": past_meetings,
+            "breadcrumbs": _crumbs_for_board(board, as_at),
+        },
+    )
+
+
+def meeting_detail(request, board_slug, slug):
+    meeting = get_object_or_404(Meeting.objects.for_detail(), board__slug=board_slug, slug=slug)
+    board = meeting.board
+    minutes_published = meeting.minutes_published_at is not None
+    documents = [d for d in meeting.documents.all() if minutes_published or d.kind != Document.Kind.MINUTES]
+    items = [
+        (item, presenters.resolutions_of(item) if minutes_published else []) for item in meeting.agenda_items.all()
+    ]
+    return render(
+        request,
+        "governance/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "board": board,
+            "items": items,
+            "documents": documents,
+            "minutes_published": minutes_published,
+            "is_future": meeting.starts_at > timezone.now(),
+            "breadcrumbs": [
+                ("Home", "/"),
+                (board.ics.short_name, board.ics.get_absolute_url()),
+                (board.name, board.get_absolute_url()),
+            ],
+        },
+    )
+
+
+def mou_detail(request, slug):
+    mou = get_object_or_404(MoU.objects.for_detail(), slug=slug)
+    crumbs = [("Home", "/"), (mou.ics.short_name, mou.ics.get_absolute_url())]
+    if mou.place_id:
+        crumbs.append((mou.place.name, mou.place.get_absolute_url()))
+    return render(
+        request,
+        "governance/mou_detail.html",
+        {
+            "mou": mou,
+            "status_history": presenters.status_history(mou.history.order_by("history_date")),
+            "breadcrumbs": crumbs + [("Memoranda of understanding", mou.ics.get_absolute_url() + "#mous")],
+        },
+    )
+
+
+def person_detail(request, slug):
+    as_at = as_at_for(request)
+    person = get_object_or_404(Person.objects.for_detail(), slug=slug)
+    roles, past_roles = presenters.split_by_day(person.memberships.all(), as_at.day)
+    interests, past_interests = presenters.split_by_day(person.declarations.all(), as_at.day)
+    return render(
+        request,
+        "governance/person_detail.html",
+        {
+            "as_at": as_at,
+            "person": person,
+            "roles": roles,
+            "past_roles": past_roles,
+            "interests": interests,
+            "past_interests": past_interests,
+            "breadcrumbs": [("Home", "/" + as_at.query)],
+        },
+    )

@@ -1,0 +1,41 @@
+"""Display filters the public pages share. Pure formatting: no queries."""
+
+from django import template
+from django.utils.formats import date_format
+
+register = template.Library()
+
+
+@register.filter
+def thousands(value):
+    """1234567 -> '1,234,567'; empty stays empty."""
+    if value in (None, ""):
+        return ""
+    return f"{int(value):,}"
+
+
+@register.filter
+def pounds(value):
+    """A yearly budget in pounds, as people say it: £5.2 billion, £350 million."""
+    if value in (None, ""):
+        return ""
+    value = int(value)
+    if value >= 1_000_000_000:
+        return f"£{value / 1_000_000_000:.1f} billion"
+    if value >= 1_000_000:
+        return f"£{value / 1_000_000:.0f} million"
+    return f"£{value:,}"
+
+
+@register.filter
+def period(obj):
+    """The dates a dated record covers, in words: 'from 1 July 2022', '1 April 2019 to 30 June 2022'."""
+    start, end = getattr(obj, "start_date", None), getattr(obj, "end_date", None)
+    fmt = "j F Y"
+    if start and end:
+        return f"{date_format(start, fmt)} to {date_format(end, fmt)}"
+    if start:
+        return f"from {date_format(start, fmt)}"
+    if end:
+        return f"until {date_format(end, fmt)}"
+    return "dates not recorded"

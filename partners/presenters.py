@@ -1,0 +1,47 @@
+"""Turning loaded organisations into what the directory and organisation pages show. No queries here."""
+
+import datetime
+from dataclasses import dataclass
+
+
+@dataclass
+class DirectoryRow:
+    """One organisation in the partner directory, with where it was a partner on the page's day."""
+
+    organisation: object
+    partnerships: list
+
+    COLUMNS = ("Name", "ODS code", "Kind", "Sector", "Partner of", "Operating")
+
+    @property
+    def partner_of(self) -> list[str]:
+        """'West Yorkshire' or 'West Yorkshire: Leeds', once each, in order."""
+        seen = []
+        for p in self.partnerships:
+            text = f"{p.ics.short_name}: {p.place.name}" if p.place_id else p.ics.short_name
+            if text not in seen:
+                seen.append(text)
+        return seen
+
+    def as_csv(self) -> tuple:
+        o = self.organisation
+        return (
+            o.name,
+            o.ods_code or "",
+            o.get_kind_display(),
+            o.get_sector_display(),
+            "; ".join(self.partner_of),
+            f"{o.start_date or ''} to {o.end_date or ''}".strip(),
+        )
+
+
+def directory_rows(organisations) -> list[DirectoryRow]:
+    """Rows of the directory from organisations loaded by `Organisation.objects.for_directory(day)`."""
+    return [DirectoryRow(organisation=o, partnerships=o.partnerships_then) for o in organisations]
+
+
+def split_by_day(rows, day: datetime.date):
+    """(current, past) dated rows on `day`; rows that began after `day` are left out."""
+    current = [r for r in rows if r.is_current_on(day)]
+    past = [r for r in rows if r.end_date is not None and r.end_date < day]
+    return current, past

@@ -1,0 +1,75 @@
+"""Public pages for partner organisations: the directory and one organisation."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+
+from ics_portal.core.as_at import as_at_for
+from partners import presenters
+from partners.filters import OrganisationFilter
+from partners.models import Organisation
+from places.models import Place
+
+PAGE_SIZE = 25
+SHOWN_FILTERS = ("q", "ics", "place", "kind", "sector")
+
+
+def directory_filterset(request, as_at):
+    """The directory's FilterSet on the page's day (a bad `as_at` falls back to today; the banner says so).
+
+    Place slugs are unique only within an ICS (a place that moved ICS has a row in each), so the place
+    list holds the places of that day, narrowed to the chosen ICS when there is one.
+    """
+    data = request.GET.copy()
+    data["as_at"] = as_at.day.isoformat()
+    filterset = OrganisationFilter(data, queryset=Organisation.objects.for_directory(as_at.day), request=request)
+    places = Place.objects.as_at(as_at.day).select_related("ics").order_by("ics__short_name", "name")
+    if data.get("ics"):
+        places = places.filter(ics__slug=data["ics"])
+    place_field = filterset.form.fields["place"]
+    place_field.queryset = places
+    place_field.label_from_instance = lambda place: f"{place.name} ({place.ics.short_name})"
+    filterset.form.fields["ics"].queryset = filterset.form.fields["ics"].queryset.order_by("short_name")
+    return filterset
+
+
+def directory(request):
+    as_at = as_at_for(request)
+    filterset = directory_filterset(request, as_at)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    form = filterset.form
+    return render(
+        request,
+        "partners/organisation_list.html",
+        {
+            "as_at": as_at,
+            "form": form,
+            "fields": [form[name] for name in SHOWN_FILTERS],
+            "page": page,
+            "rows": presenters.directory_rows(page.object_list),
+            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+            "keep": [(key, value) for key, value in request.GET.items() if key in SHOWN_FILTERS and value],
+            "filtered": any(request.GET.get(name) for name in SHOWN_FILTERS),
+            "breadcrumbs": [("Home", "/" + as_at.query)],
+        },
+    )
+
+
+def organisation_detail(request, slug):
+    as_at = as_at_for(request)
+    organisation = get_object_or_404(Organisation.objects.for_detail(), slug=slug)
+    partnerships, past_partnerships = presenters.split_by_day(organisation.partnerships.all(), as_at.day)
+    seats, past_seats = presenters.split_by_day(organisation.board_memberships.all(), as_at.day)
+    return render(
+        request,
+        "partners/organisation_detail.html",
+        {
+            "as_at": as_at,
+            "organisation": organisation,
+            "operating": organisation.is_current_on(as_at.day),
+            "partnerships": partnerships,
+            "past_partnerships": past_partnerships,
+            "seats": seats,
+            "past_seats": past_seats,
+            "breadcrumbs": [("Home", "/" + as_at.query), ("Partner directory", "/partners/" + as_at.query)],
+        },
+    )
