@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
-from staff.admin_mixins import StaffAdmin, StaffStackedInline, StaffTabularInline
+from staff.admin_mixins import StaffAdmin, StaffModelForm, StaffStackedInline, StaffTabularInline
 
 from .models import (
     AgendaItem,
@@ -71,6 +71,21 @@ class MoUSignatoryFormSet(BaseInlineFormSet):
         ]
         if not kept:
             raise ValidationError(MOU_NEEDS_SIGNATORY, code="mou_needs_signatory")
+
+
+class MoUForm(StaffModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        match = getattr(self.request, "resolver_match", None)
+        restoring = bool(match and match.url_name.endswith("_simple_history"))
+        # Restoring an old version has no signatory inline: check the signatories on record.
+        if (
+            restoring
+            and cleaned.get("status") in MoU.SIGNED_STATUSES
+            and not MoUSignatory.objects.filter(mou_id=self.instance.pk).exists()
+        ):
+            self.add_error("status", MOU_NEEDS_SIGNATORY)
+        return cleaned
 
 
 class MoUSignatoryInline(StaffTabularInline):
@@ -162,6 +177,7 @@ class MoUAdmin(StaffAdmin):
     autocomplete_fields = ("ics", "place")
     prepopulated_fields = {"slug": ("title",)}
     date_hierarchy = "start_date"
+    form = MoUForm
     inlines = (MoUSignatoryInline, MoUDocumentInline)
     publish_fields = ("published_at",)
 

@@ -31,7 +31,7 @@ def admin_form_data(response) -> dict:
     """The change form's current values, with its inline formsets, ready to POST."""
     data = {}
     _form(data, response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
+    for inline in response.context.get("inline_admin_formsets", []):
         formset = inline.formset
         _form(data, formset.management_form)
         for form in formset.forms:
