@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("places.urls")),
     path("", include("partners.urls")),
     path("", include("governance.urls")),
+    path("", include("ics_portal.core.urls")),
 ]

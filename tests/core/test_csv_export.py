@@ -1,0 +1,108 @@
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from ics_portal.core.csv_export import csv_response, safe_cell
+from partners.models import Organisation
+from tests.factories import IntegratedCareSystemFactory, OrganisationFactory, PartnershipFactory, PlaceFactory
+
+
+def read_csv(response):
+    body = b"".join(response.streaming_content).decode("utf-8")
+    return body, list(csv.reader(io.StringIO(body)))
+
+
+def test_csv_response_streams_header_and_rows_with_crlf():
+    response = csv_response("things", ("Name", "Count"), [("A, B", 1), ('Say "hi"', None)])
+
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="things.csv"'
+    body, rows = read_csv(response)
+    assert body == 'Name,Count\r\n"A, B",1\r\n"Say ""hi""",\r\n'
+    assert rows == [["Name", "Count"], ["A, B", "1"], ['Say "hi"', ""]]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("=HYPERLINK(1)", "'=HYPERLINK(1)"), ("@SUM", "'@SUM"), ("+44 113", "'+44 113"), ("-12", "-12"), (True, "Yes")],
+)
+def test_cells_that_look_like_formulas_are_defused(value, expected):
+    assert safe_cell(value) == expected
+
+
+def directory_csv(client, **params):
+    response = client.get(reverse("core:partners_csv"), params)
+    assert response.status_code == 200
+    return response, read_csv(response)[1]
+
+
+@pytest.mark.django_db
+def test_partner_csv_has_the_rows_and_columns_the_directory_shows(client):
+    ics = IntegratedCareSystemFactory(short_name="West Yorkshire")
+    leeds = PlaceFactory(ics=ics, name="Leeds")
+    council = OrganisationFactory(name="Leeds City Council", kind=Organisation.Kind.LOCAL_AUTHORITY, ods_code="238")
+    PartnershipFactory(organisation=council, ics=ics, place=leeds)
+    for name in ("Zeta Trust", "Alpha Trust"):
+        PartnershipFactory(organisation=OrganisationFactory(name=name), ics=ics)
+    PartnershipFactory(organisation=OrganisationFactory(name="Elsewhere Trust"))  # another ICS
+
+    params = {"ics": ics.slug}
+    page = client.get(reverse("partners:directory"), params)
+    response, rows = directory_csv(client, **params)
+
+    assert response["Content-Disposition"].startswith('attachment; filename="partners-')
+    assert rows[0] == ["Name", "ODS code", "Kind", "Sector", "Partner of", "Operating"]
+    assert rows[1:] == [list(row.as_csv()) for row in page.context["rows"]]
+    assert [row[0] for row in rows[1:]] == ["Alpha Trust", "Leeds City Council", "Zeta Trust"]
+    assert rows[2][4] == "West Yorkshire: Leeds"
+
+    _, councils = directory_csv(client, ics=ics.slug, kind="local_authority")
+    assert [row[0] for row in councils[1:]] == ["Leeds City Council"]
+
+
+@pytest.mark.django_db
+def test_partner_csv_holds_every_page_of_the_directory(client):
+    ics = IntegratedCareSystemFactory()
+    for i in range(30):
+        PartnershipFactory(organisation=OrganisationFactory(name=f"Trust {i:02d}"), ics=ics)
+
+    page = client.get(reverse("partners:directory"), {"ics": ics.slug})
+    _, rows = directory_csv(client, ics=ics.slug)
+
+    shown = [list(row.as_csv()) for row in page.context["rows"]]
+    assert rows[1 : len(shown) + 1] == shown
+    assert len(rows) == 1 + 30
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("n", [1, 10])
+def test_partner_csv_queries_are_bounded(client, django_assert_max_num_queries, n):
+    ics = IntegratedCareSystemFactory()
+    for _ in range(n):
+        organisation = OrganisationFactory()
+        PartnershipFactory(organisation=organisation, ics=ics)
+        PartnershipFactory(organisation=organisation, ics=IntegratedCareSystemFactory())
+
+    with django_assert_max_num_queries(4):
+        _, rows = directory_csv(client, ics=ics.slug)
+    assert len(rows) == n + 1
+
+
+@pytest.mark.django_db
+def test_search_csv_has_the_results_the_page_shows(client):
+    OrganisationFactory(name="Leeds City Council", kind=Organisation.Kind.LOCAL_AUTHORITY, ods_code="238")
+    OrganisationFactory(name="Leeds Teaching Hospitals NHS Trust", ods_code="RR8")
+
+    response = client.get(reverse("core:search_csv"), {"q": "leeds"})
+
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="ics-portal-search.csv"'
+    _, rows = read_csv(response)
+    assert rows[0] == ["Kind", "Name", "Details", "Sample data", "Link"]
+    assert [row[:2] for row in rows[1:]] == [
+        ["Organisations", "Leeds City Council"],
+        ["Organisations", "Leeds Teaching Hospitals NHS Trust"],
+    ]
+    assert rows[2][4].startswith("http://testserver/organisations/")

@@ -1,0 +1,145 @@
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from ics_portal.core.search import GROUP_LIMIT, search
+from partners.models import Organisation
+from tests.factories import (
+    BoardFactory,
+    IntegratedCareSystemFactory,
+    MoUFactory,
+    OrganisationFactory,
+    PersonFactory,
+    PlaceFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def hits(groups, kind):
+    return [hit.title for group in groups if group.kind == kind for hit in group.hits]
+
+
+def test_full_text_search_finds_by_word_stems_not_only_substrings():
+    assert connection.vendor == "postgresql"
+    OrganisationFactory(name="Leeds City Council", kind=Organisation.Kind.LOCAL_AUTHORITY, ods_code="238")
+    OrganisationFactory(name="Wakefield Hospice", kind=Organisation.Kind.HOSPICE, ods_code=None)
+
+    # "councils" is not a substring of the name; its stem "council" is.
+    assert hits(search("councils"), "organisation") == ["Leeds City Council"]
+    # Words in any order and not next to each other (websearch syntax).
+    assert hits(search("council leeds"), "organisation") == ["Leeds City Council"]
+    assert hits(search("hospices"), "organisation") == ["Wakefield Hospice"]
+
+
+def test_finds_organisations_by_ods_code_exact_match_first():
+    OrganisationFactory(name="Leeds Teaching Hospitals NHS Trust", ods_code="RR8")
+    OrganisationFactory(name="RR8 Friends charity", kind=Organisation.Kind.VCSE, ods_code=None)
+
+    found = hits(search("rr8"), "organisation")
+
+    assert found[0] == "Leeds Teaching Hospitals NHS Trust"
+    assert set(found) == {"Leeds Teaching Hospitals NHS Trust", "RR8 Friends charity"}
+
+
+def test_finds_every_kind_with_counts():
+    ics = IntegratedCareSystemFactory(short_name="West Yorkshire", name="West Yorkshire Health and Care Partnership")
+    PlaceFactory(ics=ics, name="Wakefield")
+    OrganisationFactory(name="Wakefield Council", kind=Organisation.Kind.LOCAL_AUTHORITY, ods_code="227")
+    BoardFactory(ics=ics, name="Wakefield Health and Wellbeing Board")
+    PersonFactory(name="Jo Wakefield", title="Director of Public Health")
+    MoUFactory(ics=ics, title="Wakefield place partnership memorandum")
+
+    groups = {group.kind: group for group in search("wakefield")}
+
+    assert {kind: group.total for kind, group in groups.items()} == {
+        "ics": 0,
+        "place": 1,
+        "organisation": 1,
+        "board": 1,
+        "person": 1,
+        "mou": 1,
+    }
+    assert groups["place"].hits[0].url == f"/ics/{ics.slug}/places/{ics.places.get().slug}/"
+
+
+def test_draft_mous_are_never_found():
+    MoUFactory(title="Stroke pathway memorandum", published_at=None)
+    MoUFactory(title="Stroke network memorandum")
+
+    assert hits(search("stroke"), "mou") == ["Stroke network memorandum"]
+    assert hits(search("stroke", kind="mou"), "mou") == ["Stroke network memorandum"]
+
+
+def test_total_counts_every_match_while_showing_a_page_of_them():
+    OrganisationFactory.create_batch(GROUP_LIMIT + 3, name="Sample Surgery")
+
+    (group,) = [g for g in search("surgery") if g.kind == "organisation"]
+    assert group.total == GROUP_LIMIT + 3
+    assert len(group.hits) == GROUP_LIMIT
+    assert group.has_more
+
+    (only,) = search("surgery", kind="organisation")
+    assert len(only.hits) == GROUP_LIMIT + 3
+
+
+def test_sqlite_fallback_matches_every_word_anywhere(monkeypatch):
+    OrganisationFactory(name="Leeds City Council", kind=Organisation.Kind.LOCAL_AUTHORITY, ods_code="238")
+    OrganisationFactory(name="Leeds Teaching Hospitals NHS Trust", ods_code="RR8")
+    monkeypatch.setattr(connection, "vendor", "sqlite")
+
+    assert hits(search("council leeds"), "organisation") == ["Leeds City Council"]
+    assert hits(search("RR8"), "organisation") == ["Leeds Teaching Hospitals NHS Trust"]
+
+
+def test_empty_query_runs_no_query(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert search("   ") == []
+
+
+def seed_everything(n):
+    for i in range(n):
+        ics = IntegratedCareSystemFactory(short_name=f"Riverside {i}")
+        PlaceFactory(ics=ics, name=f"Riverside place {i}")
+        OrganisationFactory(name=f"Riverside Trust {i}")
+        BoardFactory(ics=ics, place=ics.places.get(), name=f"Riverside board {i}")
+        PersonFactory(name=f"Sam Riverside {i}")
+        MoUFactory(ics=ics, title=f"Riverside memorandum {i}")
+
+
+@pytest.mark.parametrize("n", [1, 10])
+def test_search_page_queries_are_bounded(client, django_assert_max_num_queries, n):
+    seed_everything(n)
+
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("core:search"), {"q": "riverside"})
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert f"{6 * n} results for" in body
+    assert f"Memoranda of understanding ({n})" in body
+    assert 'href="/search.csv?q=riverside"' in body
+
+
+def test_search_page_lists_hits_with_links_and_sample_labels(client):
+    ics = IntegratedCareSystemFactory(short_name="Harbourside")
+    board = BoardFactory(ics=ics, name="Harbourside Partnership Board", provenance="sample")
+
+    body = client.get(reverse("core:search"), {"q": "harbourside partnership"}).content.decode()
+
+    assert f'href="{board.get_absolute_url()}"' in body
+    assert f'href="{ics.get_absolute_url()}"' not in body  # "partnership" is not in the ICS's names
+    assert "Sample data" in body
+
+
+def test_search_page_without_a_query_shows_the_form(client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(0):
+        response = client.get(reverse("core:search"))
+    assert response.status_code == 200
+    assert 'name="q"' in response.content.decode()
+
+
+def test_no_results_suggests_what_to_try(client):
+    body = client.get(reverse("core:search"), {"q": "zzzz"}).content.decode()
+    assert "No results for" in body
+    assert "Improve your search" in body
