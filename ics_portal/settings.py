@@ -157,3 +157,57 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="WARNING")},
 }
+
+# REST API (/api/v1/, ics_portal/api/): open reads, staff writes by token or session.
+# Anonymous clients get API_ANON_THROTTLE_RATE per IP (429 with Retry-After past it). The counts
+# live in the default cache, which is per process unless CACHE_URL names a shared cache.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first, so an anonymous write gets 401 with `WWW-Authenticate: Token`.
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["ics_portal.api.permissions.StaffMayWrite"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "ics_portal.api.renderers.CSVRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "ics_portal.api.pagination.PortalPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_CLASSES": [
+        "ics_portal.api.throttling.AnonymousThrottle",
+        "ics_portal.api.throttling.StaffThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("API_ANON_THROTTLE_RATE", default="120/minute"),
+        "user": env("API_USER_THROTTLE_RATE", default="1200/minute"),
+    },
+    "EXCEPTION_HANDLER": "ics_portal.api.exceptions.portal_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "ics_portal.api.schema.PortalAutoSchema",
+    "DEFAULT_VERSIONING_CLASS": None,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ICS Portal API",
+    "DESCRIPTION": (
+        "Integrated care systems, their places, partner organisations, boards, members, meetings and MoUs. "
+        "Reads are open; writes need a staff token (`Authorization: Token …`). Lists are paginated "
+        "(`page`, `page_size` up to 500), filterable (`as_at`, `modified_since`, …), orderable (`ordering`) "
+        "and come as JSON or CSV (`?format=csv` or `Accept: text/csv`). Every answer has an ETag; send it "
+        "back in If-None-Match (304) or If-Match on updates (412 if the record changed). Anonymous clients "
+        "may make 120 requests a minute (429 with Retry-After past that)."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "ENUM_NAME_OVERRIDES": {
+        "OrganisationKindEnum": "partners.models.Organisation.Kind",
+        "BoardKindEnum": "governance.models.Board.Kind",
+    },
+}

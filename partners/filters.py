@@ -5,7 +5,8 @@ from django.db.models import Q
 
 from ics_portal.core.filters import DatedFilterSet
 from partners.models import Organisation, Partnership
-from places.models import IntegratedCareSystem, Place
+from places.filters import PlaceSlugFilter
+from places.models import IntegratedCareSystem
 
 
 class OrganisationFilter(DatedFilterSet):
@@ -16,13 +17,8 @@ class OrganisationFilter(DatedFilterSet):
         label="ICS",
         method="filter_partner_of",
     )
-    place = django_filters.ModelChoiceFilter(
-        field_name="partnerships__place",
-        to_field_name="slug",
-        queryset=Place.objects.all(),
-        label="Place",
-        method="filter_partner_of",
-    )
+    # A place slug is unique only within its ICS: PlaceSlugFilter looks it up within `ics` when given.
+    place = PlaceSlugFilter(field_name="partnerships__place", label="Place", method="filter_partner_of")
     kind = django_filters.ChoiceFilter(choices=Organisation.Kind.choices)
     sector = django_filters.ChoiceFilter(choices=Organisation.Sector.choices)
     ods_code = django_filters.CharFilter(field_name="ods_code", lookup_expr="iexact", label="ODS code")
@@ -47,3 +43,25 @@ class OrganisationFilter(DatedFilterSet):
 
     def filter_text(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(ods_code__iexact=value.strip()))
+
+
+class PartnershipFilter(DatedFilterSet):
+    """Memberships of ICSs and places, for the API's partnership list."""
+
+    ics = django_filters.ModelChoiceFilter(
+        field_name="ics", to_field_name="slug", queryset=IntegratedCareSystem.objects.all(), label="ICS (slug)"
+    )
+    place = PlaceSlugFilter(field_name="place")
+    organisation = django_filters.ModelChoiceFilter(
+        field_name="organisation",
+        to_field_name="slug",
+        queryset=Organisation.objects.all(),
+        label="Organisation (slug)",
+    )
+    ods_code = django_filters.CharFilter(field_name="organisation__ods_code", lookup_expr="iexact", label="ODS code")
+    kind = django_filters.ChoiceFilter(field_name="organisation__kind", choices=Organisation.Kind.choices)
+    role = django_filters.ChoiceFilter(choices=Partnership.Role.choices)
+
+    class Meta:
+        model = Partnership
+        fields = ["ics", "place", "organisation", "ods_code", "kind", "role", "as_at", "modified_since"]

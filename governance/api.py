@@ -1,0 +1,98 @@
+"""API viewsets for governance: boards, seats, people, meetings, MoUs and programmes.
+
+Drafts stay private: an unpublished MoU is visible only to staff of its ICS (and
+superusers); unpublished minutes and resolutions show as null to everyone else.
+"""
+
+from django.db.models import Q
+
+from governance.filters import (
+    BoardFilter,
+    BoardMembershipFilter,
+    MeetingFilter,
+    MoUFilter,
+    PersonFilter,
+    ProgrammeFilter,
+)
+from governance.models import Board, BoardMembership, Meeting, MoU, Person, Programme
+from governance.serializers import (
+    BoardMembershipSerializer,
+    BoardSerializer,
+    MeetingSerializer,
+    MoUSerializer,
+    PersonSerializer,
+    ProgrammeSerializer,
+)
+from ics_portal.api.viewsets import PortalViewSet
+
+
+class ProgrammeViewSet(PortalViewSet):
+    """System-wide programmes of work (cancer, mental health, …), by id."""
+
+    queryset = Programme.objects.for_api()
+    serializer_class = ProgrammeSerializer
+    filterset_class = ProgrammeFilter
+    ordering_fields = ["name", "start_date", "modified_at"]
+    ordering = ["name"]
+
+
+class BoardViewSet(PortalViewSet):
+    """Boards and committees at system and place level, by slug."""
+
+    queryset = Board.objects.for_api()
+    serializer_class = BoardSerializer
+    filterset_class = BoardFilter
+    lookup_field = "slug"
+    ordering_fields = ["name", "kind", "start_date", "modified_at"]
+    ordering = ["name"]
+
+
+class PersonViewSet(PortalViewSet):
+    """People who sit on boards (public name and title only), by slug."""
+
+    queryset = Person.objects.for_api()
+    serializer_class = PersonSerializer
+    filterset_class = PersonFilter
+    lookup_field = "slug"
+    ordering_fields = ["name", "modified_at"]
+    ordering = ["name"]
+
+
+class BoardMembershipViewSet(PortalViewSet):
+    """Seats on boards: who, representing which organisation, in what role, when. By id."""
+
+    queryset = BoardMembership.objects.for_api()
+    serializer_class = BoardMembershipSerializer
+    filterset_class = BoardMembershipFilter
+    ordering_fields = ["start_date", "end_date", "role", "person__name", "modified_at"]
+    ordering = ["board__name", "role", "person__name"]
+
+
+class MeetingViewSet(PortalViewSet):
+    """Meetings of boards with their agendas, by id. Minutes and resolutions are null until published."""
+
+    queryset = Meeting.objects.for_api()
+    serializer_class = MeetingSerializer
+    filterset_class = MeetingFilter
+    publish_fields = ("minutes_published_at",)
+    ordering_fields = ["starts_at", "modified_at"]
+    ordering = ["-starts_at"]
+
+
+class MoUViewSet(PortalViewSet):
+    """Memoranda of understanding with their signatories, by slug. Drafts only for their ICS's staff."""
+
+    queryset = MoU.objects.for_api()
+    serializer_class = MoUSerializer
+    filterset_class = MoUFilter
+    lookup_field = "slug"
+    publish_fields = ("published_at",)
+    ordering_fields = ["start_date", "title", "status", "modified_at"]
+    ordering = ["-start_date", "title"]
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        allowed = self.draft_ics_ids()
+        if allowed is None:
+            return queryset
+        return queryset.filter(Q(published_at__isnull=False) | Q(ics__in=allowed))

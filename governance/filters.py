@@ -1,0 +1,106 @@
+"""Filters for boards, seats, people, meetings, MoUs and programmes, shared by the pages and the API."""
+
+import django_filters
+
+from governance.models import Board, BoardMembership, Meeting, MoU, Person, Programme
+from ics_portal.core.filters import DatedFilterSet
+from partners.models import Organisation
+from places.filters import PlaceSlugFilter
+from places.models import IntegratedCareSystem
+
+
+def _ics_filter(field_name="ics"):
+    return django_filters.ModelChoiceFilter(
+        field_name=field_name, to_field_name="slug", queryset=IntegratedCareSystem.objects.all(), label="ICS (slug)"
+    )
+
+
+def _board_filter(field_name="board"):
+    return django_filters.ModelChoiceFilter(
+        field_name=field_name, to_field_name="slug", queryset=Board.objects.all(), label="Board (slug)"
+    )
+
+
+def _modified_since():
+    return django_filters.IsoDateTimeFilter(
+        field_name="modified_at", lookup_expr="gte", label="Modified since (ISO 8601)"
+    )
+
+
+class ProgrammeFilter(DatedFilterSet):
+    ics = _ics_filter()
+
+    class Meta:
+        model = Programme
+        fields = ["ics", "as_at", "modified_since"]
+
+
+class BoardFilter(DatedFilterSet):
+    ics = _ics_filter()
+    place = PlaceSlugFilter(field_name="place")
+    kind = django_filters.ChoiceFilter(choices=Board.Kind.choices)
+    is_statutory = django_filters.BooleanFilter()
+
+    class Meta:
+        model = Board
+        fields = ["ics", "place", "kind", "is_statutory", "as_at", "modified_since"]
+
+
+class BoardMembershipFilter(DatedFilterSet):
+    ics = _ics_filter("board__ics")
+    board = _board_filter()
+    person = django_filters.ModelChoiceFilter(
+        field_name="person", to_field_name="slug", queryset=Person.objects.all(), label="Person (slug)"
+    )
+    organisation = django_filters.ModelChoiceFilter(
+        field_name="organisation",
+        to_field_name="slug",
+        queryset=Organisation.objects.all(),
+        label="Organisation (slug)",
+    )
+    role = django_filters.ChoiceFilter(choices=BoardMembership.Role.choices)
+
+    class Meta:
+        model = BoardMembership
+        fields = ["ics", "board", "person", "organisation", "role", "as_at", "modified_since"]
+
+
+class PersonFilter(django_filters.FilterSet):
+    ics = _ics_filter("memberships__board__ics")
+    board = _board_filter("memberships__board")
+    modified_since = _modified_since()
+
+    class Meta:
+        model = Person
+        fields = ["ics", "board", "modified_since"]
+
+    def filter_queryset(self, queryset):
+        # Filtering through seats can match a person several times.
+        return super().filter_queryset(queryset).distinct()
+
+
+class MeetingFilter(django_filters.FilterSet):
+    ics = _ics_filter("board__ics")
+    board = _board_filter()
+    status = django_filters.ChoiceFilter(choices=Meeting.Status.choices)
+    starts_after = django_filters.DateFilter(
+        field_name="starts_at", lookup_expr="date__gte", label="On or after (date)"
+    )
+    starts_before = django_filters.DateFilter(
+        field_name="starts_at", lookup_expr="date__lte", label="On or before (date)"
+    )
+    modified_since = _modified_since()
+
+    class Meta:
+        model = Meeting
+        fields = ["ics", "board", "status", "starts_after", "starts_before", "modified_since"]
+
+
+class MoUFilter(DatedFilterSet):
+    ics = _ics_filter()
+    place = PlaceSlugFilter(field_name="place")
+    status = django_filters.ChoiceFilter(choices=MoU.Status.choices)
+
+    class Meta:
+        model = MoU
+        fields = ["ics", "place", "status", "as_at", "modified_since"]

@@ -1,0 +1,211 @@
+"""API representations of boards, people, seats, meetings, MoUs and programmes."""
+
+from rest_framework import serializers
+
+from governance.models import AgendaItem, Board, BoardMembership, Meeting, MoU, MoUSignatory, Person, Programme
+from ics_portal.api.serializers import AUDIT_FIELDS, ApiLink, PortalSerializer
+from partners.models import Organisation
+from places.models import IntegratedCareSystem, Place
+
+
+def _may_see_drafts(context, ics_id) -> bool:
+    allowed = context.get("draft_ics_ids", set())
+    return allowed is None or ics_id in allowed
+
+
+class ProgrammeSerializer(PortalSerializer):
+    url = ApiLink(view_name="api:programme-detail")
+    ics = serializers.SlugRelatedField(slug_field="slug", queryset=IntegratedCareSystem.objects.all())
+    lead_organisation = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Organisation.objects.all(), allow_null=True, required=False
+    )
+
+    class Meta:
+        model = Programme
+        fields = [
+            "id",
+            "url",
+            "page_url",
+            "ics",
+            "slug",
+            "name",
+            "description",
+            "lead_organisation",
+            "start_date",
+            "end_date",
+            *AUDIT_FIELDS,
+        ]
+        read_only_fields = AUDIT_FIELDS
+
+    def page_path(self, obj):
+        """Programmes are listed on their ICS's page."""
+        return obj.ics.get_absolute_url()
+
+
+class BoardSerializer(PortalSerializer):
+    url = ApiLink(view_name="api:board-detail", lookup_field="slug")
+    ics = serializers.SlugRelatedField(slug_field="slug", queryset=IntegratedCareSystem.objects.all())
+    place = serializers.PrimaryKeyRelatedField(
+        queryset=Place.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="The place's id; empty at system level.",
+    )
+    place_slug = serializers.CharField(source="place.slug", read_only=True, allow_null=True, default=None)
+    reports_to = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Board.objects.all(), allow_null=True, required=False
+    )
+
+    class Meta:
+        model = Board
+        fields = [
+            "id",
+            "url",
+            "page_url",
+            "ics",
+            "place",
+            "place_slug",
+            "slug",
+            "name",
+            "kind",
+            "is_statutory",
+            "meets_in_public",
+            "reports_to",
+            "terms_of_reference",
+            "start_date",
+            "end_date",
+            *AUDIT_FIELDS,
+        ]
+        read_only_fields = AUDIT_FIELDS
+
+
+class PersonSerializer(PortalSerializer):
+    url = ApiLink(view_name="api:person-detail", lookup_field="slug")
+
+    class Meta:
+        model = Person
+        fields = ["id", "url", "page_url", "slug", "name", "title", *AUDIT_FIELDS]
+        read_only_fields = AUDIT_FIELDS
+
+
+class BoardMembershipSerializer(PortalSerializer):
+    url = ApiLink(view_name="api:boardmembership-detail")
+    board = serializers.SlugRelatedField(slug_field="slug", queryset=Board.objects.all())
+    person = serializers.SlugRelatedField(slug_field="slug", queryset=Person.objects.all())
+    person_name = serializers.CharField(source="person.name", read_only=True)
+    organisation = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Organisation.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="The organisation this person represents, by slug.",
+    )
+
+    class Meta:
+        model = BoardMembership
+        fields = [
+            "id",
+            "url",
+            "page_url",
+            "board",
+            "person",
+            "person_name",
+            "organisation",
+            "role",
+            "is_voting",
+            "start_date",
+            "end_date",
+            *AUDIT_FIELDS,
+        ]
+        read_only_fields = AUDIT_FIELDS
+
+    def page_path(self, obj):
+        """A seat is shown on its board's page."""
+        return obj.board.get_absolute_url()
+
+
+class AgendaItemSerializer(serializers.ModelSerializer):
+    minutes = serializers.CharField(read_only=True, allow_null=True, help_text="Null until the minutes are published.")
+    resolutions = serializers.CharField(
+        read_only=True, allow_null=True, help_text="What was decided, one a line. Null until the minutes are published."
+    )
+
+    class Meta:
+        model = AgendaItem
+        fields = ["id", "number", "position", "title", "summary", "minutes", "resolutions", "modified_at"]
+        read_only_fields = fields
+
+    def to_representation(self, item):
+        data = super().to_representation(item)
+        meeting = item.meeting  # Set by the meeting's prefetch: no query.
+        if meeting.minutes_published_at is None and not _may_see_drafts(self.context, meeting.board.ics_id):
+            data["minutes"] = data["resolutions"] = None
+        return data
+
+
+class MeetingSerializer(PortalSerializer):
+    url = ApiLink(view_name="api:meeting-detail")
+    board = serializers.SlugRelatedField(slug_field="slug", queryset=Board.objects.all())
+    ics = serializers.CharField(source="board.ics.slug", read_only=True, help_text="The board's ICS, by slug.")
+    agenda_items = AgendaItemSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "id",
+            "url",
+            "page_url",
+            "board",
+            "ics",
+            "slug",
+            "starts_at",
+            "location",
+            "status",
+            "is_public",
+            "minutes_published_at",
+            "agenda_items",
+            *AUDIT_FIELDS,
+        ]
+        read_only_fields = AUDIT_FIELDS
+
+
+class MoUSignatorySerializer(serializers.ModelSerializer):
+    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    ods_code = serializers.CharField(source="organisation.ods_code", read_only=True, allow_null=True)
+
+    class Meta:
+        model = MoUSignatory
+        fields = ["id", "organisation", "organisation_name", "ods_code", "signed_by", "signed_on", "modified_at"]
+        read_only_fields = fields
+
+
+class MoUSerializer(PortalSerializer):
+    url = ApiLink(view_name="api:mou-detail", lookup_field="slug")
+    ics = serializers.SlugRelatedField(slug_field="slug", queryset=IntegratedCareSystem.objects.all())
+    place = serializers.PrimaryKeyRelatedField(
+        queryset=Place.objects.all(), allow_null=True, required=False, help_text="The place's id, if place-level."
+    )
+    signatories = MoUSignatorySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = MoU
+        fields = [
+            "id",
+            "url",
+            "page_url",
+            "ics",
+            "place",
+            "slug",
+            "title",
+            "status",
+            "version",
+            "summary",
+            "start_date",
+            "end_date",
+            "review_date",
+            "published_at",
+            "signatories",
+            *AUDIT_FIELDS,
+        ]
+        read_only_fields = AUDIT_FIELDS

@@ -1,0 +1,76 @@
+"""One JSON shape for every API error.
+
+    {"detail": "a sentence for people", "code": "machine_code", "errors": {"field": ["message"]}}
+
+`errors` appears on 400 only and names each field at fault (`non_field_errors` for
+a rule about several fields). Model validation (`full_clean()`), database
+constraint races (IntegrityError → 409) and protected deletes (→ 409) all land
+here, so a client never sees a 500 for bad input.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from django.db.models import ProtectedError, RestrictedError
+from rest_framework import exceptions, serializers, status
+from rest_framework.views import exception_handler, set_rollback
+
+# Model-level errors that are really about one field: Django reports them as non-field errors.
+NON_FIELD_CODES_TO_FIELD = {
+    "second_chair": "role",
+    "end_before_start": "end_date",
+    "ods_code_format": "ods_code",
+}
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The change conflicts with another record."
+    default_code = "conflict"
+
+
+def django_validation_to_drf(exc: DjangoValidationError) -> serializers.ValidationError:
+    """Field errors from a Django ValidationError, moving known rule errors onto the field they are about."""
+    if not hasattr(exc, "error_dict"):
+        exc = DjangoValidationError({"__all__": exc.error_list})
+    errors: dict[str, list[str]] = {}
+    for name, field_errors in exc.error_dict.items():
+        for error in field_errors:
+            target = name
+            if name == "__all__":
+                target = NON_FIELD_CODES_TO_FIELD.get(error.code, "non_field_errors")
+            errors.setdefault(target, []).extend(error.messages)
+    return serializers.ValidationError(errors)
+
+
+def _summary(errors) -> str:
+    if isinstance(errors, dict):
+        parts = []
+        for name, messages in errors.items():
+            text = _summary(messages)
+            parts.append(text if name == "non_field_errors" else f"{name}: {text}")
+        return "; ".join(parts)
+    if isinstance(errors, list):
+        return " ".join(_summary(item) for item in errors)
+    return str(errors)
+
+
+def portal_exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        exc = django_validation_to_drf(exc)
+    elif isinstance(exc, ProtectedError | RestrictedError):
+        exc = Conflict("Other records still refer to this one; remove or move them first.", code="protected")
+    elif isinstance(exc, IntegrityError):
+        exc = Conflict("The change breaks a rule of the database (a duplicate or an overlap); nothing was saved.")
+
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    set_rollback()
+    if isinstance(exc, exceptions.ValidationError):
+        errors = response.data if isinstance(response.data, dict) else {"non_field_errors": response.data}
+        response.data = {"detail": f"Invalid input: {_summary(errors)}", "code": "invalid", "errors": errors}
+    else:
+        detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data
+        codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
+        response.data = {"detail": str(detail), "code": codes if isinstance(codes, str) else "error"}
+    return response

@@ -1,0 +1,32 @@
+"""Filtering and ordering for every list.
+
+- `PortalFilterBackend`: django-filter, plus filters fixed by the URL (the ICS in
+  /icss/{slug}/partners/), so a nested list reuses the top-level list's FilterSet.
+- `StableOrderingFilter`: whatever order the client asks for ends with the primary
+  key, so pages never repeat or skip a row.
+"""
+
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework.filters import OrderingFilter
+
+
+class PortalFilterBackend(DjangoFilterBackend):
+    def get_filterset_kwargs(self, request, queryset, view):
+        kwargs = super().get_filterset_kwargs(request, queryset, view)
+        fixed = getattr(view, "fixed_filter_data", None)
+        if fixed is not None:
+            data = kwargs["data"].copy()
+            for name, value in fixed().items():
+                data[name] = value
+            kwargs["data"] = data
+        return kwargs
+
+
+class StableOrderingFilter(OrderingFilter):
+    ordering_description = "Sort by one or more comma-separated fields; prefix with - for descending."
+
+    def get_ordering(self, request, queryset, view):
+        ordering = list(super().get_ordering(request, queryset, view) or [])
+        if not any(field.lstrip("-") in ("pk", "id") for field in ordering):
+            ordering.append("pk")
+        return ordering

@@ -1,0 +1,28 @@
+"""Who may write through the API: the same rules as the staff screens (staff/permissions.py).
+
+Reading is open to everyone (drafts are filtered by the viewsets). Writing needs a
+signed-in staff member (token or session); an ICS's staff change only that ICS's
+records, superusers anything. The checks on the record *after* the change (a
+partnership moved to another ICS, a draft being published) are in
+`viewsets.PortalViewSet`, because the object does not exist yet when DRF asks here.
+"""
+
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from staff import permissions as rules
+
+
+class StaffMayWrite(BasePermission):
+    message = "You need a staff role in this record's ICS to change it."
+
+    def has_permission(self, request, view):
+        if request.method in SAFE_METHODS:
+            return True
+        return rules.is_staff_member(request.user)
+
+    def has_object_permission(self, request, view, obj):
+        if request.method in SAFE_METHODS:
+            return True
+        if request.method == "DELETE":
+            return rules.can_delete(request.user, obj)
+        return rules.can_edit(request.user, obj)

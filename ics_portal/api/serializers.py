@@ -1,0 +1,71 @@
+"""Base serializer: API URL, page URL, and the model's own validation on every write."""
+
+import copy
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import NoReverseMatch, reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from ics_portal.api.exceptions import django_validation_to_drf
+
+# Fields every portal record carries and nobody writes.
+AUDIT_FIELDS = ("provenance", "created_at", "modified_at")
+
+
+def absolute(request, path: str | None) -> str | None:
+    if path is None:
+        return None
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+def api_url(request, viewname: str, **kwargs) -> str:
+    """An absolute API URL without the request's `?format=`: links name the record, not a rendering of it."""
+    return absolute(request, reverse(viewname, kwargs=kwargs))
+
+
+class ApiLink(serializers.HyperlinkedIdentityField):
+    """The record's own API URL (`url`)."""
+
+    def __init__(self, view_name, **kwargs):
+        kwargs.setdefault("help_text", "This record in the API.")
+        super().__init__(view_name, **kwargs)
+        self.reverse = lambda viewname, kwargs=None, request=None, format=None: api_url(request, viewname, **kwargs)
+
+
+class PortalSerializer(serializers.ModelSerializer):
+    """A record as the API shows it.
+
+    `url` is the record in this API; `page_url` the public page that shows it (for
+    records with no page of their own, the page they are listed on). Writes run
+    the model's `full_clean()`, so the API enforces the same rules as the admin and
+    the database, and answers 400 naming the field instead of a 500.
+    """
+
+    page_url = serializers.SerializerMethodField(help_text="The public page that shows this record.")
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_page_url(self, obj) -> str | None:
+        try:
+            path = self.page_path(obj)
+        except NoReverseMatch:  # The page does not exist (yet): say so rather than fail.
+            return None
+        return absolute(self.context.get("request"), path)
+
+    def page_path(self, obj) -> str | None:
+        return obj.get_absolute_url()
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        candidate = copy.copy(self.instance) if self.instance is not None else self.Meta.model()
+        for name, value in attrs.items():
+            setattr(candidate, name, value)
+        try:
+            candidate.full_clean()
+        except DjangoValidationError as exc:
+            raise django_validation_to_drf(exc) from exc
+        for name in attrs:  # clean() may normalise values, e.g. ODS codes to capitals.
+            attrs[name] = getattr(candidate, name)
+        self.candidate = candidate
+        return attrs

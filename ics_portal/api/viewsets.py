@@ -1,0 +1,107 @@
+"""The base of every API viewset: reads for everyone, checked writes for staff.
+
+- Lists are filtered (django-filter), ordered with a unique tie-breaker and paginated.
+- Answers carry ETag / Last-Modified; GET answers 304 to a matching If-None-Match;
+  PUT, PATCH and DELETE honour If-Match (412 when the record changed since).
+- Writes: the model's full_clean() (in the serializer), then the staff rules on the
+  record as it will be (`can_edit`, and `can_publish` when a publish date changes),
+  saved in one transaction with the row locked, so an If-Match check cannot race.
+"""
+
+from django.db import transaction
+from rest_framework import viewsets
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from ics_portal.api import conditional
+from ics_portal.api.filtering import PortalFilterBackend, StableOrderingFilter
+from staff import permissions as rules
+
+
+class PortalViewSet(viewsets.ModelViewSet):
+    filter_backends = [PortalFilterBackend, StableOrderingFilter]
+    # Fields whose change publishes or unpublishes a draft: needs can_publish().
+    publish_fields: tuple[str, ...] = ()
+
+    # --- reading ----------------------------------------------------------------------
+
+    def draft_ics_ids(self):
+        """ICS ids whose drafts this user may see: None for all (superusers), else their staff ICSs."""
+        user = self.request.user
+        if not user.is_authenticated:
+            return set()
+        return rules.editable_ics_ids(user) if rules.is_staff_member(user) else set()
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["draft_ics_ids"] = self.draft_ics_ids()
+        return context
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if 200 <= response.status_code < 300 and getattr(response, "data", None) is not None:
+            conditional.apply(request, response, is_list=self.action == "list" or "results" in response.data)
+        response["Vary"] = ", ".join(filter(None, [response.get("Vary"), "Authorization", "Cookie"]))
+        return response
+
+    # --- writing ----------------------------------------------------------------------
+
+    def _check_rules(self, serializer):
+        user = self.request.user
+        candidate = serializer.candidate
+        if not rules.can_edit(user, candidate):
+            raise PermissionDenied("You need a staff role in the ICS this record would belong to.")
+        before = serializer.instance
+        for name in self.publish_fields:
+            if name in serializer.validated_data:
+                old = getattr(before, name) if before is not None else None
+                if serializer.validated_data[name] != old and not rules.can_publish(user, candidate):
+                    raise PermissionDenied("Only a publisher of this ICS may publish or unpublish it.")
+
+    def _locked_object(self):
+        """The object, read again after locking its row, so If-Match compares with what is committed now."""
+        instance = self.get_object()
+        list(type(instance)._base_manager.select_for_update().filter(pk=instance.pk).values_list("pk"))
+        return self.get_object()
+
+    def _check_if_match(self, instance):
+        current = self.get_serializer(instance).data
+        if not conditional.if_match_holds(self.request.headers.get("If-Match"), current):
+            raise conditional.PreconditionFailed()
+
+    def _read_back(self, pk, status_code=200):
+        """The saved record read the way GET reads it (by pk: the slug may have changed)."""
+        instance = self.get_queryset().get(pk=pk)
+        response = Response(self.get_serializer(instance).data, status=status_code)
+        if status_code == 201:
+            response["Location"] = response.data.get("url", "")
+        return response
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        self._check_rules(serializer)
+        with transaction.atomic():
+            instance = serializer.save()
+        return self._read_back(instance.pk, status_code=201)
+
+    def update(self, request, *args, **kwargs):
+        with transaction.atomic():
+            instance = self._locked_object()
+            self._check_if_match(instance)
+            return self._update(instance, partial=kwargs.pop("partial", False))
+
+    def _update(self, instance, *, partial):
+        serializer = self.get_serializer(instance, data=self.request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        self._check_rules(serializer)
+        with transaction.atomic():
+            serializer.save()
+        # Read the saved record back the way GET does, so the ETag of this answer matches a later GET.
+        return self._read_back(instance.pk)
+
+    def destroy(self, request, *args, **kwargs):
+        with transaction.atomic():
+            instance = self._locked_object()
+            self._check_if_match(instance)
+            return super().destroy(request, *args, **kwargs)

@@ -1,0 +1,27 @@
+"""API viewsets for ICSs and places."""
+
+from ics_portal.api.viewsets import PortalViewSet
+from places.filters import IntegratedCareSystemFilter, PlaceFilter
+from places.models import IntegratedCareSystem, Place
+from places.serializers import IntegratedCareSystemSerializer, PlaceSerializer
+
+
+class IntegratedCareSystemViewSet(PortalViewSet):
+    """Integrated care systems, by slug. Only superusers add or remove one; its staff may edit it."""
+
+    queryset = IntegratedCareSystem.objects.for_api()
+    serializer_class = IntegratedCareSystemSerializer
+    filterset_class = IntegratedCareSystemFilter
+    lookup_field = "slug"
+    ordering_fields = ["short_name", "name", "region", "population", "icb_ods_code", "modified_at"]
+    ordering = ["short_name"]
+
+
+class PlaceViewSet(PortalViewSet):
+    """Places inside ICSs, by id (a place's slug is unique only within its ICS)."""
+
+    queryset = Place.objects.for_api()
+    serializer_class = PlaceSerializer
+    filterset_class = PlaceFilter
+    ordering_fields = ["name", "population", "start_date", "modified_at"]
+    ordering = ["name"]
