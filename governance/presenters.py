@@ -52,18 +52,22 @@ def resolutions_of(item):
 
 
 # --- The governance structure diagram -------------------------------------------------------------
+#
+# An indented org chart: one board a row, each board below and to the right of the board it reports to,
+# joined by an elbow line. System-level boards come first, then each place's boards under the place's
+# name. A place board that reports to a system board is joined to it through a lane in the left gutter,
+# so no line ever crosses a box.
 
-BOX_W, BOX_H = 200, 76
-H_GAP, V_GAP = 28, 44
-MARGIN, BAND_LABEL_H = 16, 30
-PER_ROW = 5
-LINE_CHARS = 27
+BOX_W, BOX_H, ROW_H, INDENT = 330, 44, 54, 28
+MARGIN, LANE_W, BAND_LABEL_H, PLACE_LABEL_H = 12, 8, 34, 30
+LINE_CHARS = 46
 
 
 @dataclass
 class TreeNode:
     board: object
     children: list["TreeNode"] = field(default_factory=list)
+    reports_up_to: object = None
 
 
 @dataclass
@@ -72,12 +76,7 @@ class Box:
     x: int
     y: int
     lines: list[str]
-    place_name: str
     is_place: bool
-
-    @property
-    def cx(self):
-        return self.x + BOX_W // 2
 
     @property
     def text_x(self):
@@ -85,76 +84,57 @@ class Box:
 
     @property
     def text_lines(self):
-        """(y, text) for each line of the label, first line's baseline 20px into the box."""
-        return [(self.y + 20 + 16 * i, text) for i, text in enumerate(self.lines)]
-
-    @property
-    def place_y(self):
-        return self.y + BOX_H - 10
+        """(baseline y, text) for each line of the label, vertically centred in the box."""
+        top = self.y + (BOX_H - 16 * len(self.lines)) // 2 + 12
+        return [(top + 16 * i, text) for i, text in enumerate(self.lines)]
 
 
 @dataclass
-class Band:
-    label: str
+class Label:
+    text: str
     y: int
-    divider_y: int | None
+    is_band: bool
 
 
 @dataclass
 class Diagram:
     boxes: list[Box]
     paths: list[str]
-    bands: list[Band]
+    labels: list[Label]
+    dividers: list[int]
     width: int
     height: int
     system_tree: list[TreeNode]
     place_tree: list[tuple[object, list[TreeNode]]]
+    label_x: int = MARGIN
     box_w: int = BOX_W
     box_h: int = BOX_H
 
 
-def _depths(boards, in_band):
-    """How many reporting steps each board is below the top of its band."""
-    by_id = {b.pk: b for b in boards}
-    depths = {}
-
-    def depth(b, seen):
-        if b.pk in depths:
-            return depths[b.pk]
-        parent = by_id.get(b.reports_to_id)
-        if parent is None or parent.pk in seen or not in_band(parent):
-            d = 0
-        else:
-            d = depth(parent, seen | {b.pk}) + 1
-        depths[b.pk] = d
-        return d
-
-    for b in boards:
-        depth(b, frozenset())
-    return depths
-
-
 def _label(board):
     lines = textwrap.wrap(board.name, LINE_CHARS) or [board.name]
-    if len(lines) > 3:
-        lines = lines[:3]
-        lines[2] = lines[2][: LINE_CHARS - 1].rstrip() + "…"
+    if len(lines) > 2:
+        lines = lines[:2]
+        lines[1] = lines[1][: LINE_CHARS - 1].rstrip() + "…"
     return lines
 
 
-def _trees(boards, ids):
+def _trees(boards):
+    """Boards as trees of who reports to whom, within the given boards; roots first by name."""
+    ids = {b.pk for b in boards}
     nodes = {b.pk: TreeNode(board=b) for b in boards}
     roots = []
     for b in boards:
-        parent = nodes.get(b.reports_to_id)
-        if parent is not None and b.reports_to_id in ids and b.reports_to_id != b.pk:
-            parent.children.append(nodes[b.pk])
+        if b.reports_to_id in ids and b.reports_to_id != b.pk:
+            nodes[b.reports_to_id].children.append(nodes[b.pk])
         else:
             roots.append(nodes[b.pk])
-    # A loop leaves no root: list the loop's boards flat rather than lose them.
+    # A reporting loop leaves its boards unreachable from any root: list them flat rather than lose them.
     reachable, stack = set(), list(roots)
     while stack:
         node = stack.pop()
+        if node.board.pk in reachable:
+            continue
         reachable.add(node.board.pk)
         stack.extend(node.children)
     for b in boards:
@@ -165,86 +145,83 @@ def _trees(boards, ids):
 
 
 def structure_diagram(boards) -> Diagram | None:
-    """Boards as boxes and `reports_to` as lines, system level above place level.
+    """Boards as boxes and `reports_to` as lines, system level above place level, plus the same as trees.
 
-    `boards` are the boards in force on the page's day, with `place` loaded. Rows within a band are
-    reporting depth; a row longer than PER_ROW boxes wraps. Lines run from a board up to the board it
-    reports to. Also returns the same structure as trees, for the nested-list text alternative.
+    `boards` are the boards in force on the page's day, with `place` loaded, in name order.
     """
     boards = list(boards)
     if not boards:
         return None
-    ids = {b.pk for b in boards}
     by_id = {b.pk: b for b in boards}
-    system = [b for b in boards if b.place_id is None]
-    place = [b for b in boards if b.place_id is not None]
+    system_boards = [b for b in boards if b.place_id is None]
+    place_boards = [b for b in boards if b.place_id is not None]
+    system_tree = _trees(system_boards)
+    place_roots = _trees(place_boards)
+    for node in place_roots:
+        node.reports_up_to = by_id.get(node.board.reports_to_id)
+    places = sorted({b.place for b in place_boards}, key=lambda p: p.name)
+    place_tree = [(place, [n for n in place_roots if n.board.place_id == place.pk]) for place in places]
 
-    positions: dict[int, Box] = {}
-    bands, y = [], MARGIN
-    widest = 1
-    for label, members, in_band in (
-        ("System level", system, lambda b: b.place_id is None),
-        ("Place level", place, lambda b: b.place_id is not None),
-    ):
-        if not members:
-            continue
-        divider = y - V_GAP // 2 if bands else None
-        bands.append(Band(label=label, y=y + 18, divider_y=divider))
+    # Parents in the system band of place-band roots each get a lane in the left gutter.
+    lane_parents = []
+    for node in place_roots:
+        parent = node.reports_up_to
+        if parent is not None and parent.place_id is None and parent.pk not in lane_parents:
+            lane_parents.append(parent.pk)
+    gutter = MARGIN + LANE_W * (len(lane_parents) + 1)
+
+    boxes: dict[int, Box] = {}
+    labels, dividers = [], []
+    y = MARGIN
+    deepest = 0
+
+    def lay(nodes, depth):
+        nonlocal y, deepest
+        for node in nodes:
+            deepest = max(deepest, depth)
+            b = node.board
+            boxes[b.pk] = Box(board=b, x=gutter + depth * INDENT, y=y, lines=_label(b), is_place=b.place_id is not None)
+            y += ROW_H
+            lay(node.children, depth + 1)
+
+    if system_tree:
+        labels.append(Label("System level", y + 18, True))
         y += BAND_LABEL_H
-        depths = _depths(members, in_band)
-        for d in sorted(set(depths.values())):
-            row = [b for b in members if depths[b.pk] == d]
-
-            def order(b):
-                parent = positions.get(b.reports_to_id)
-                return (
-                    b.place.name if b.place_id else "",
-                    parent.x if parent else -1,
-                    b.name,
-                )
-
-            row.sort(key=order)
-            for start in range(0, len(row), PER_ROW):
-                chunk = row[start : start + PER_ROW]
-                widest = max(widest, len(chunk))
-                for i, b in enumerate(chunk):
-                    positions[b.pk] = Box(
-                        board=b,
-                        x=MARGIN + i * (BOX_W + H_GAP),
-                        y=y,
-                        lines=_label(b),
-                        place_name=b.place.name if b.place_id else "",
-                        is_place=b.place_id is not None,
-                    )
-                y += BOX_H + V_GAP
-        y += V_GAP // 2
+        lay(system_tree, 0)
+    if place_tree:
+        if system_tree:
+            dividers.append(y + 2)
+            y += 12
+        labels.append(Label("Place level", y + 18, True))
+        y += BAND_LABEL_H
+        for place, nodes in place_tree:
+            labels.append(Label(place.name, y + 18, False))
+            y += PLACE_LABEL_H
+            lay(nodes, 0)
 
     paths = []
     for b in boards:
-        if b.reports_to_id in ids and b.reports_to_id != b.pk:
-            child, parent = positions[b.pk], positions[b.reports_to_id]
-            if parent.y < child.y:
-                mid = child.y - V_GAP // 2
-                paths.append(f"M{child.cx} {child.y}V{mid}H{parent.cx}V{parent.y + BOX_H}")
-            else:
-                mid = child.y + BOX_H + V_GAP // 2
-                paths.append(f"M{child.cx} {child.y + BOX_H}V{mid}H{parent.cx}V{parent.y}")
-
-    place_tree = []
-    place_roots = _trees(place, {b.pk for b in place})
-    for place_obj in sorted({b.place for b in place}, key=lambda p: p.name):
-        place_tree.append((place_obj, [n for n in place_roots if n.board.place_id == place_obj.pk]))
-    for node in place_roots:  # record who a place board reports to at system level, for the text
-        node.reports_up_to = by_id.get(node.board.reports_to_id)
+        parent = boxes.get(b.reports_to_id)
+        if parent is None or b.reports_to_id == b.pk:
+            continue
+        child = boxes[b.pk]
+        mid = child.y + BOX_H // 2
+        if parent.is_place == child.is_place:
+            paths.append(f"M{parent.x + 14} {parent.y + BOX_H}V{mid}H{child.x}")
+        elif parent.board.pk in lane_parents:
+            lane = MARGIN + LANE_W * lane_parents.index(parent.board.pk)
+            paths.append(f"M{parent.x} {parent.y + BOX_H // 2}H{lane}V{mid}H{child.x}")
 
     return Diagram(
-        boxes=list(positions.values()),
+        boxes=list(boxes.values()),
         paths=paths,
-        bands=bands,
-        width=MARGIN * 2 + widest * BOX_W + (widest - 1) * H_GAP,
-        height=y - V_GAP // 2 + MARGIN,
-        system_tree=_trees(system, {b.pk for b in system}),
+        labels=labels,
+        dividers=dividers,
+        width=gutter + deepest * INDENT + BOX_W + MARGIN,
+        height=y - (ROW_H - BOX_H) + MARGIN,
+        system_tree=system_tree,
         place_tree=place_tree,
+        label_x=gutter,
     )
 
 
