@@ -140,7 +140,20 @@ def ics_of(obj) -> IntegratedCareSystem | None:
 
 
 def linked_ics_ids(obj) -> set[int]:
-    """ICS ids a record is linked to: its own ICS, or for a shared record every ICS it touches."""
+    """ICS ids a record is linked to: its own ICS, or for a shared record every ICS it touches.
+
+    Remembered on the object, as the admin asks several times per page.
+    """
+    cached = getattr(obj, "_linked_ics_ids", None)
+    if cached is not None and cached[0] == obj.pk:
+        return cached[1]
+    linked = _linked_ics_ids(obj)
+    if obj.pk is not None:
+        obj._linked_ics_ids = (obj.pk, linked)
+    return linked
+
+
+def _linked_ics_ids(obj) -> set[int]:
     from governance.models import BoardMembership
     from partners.models import Partnership
 

@@ -66,7 +66,9 @@ def world_b(ics_b):
 
 
 def make_staff(username, ics=None, role=StaffRole.Role.EDITOR, **extra):
-    user = get_user_model().objects.create_user(username=username, password="a-long-test-password", is_staff=True, **extra)
+    user = get_user_model().objects.create_user(
+        username=username, password="a-long-test-password", is_staff=True, **extra
+    )
     if ics is not None:
         StaffRole.objects.create(user=user, ics=ics, role=role)
     return user
@@ -94,4 +96,10 @@ def superuser():
 
 @pytest.fixture
 def actors(editor_a, publisher_a, editor_b, superuser):
-    return {"anonymous": None, "editor_a": editor_a, "publisher_a": publisher_a, "editor_b": editor_b, "superuser": superuser}
+    return {
+        "anonymous": None,
+        "editor_a": editor_a,
+        "publisher_a": publisher_a,
+        "editor_b": editor_b,
+        "superuser": superuser,
+    }

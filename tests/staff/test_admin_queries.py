@@ -1,0 +1,73 @@
+"""Each admin changelist and change page runs a bounded number of queries: 1 row or 10, the same."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from staff.models import StaffRole
+from tests import factories as f
+
+from .conftest import build_world, make_staff
+from .test_admin import KINDS
+
+CHANGELIST_MAX = 12
+CHANGE_PAGE_MAX = 18
+
+
+@pytest.fixture
+def staff_with_worlds(request):
+    """A publisher of n ICSs, each holding one record of every kind, plus a second board member."""
+    n = request.param
+    user = make_staff("busy_publisher")
+    worlds = []
+    for _ in range(n):
+        world = build_world(f.IntegratedCareSystemFactory())
+        f.BoardMembershipFactory(board=world.records["board"])
+        f.MoUSignatoryFactory(mou=world.records["mou"])
+        f.AgendaItemFactory(meeting=world.records["meeting"])
+        StaffRole.objects.create(user=user, ics=world.ics, role=StaffRole.Role.PUBLISHER)
+        worlds.append(world)
+    return user, worlds
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("staff_with_worlds", [1, 10], indirect=True, ids=["1-row", "10-rows"])
+@pytest.mark.parametrize("app,model", KINDS)
+def test_changelist_query_count(client, django_assert_max_num_queries, staff_with_worlds, app, model):
+    user, worlds = staff_with_worlds
+    client.force_login(user)
+    url = reverse(f"admin:{app}_{model}_changelist")
+    with django_assert_max_num_queries(CHANGELIST_MAX):
+        response = client.get(url)
+    assert response.status_code == 200
+    for world in worlds:
+        assert reverse(f"admin:{app}_{model}_change", args=[world.records[model].pk]) in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("staff_with_worlds", [1, 10], indirect=True, ids=["1-row", "10-rows"])
+@pytest.mark.parametrize("app,model", KINDS)
+def test_change_page_query_count(client, django_assert_max_num_queries, staff_with_worlds, app, model):
+    user, worlds = staff_with_worlds
+    client.force_login(user)
+    url = reverse(f"admin:{app}_{model}_change", args=[worlds[0].records[model].pk])
+    with django_assert_max_num_queries(CHANGE_PAGE_MAX):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("app,model", KINDS)
+def test_report_counts(client, app, model, capsys):
+    """Not an assertion: prints the counts for the report (run with -s)."""
+    user = make_staff("counter")
+    for _ in range(10):
+        world = build_world(f.IntegratedCareSystemFactory())
+        StaffRole.objects.create(user=user, ics=world.ics, role=StaffRole.Role.PUBLISHER)
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as listing:
+        client.get(reverse(f"admin:{app}_{model}_changelist"))
+    with CaptureQueriesContext(connection) as page:
+        client.get(reverse(f"admin:{app}_{model}_change", args=[world.records[model].pk]))
+    print(f"QUERIES {model}: changelist={len(listing)} change={len(page)}")
