@@ -1,0 +1,240 @@
+"""The home, ICS and place pages: what they show, as at a day, in a bounded number of queries."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from governance.models import MoU
+from places.models import IcsStage
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+DAY = datetime.date(2023, 6, 1)
+# Queries each page needs whatever the data size (measured; see the report in issue 3).
+HOME_QUERIES = 2  # systems, stages
+ICS_QUERIES = 7  # system, stages, places, partnerships, boards, programmes, MoUs
+PLACE_QUERIES = 4  # place+ICS, partnerships, boards, MoUs
+
+
+def as_at(day):
+    return f"?as_at={day.isoformat()}"
+
+
+@pytest.mark.parametrize("n", [1, 10])
+def test_home_lists_every_system_by_region_in_bounded_queries(client, django_assert_max_num_queries, n):
+    systems = f.IntegratedCareSystemFactory.create_batch(n)
+    for ics in systems:
+        f.IcsStageFactory(ics=ics, stage=IcsStage.Stage.STP, start_date=datetime.date(2016, 3, 1))
+        f.IcsStageFactory(ics=ics, stage=IcsStage.Stage.STATUTORY_ICS)
+    with django_assert_max_num_queries(HOME_QUERIES):
+        response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "North East and Yorkshire" in html
+    for ics in systems:
+        assert ics.get_absolute_url() in html
+    assert 'action="/search/"' in html and 'name="q"' in html
+
+
+def test_home_names_the_stage_on_the_as_at_day(client):
+    ics = f.IntegratedCareSystemFactory(short_name="West Yorkshire")
+    f.IcsStageFactory(ics=ics, stage=IcsStage.Stage.SHADOW_ICS, start_date=datetime.date(2018, 5, 24))
+    f.IcsStageFactory(ics=ics, stage=IcsStage.Stage.STATUTORY_ICS, start_date=datetime.date(2022, 7, 1))
+    html = client.get("/" + as_at(datetime.date(2021, 4, 1))).content.decode()
+    assert "Shadow integrated care system" in html
+    assert "Statutory integrated care system" not in html
+    assert "as it was on 1 April 2021" in html
+    # Links carry the day on to the next page.
+    assert f"{ics.get_absolute_url()}?as_at=2021-04-01" in html
+
+
+@pytest.mark.parametrize("n", [1, 10])
+def test_ics_page_in_bounded_queries(client, django_assert_max_num_queries, n):
+    ics = f.IntegratedCareSystemFactory()
+    f.IcsStageFactory(ics=ics)
+    places = f.PlaceFactory.create_batch(n, ics=ics)
+    top = f.BoardFactory(ics=ics)
+    for i in range(n):
+        f.PartnershipFactory(ics=ics, place=places[i])
+        f.BoardFactory(ics=ics, reports_to=top, place=places[i] if i % 2 else None)
+        f.ProgrammeFactory(ics=ics, lead_organisation=f.OrganisationFactory())
+        f.MoUFactory(ics=ics, place=places[i] if i % 2 else None)
+    with django_assert_max_num_queries(ICS_QUERIES):
+        response = client.get(ics.get_absolute_url() + as_at(DAY))
+    assert response.status_code == 200
+    assert len(response.context["ics"].boards_then) == n + 1
+
+
+def test_ics_page_shows_facts_timeline_places_partners_boards_programmes_and_mous(client):
+    ics = f.IntegratedCareSystemFactory(
+        name="West Yorkshire Health and Care Partnership", population=2_600_000, annual_budget=5_000_000_000
+    )
+    f.IcsStageFactory(ics=ics, stage=IcsStage.Stage.STP, start_date=datetime.date(2016, 3, 1))
+    f.IcsStageFactory(ics=ics, stage=IcsStage.Stage.STATUTORY_ICS, start_date=datetime.date(2022, 7, 1))
+    place = f.PlaceFactory(ics=ics, name="Leeds")
+    council = f.OrganisationFactory(
+        name="Leeds City Council", kind="local_authority", sector="local_government", ods_code="383"
+    )
+    f.PartnershipFactory(ics=ics, place=place, organisation=council)
+    f.PartnershipFactory(ics=ics, organisation=f.OrganisationFactory(name="Leeds Teaching Hospitals"))
+    f.ProgrammeFactory(ics=ics, name="Cancer")
+    f.MoUFactory(ics=ics, title="Partnership MoU")
+    html = client.get(ics.get_absolute_url()).content.decode()
+    for text in [
+        "2,600,000",
+        "£5.0 billion",
+        ics.icb_ods_code,
+        "North East and Yorkshire",
+        "Sustainability and transformation partnership",
+        "Statutory integrated care system",
+        "Leeds City Council",
+        "Local authority",
+        "NHS trust",
+        "at Leeds",
+        "Cancer",
+        "Partnership MoU",
+    ]:
+        assert text in html, text
+    assert place.get_absolute_url() in html
+    assert "<title>West Yorkshire Health and Care Partnership" not in html  # short name in titles
+    assert f"<title>{ics.short_name} – ICS Portal</title>" in html
+    assert f'rel="canonical" href="http://testserver{ics.get_absolute_url()}"' in html
+
+
+def test_ics_page_as_at_edges(client):
+    ics = f.IntegratedCareSystemFactory()
+    f.PartnershipFactory(
+        ics=ics,
+        organisation=f.OrganisationFactory(name="Ended the day before"),
+        end_date=DAY - datetime.timedelta(days=1),
+    )
+    f.PartnershipFactory(ics=ics, organisation=f.OrganisationFactory(name="Ends on the day"), end_date=DAY)
+    f.PartnershipFactory(
+        ics=ics,
+        organisation=f.OrganisationFactory(name="Starts the day after"),
+        start_date=DAY + datetime.timedelta(days=1),
+    )
+    f.PartnershipFactory(ics=ics, organisation=f.OrganisationFactory(name="Starts on the day"), start_date=DAY)
+    f.PlaceFactory(
+        ics=ics, name="Gone place", start_date=datetime.date(2020, 1, 1), end_date=DAY - datetime.timedelta(days=1)
+    )
+    f.BoardFactory(ics=ics, name="Later board", start_date=DAY + datetime.timedelta(days=1))
+    html = client.get(ics.get_absolute_url() + as_at(DAY)).content.decode()
+    assert "Ends on the day" in html and "Starts on the day" in html
+    assert "Ended the day before" not in html and "Starts the day after" not in html
+    assert "Gone place" not in html and "Later board" not in html
+    assert "as it was on 1 June 2023" in html
+    assert f'href="{ics.get_absolute_url()}">See it as it is today' in html
+
+
+def test_ics_page_names_the_stage_and_name_then(client):
+    ics = f.IntegratedCareSystemFactory()
+    f.IcsStageFactory(
+        ics=ics,
+        stage=IcsStage.Stage.STP,
+        start_date=datetime.date(2016, 3, 1),
+        end_date=datetime.date(2022, 6, 30),
+        name_then="West Yorkshire and Harrogate STP",
+    )
+    f.IcsStageFactory(ics=ics, stage=IcsStage.Stage.STATUTORY_ICS, start_date=datetime.date(2022, 7, 1))
+    response = client.get(ics.get_absolute_url() + as_at(datetime.date(2021, 4, 1)))
+    assert response.context["stage"].stage == IcsStage.Stage.STP
+    assert "it was called West Yorkshire and Harrogate STP" in response.content.decode()
+
+
+@pytest.mark.parametrize("bad", ["2021-02-30", "yesterday", "2021-4-1", "0001-01-01", "<script>"])
+def test_a_bad_as_at_date_gives_a_message_and_today(client, bad):
+    ics = f.IntegratedCareSystemFactory()
+    response = client.get(ics.get_absolute_url(), {"as_at": bad})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "That date could not be used" in html
+    assert "<script>" not in html.split("<main")[1]
+    assert response.context["as_at"].day == timezone.localdate()
+
+
+def test_draft_mous_are_not_listed(client):
+    ics = f.IntegratedCareSystemFactory()
+    f.MoUFactory(ics=ics, title="Published MoU")
+    f.MoUFactory(ics=ics, title="Draft MoU", published_at=None, status=MoU.Status.DRAFT)
+    html = client.get(ics.get_absolute_url()).content.decode()
+    assert "Published MoU" in html and "Draft MoU" not in html
+
+
+def test_structure_diagram_draws_boards_and_reporting_lines_with_a_text_alternative(client):
+    ics = f.IntegratedCareSystemFactory()
+    place = f.PlaceFactory(ics=ics, name="Wakefield")
+    icb = f.BoardFactory(ics=ics, name="ICB board")
+    f.BoardFactory(ics=ics, name="Audit committee", reports_to=icb)
+    f.BoardFactory(ics=ics, name="Wakefield partnership board", place=place, reports_to=icb)
+    response = client.get(ics.get_absolute_url())
+    html = response.content.decode()
+    svg = html.split('<svg class="portal-diagram"')[1].split("</svg>")[0]
+    assert svg.count("<rect") == 3 and svg.count("<path") == 2
+    assert "System level" in svg and "Place level" in svg and "Wakefield partnership board" in svg
+    y = {box.board.name: box.y for box in response.context["diagram"].boxes}
+    assert y["ICB board"] < y["Audit committee"] < y["Wakefield partnership board"]
+    text_list = html.split('id="structure-list"')[1]
+    assert text_list.index("ICB board") < text_list.index("Audit committee")
+    assert "(reports to ICB board)" in text_list
+
+
+def test_structure_diagram_survives_a_reporting_loop(client):
+    ics = f.IntegratedCareSystemFactory()
+    a = f.BoardFactory(ics=ics, name="Board A")
+    b = f.BoardFactory(ics=ics, name="Board B", reports_to=a)
+    a.reports_to = b
+    a.save()
+    html = client.get(ics.get_absolute_url()).content.decode()
+    assert "Board A" in html.split('id="structure-list"')[1] and "Board B" in html
+
+
+def test_sample_records_are_labelled(client):
+    ics = f.IntegratedCareSystemFactory(provenance="sample")
+    html = client.get("/").content.decode()
+    assert "Sample data" in html.split("<main")[1].split("</main>")[0]
+    assert "Sample data" in client.get(ics.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize("n", [1, 10])
+def test_place_page_in_bounded_queries(client, django_assert_max_num_queries, n):
+    place = f.PlaceFactory()
+    for _ in range(n):
+        f.PartnershipFactory(ics=place.ics, place=place)
+        f.BoardFactory(ics=place.ics, place=place, reports_to=f.BoardFactory(ics=place.ics))
+        f.MoUFactory(ics=place.ics, place=place)
+    with django_assert_max_num_queries(PLACE_QUERIES):
+        response = client.get(place.get_absolute_url())
+    assert response.status_code == 200
+    assert len(response.context["place"].boards_then) == n
+
+
+def test_place_page_as_at_a_day_before_it_existed(client):
+    place = f.PlaceFactory(name="Harrogate", start_date=datetime.date(2022, 7, 1))
+    response = client.get(place.get_absolute_url() + as_at(datetime.date(2021, 4, 1)))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Not a place of" in html and "from 1 July 2022" in html
+    crumbs = response.context["breadcrumbs"]
+    assert crumbs[-1] == (place.ics.short_name, place.ics.get_absolute_url() + "?as_at=2021-04-01")
+
+
+def test_place_page_shows_only_its_own_partners_and_boards(client):
+    place = f.PlaceFactory()
+    other = f.PlaceFactory(ics=place.ics)
+    f.PartnershipFactory(ics=place.ics, place=place, organisation=f.OrganisationFactory(name="Ours"))
+    f.PartnershipFactory(ics=place.ics, place=other, organisation=f.OrganisationFactory(name="Theirs"))
+    f.BoardFactory(ics=place.ics, place=place, name="Our board")
+    f.BoardFactory(ics=place.ics, place=other, name="Their board")
+    html = client.get(place.get_absolute_url()).content.decode()
+    assert "Ours" in html and "Our board" in html
+    assert "Theirs" not in html and "Their board" not in html
+
+
+def test_unknown_slugs_are_404(client):
+    place = f.PlaceFactory()
+    assert client.get("/ics/nope/").status_code == 404
+    assert client.get(f"/ics/{place.ics.slug}/places/nope/").status_code == 404
+    assert client.get(f"/ics/{f.IntegratedCareSystemFactory().slug}/places/{place.slug}/").status_code == 404
