@@ -1,0 +1,49 @@
+"""ETag / Last-Modified on answers, 304 for clients that are up to date."""
+
+import pytest
+
+from tests import factories as f
+
+
+@pytest.mark.parametrize("url", ["/api/v1/organisations/?ics=system-a", "/api/v1/organisations/{slug}/"])
+def test_if_none_match_answers_304_until_something_changes(url, ics_a, anon_client):
+    organisation = f.PartnershipFactory(ics=ics_a).organisation
+    url = url.format(slug=organisation.slug)
+    first = anon_client.get(url)
+    assert first.status_code == 200 and first["ETag"] and first["Last-Modified"]
+    again = anon_client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again.content == b""
+    assert again["ETag"] == first["ETag"]
+    assert anon_client.get(url, HTTP_IF_NONE_MATCH='"something-else"').status_code == 200
+    organisation.name = "Renamed"
+    organisation.save()
+    assert anon_client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
+
+
+def test_json_and_csv_have_different_etags(ics_a, anon_client):
+    json_etag = anon_client.get("/api/v1/icss/")["ETag"]
+    csv_etag = anon_client.get("/api/v1/icss/?format=csv")["ETag"]
+    assert json_etag != csv_etag
+    assert anon_client.get("/api/v1/icss/?format=csv", HTTP_IF_NONE_MATCH=json_etag).status_code == 200
+    assert anon_client.get("/api/v1/icss/", HTTP_ACCEPT="text/csv", HTTP_IF_NONE_MATCH=csv_etag).status_code == 304
+
+
+def test_if_modified_since_on_a_record(ics_a, anon_client):
+    url = f"/api/v1/icss/{ics_a.slug}/"
+    last_modified = anon_client.get(url)["Last-Modified"]
+    assert anon_client.get(url, HTTP_IF_MODIFIED_SINCE=last_modified).status_code == 304
+    assert anon_client.get(url, HTTP_IF_MODIFIED_SINCE="Mon, 01 Jan 2001 00:00:00 GMT").status_code == 200
+
+
+def test_answers_vary_on_credentials(ics_a, anon_client):
+    vary = anon_client.get("/api/v1/icss/")["Vary"]
+    assert "Accept" in vary and "Authorization" in vary and "Cookie" in vary
+
+
+def test_anonymous_clients_are_throttled_with_retry_after(ics_a, anon_client, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "3/minute", "user": None}}
+    statuses = [anon_client.get("/api/v1/icss/").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    throttled = anon_client.get("/api/v1/icss/")
+    assert throttled.json()["code"] == "throttled"
+    assert 0 < int(throttled["Retry-After"]) <= 60

@@ -1,0 +1,113 @@
+"""Every list endpoint runs the same number of queries for 1 row as for 10, each with related rows."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from staff.models import StaffRole
+from tests import factories as f
+from tests.api.conftest import client_for, make_user
+
+
+def _icss(n, ics):
+    for _ in range(n):
+        other = f.IntegratedCareSystemFactory()
+        f.IcsStageFactory(
+            ics=other, stage="stp", start_date=datetime.date(2016, 4, 1), end_date=datetime.date(2022, 6, 30)
+        )
+        f.IcsStageFactory(ics=other)
+
+
+def _places(n, ics):
+    f.PlaceFactory.create_batch(n, ics=ics)
+
+
+def _organisations(n, ics):
+    for _ in range(n):
+        organisation = f.OrganisationFactory(successor=f.OrganisationFactory())
+        f.PartnershipFactory(organisation=organisation, ics=ics, place=f.PlaceFactory(ics=ics))
+
+
+def _partnerships(n, ics):
+    for _ in range(n):
+        f.PartnershipFactory(ics=ics, place=f.PlaceFactory(ics=ics))
+
+
+def _boards(n, ics):
+    parent = f.BoardFactory(ics=ics)
+    for _ in range(n - 1):
+        f.BoardFactory(ics=ics, place=f.PlaceFactory(ics=ics), reports_to=parent)
+
+
+def _memberships(n, ics):
+    board = f.BoardFactory(ics=ics)
+    f.BoardMembershipFactory.create_batch(n, board=board)
+
+
+def _people(n, ics):
+    for _ in range(n):
+        f.BoardMembershipFactory(board=f.BoardFactory(ics=ics))
+
+
+def _meetings(n, ics):
+    board = f.BoardFactory(ics=ics)
+    for i in range(n):
+        meeting = f.MeetingFactory(board=board, minutes_published_at=timezone.now() if i % 2 else None)
+        f.AgendaItemFactory.create_batch(3, meeting=meeting, minutes="Noted.")
+
+
+def _mous(n, ics):
+    for _ in range(n):
+        mou = f.MoUFactory(ics=ics, place=f.PlaceFactory(ics=ics))
+        f.MoUSignatoryFactory.create_batch(2, mou=mou)
+
+
+def _programmes(n, ics):
+    f.ProgrammeFactory.create_batch(n, ics=ics, lead_organisation=f.OrganisationFactory())
+
+
+# (url, builder, queries): count + page + one per nested list, + 1 per slug filter, + 1 for the ICS in the path.
+LISTS = {
+    "icss": ("/api/v1/icss/", _icss, 3),
+    "places": ("/api/v1/places/", _places, 2),
+    "organisations": ("/api/v1/organisations/", _organisations, 2),
+    "organisations-of-ics": ("/api/v1/organisations/?ics=system-a&kind=nhs_trust", _organisations, 3),
+    "ics-partners": ("/api/v1/icss/system-a/partners/", _organisations, 4),
+    "partnerships": ("/api/v1/partnerships/", _partnerships, 2),
+    "boards": ("/api/v1/boards/", _boards, 2),
+    "board-memberships": ("/api/v1/board-memberships/", _memberships, 2),
+    "people": ("/api/v1/people/", _people, 2),
+    "meetings": ("/api/v1/meetings/", _meetings, 3),
+    "mous": ("/api/v1/mous/", _mous, 3),
+    "programmes": ("/api/v1/programmes/", _programmes, 2),
+}
+
+
+@pytest.mark.parametrize("rows", [1, 10])
+@pytest.mark.parametrize("name", list(LISTS))
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_list_queries_do_not_grow_with_rows(name, rows, fmt, ics_a, anon_client, django_assert_max_num_queries):
+    url, build, expected = LISTS[name]
+    build(rows, ics_a)
+    url += ("&" if "?" in url else "?") + f"format={fmt}"
+    with django_assert_max_num_queries(expected):
+        response = anon_client.get(url)
+    assert response.status_code == 200
+    body = response.content.decode()
+    if fmt == "json":
+        assert response.json()["count"] >= rows
+    else:
+        assert body.count("\r\n") >= rows + 1
+
+
+@pytest.mark.parametrize("rows", [1, 10])
+def test_staff_list_adds_only_the_token_and_roles(rows, ics_a, django_assert_max_num_queries):
+    """A staff token costs two queries (token with user, roles) whatever the page size; drafts included."""
+    user = make_user("publisher", ics_a, role=StaffRole.Role.PUBLISHER)
+    client = client_for(user)
+    _mous(rows, ics_a)
+    f.MoUFactory(ics=ics_a, published_at=None)
+    with django_assert_max_num_queries(3 + 2):
+        response = client.get("/api/v1/mous/")
+    assert response.json()["count"] == rows + 1
