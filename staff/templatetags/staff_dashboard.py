@@ -1,0 +1,17 @@
+"""{% staff_dashboard %}: the "needs attention" panel on the admin home page."""
+
+from django import template
+
+from staff import permissions
+from staff.dashboard import attention_for
+
+register = template.Library()
+
+
+@register.inclusion_tag("staff/dashboard.html", takes_context=True)
+def staff_dashboard(context):
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not permissions.is_staff_member(user):
+        return {"attention": None}
+    return {"attention": attention_for(user), "all_ics": permissions.editable_ics_ids(user) is None}
