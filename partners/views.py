@@ -27,9 +27,18 @@ def directory_filterset(request, as_at):
         places = places.filter(ics__slug=data["ics"])
     place_field = filterset.form.fields["place"]
     place_field.queryset = places
-    place_field.label_from_instance = lambda place: f"{place.name} ({place.ics.short_name})"
-    filterset.form.fields["ics"].queryset = filterset.form.fields["ics"].queryset.order_by("short_name")
     return filterset
+
+
+def filter_fields(form):
+    """(bound field, choices or None) for each filter the page shows; each choice list is read once."""
+    choices = {
+        "ics": [(ics.slug, ics.short_name) for ics in form.fields["ics"].queryset.order_by("short_name")],
+        "place": [(p.slug, f"{p.name} ({p.ics.short_name})") for p in form.fields["place"].queryset],
+        "kind": [c for c in form.fields["kind"].choices if c[0]],
+        "sector": [c for c in form.fields["sector"].choices if c[0]],
+    }
+    return [(form[name], choices.get(name)) for name in SHOWN_FILTERS]
 
 
 def directory(request):
@@ -43,7 +52,7 @@ def directory(request):
         {
             "as_at": as_at,
             "form": form,
-            "fields": [form[name] for name in SHOWN_FILTERS],
+            "fields": filter_fields(form),
             "page": page,
             "rows": presenters.directory_rows(page.object_list),
             "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
