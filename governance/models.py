@@ -51,7 +51,7 @@ class BoardQuerySet(DatedQuerySet):
     def for_detail(self, day):
         """The board page as at `day`: members (all, split by the page), boards reporting to it then,
         meetings, published papers, and every board of its ICS so the reporting line needs no query per step."""
-        return self.select_related("ics", "place", "reports_to").prefetch_related(
+        return self.select_related("ics", "place__ics", "reports_to").prefetch_related(
             Prefetch(
                 "memberships",
                 queryset=BoardMembership.objects.select_related("person", "organisation").order_by(
@@ -323,7 +323,7 @@ class MoUQuerySet(DatedQuerySet):
         """The public MoU page: published MoUs only, with signatories and published documents."""
         return (
             self.published()
-            .select_related("ics", "place")
+            .select_related("ics", "place__ics")
             .prefetch_related(
                 Prefetch("signatories", queryset=MoUSignatory.objects.select_related("organisation")),
                 Prefetch("documents", queryset=Document.objects.published().order_by("kind", "title")),
