@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
@@ -31,6 +32,48 @@ SCOPED_TARGETS = {
 def _is_autocomplete(request) -> bool:
     match = getattr(request, "resolver_match", None)
     return bool(match and match.url_name == "autocomplete")
+
+
+class PreloadedAutocompleteSelect(AutocompleteSelect):
+    """An autocomplete that labels its selected value from the already-loaded object.
+
+    Django's widget runs one query per rendered widget to label the selected
+    value, so an inline with n rows costs n queries per autocomplete column. The
+    inline querysets select_related() their foreign keys; forms hand the loaded
+    object to the widget through `preloaded`.
+    """
+
+    preloaded: dict | None = None
+
+    def optgroups(self, name, value, attr=None):
+        selected = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
+        if not self.preloaded or not selected or not selected <= set(self.preloaded):
+            return super().optgroups(name, value, attr)
+        default = (None, [], 0)
+        if not self.is_required and not self.allow_multiple_selected:
+            default[1].append(self.create_option(name, "", "", False, 0))
+        for pk in sorted(selected):
+            label = self.choices.field.label_from_instance(self.preloaded[pk])
+            default[1].append(self.create_option(name, pk, label, selected, len(default[1])))
+        return [default]
+
+
+class PreloadAutocompleteFormMixin:
+    """Give each autocomplete widget the related object select_related() already loaded."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            return
+        for name, field in self.fields.items():
+            widget = getattr(field.widget, "widget", field.widget)
+            if not isinstance(widget, PreloadedAutocompleteSelect):
+                continue
+            model_field = self.instance._meta.get_field(name)
+            if model_field.is_cached(self.instance):
+                related = getattr(self.instance, name)
+                if related is not None:
+                    widget.preloaded = {str(related.pk): related}
 
 
 def _limit_choices(request, db_field, kwargs):
@@ -164,16 +207,31 @@ class StaffAdmin(SimpleHistoryAdmin):
 
 
 class StaffInlineMixin:
-    """Inlines show and accept only rows of the user's ICSs; rights follow the parent record."""
+    """Inlines show and accept only rows of the user's ICSs; rights follow the parent record.
+
+    Rows come with their foreign keys joined, and autocompletes label them from
+    those joins, so an inline costs the same number of queries for 1 row or 100.
+    """
 
     extra = 0
     show_change_link = True
 
     def get_queryset(self, request):
-        return permissions.visible_to(request.user, super().get_queryset(request))
+        queryset = permissions.visible_to(request.user, super().get_queryset(request))
+        relations = [field.name for field in self.model._meta.fields if field.is_relation]
+        return queryset.select_related(*relations)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        return super().formfield_for_foreignkey(db_field, request, **_limit_choices(request, db_field, kwargs))
+        formfield = super().formfield_for_foreignkey(db_field, request, **_limit_choices(request, db_field, kwargs))
+        widget = getattr(formfield.widget, "widget", formfield.widget) if formfield else None
+        if type(widget) is AutocompleteSelect:
+            widget.__class__ = PreloadedAutocompleteSelect
+        return formfield
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = type(formset.form.__name__, (PreloadAutocompleteFormMixin, formset.form), {})
+        return formset
 
     def _parent_ok(self, request, obj):
         if obj is None:

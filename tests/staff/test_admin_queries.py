@@ -11,23 +11,30 @@ from tests import factories as f
 from .conftest import build_world, make_staff
 from .test_admin import KINDS
 
-CHANGELIST_MAX = 12
-CHANGE_PAGE_MAX = 18
+CHANGELIST_MAX = 11
+CHANGE_PAGE_MAX = 12
 
 
 @pytest.fixture
 def staff_with_worlds(request):
-    """A publisher of n ICSs, each holding one record of every kind, plus a second board member."""
+    """A publisher of n ICSs, each holding one record of every kind; the first world's
+    records have n rows in each inline (members, signatories, agenda items, partnerships…)."""
     n = request.param
     user = make_staff("busy_publisher")
     worlds = []
     for _ in range(n):
         world = build_world(f.IntegratedCareSystemFactory())
-        f.BoardMembershipFactory(board=world.records["board"])
-        f.MoUSignatoryFactory(mou=world.records["mou"])
-        f.AgendaItemFactory(meeting=world.records["meeting"])
         StaffRole.objects.create(user=user, ics=world.ics, role=StaffRole.Role.PUBLISHER)
         worlds.append(world)
+    first = worlds[0].records
+    for _ in range(n - 1):
+        organisation = f.OrganisationFactory()
+        f.PartnershipFactory(organisation=first["organisation"], ics=worlds[0].ics, place=first["place"])
+        f.BoardMembershipFactory(board=first["board"], person=first["person"], organisation=organisation)
+        f.MoUSignatoryFactory(mou=first["mou"], organisation=organisation)
+        f.AgendaItemFactory(meeting=first["meeting"])
+        f.DocumentFactory(meeting=first["meeting"], board=first["board"], mou=first["mou"])
+        f.DeclarationOfInterestFactory(person=first["person"], organisation=organisation)
     return user, worlds
 
 
