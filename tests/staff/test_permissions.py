@@ -1,0 +1,121 @@
+"""staff.permissions: which ICS a record belongs to, and the shared-records rule (ADR 0004)."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.urls import reverse
+
+from governance.models import Person
+from partners.models import Organisation
+from staff import permissions
+from tests import factories as f
+
+from .conftest import build_world
+from .helpers import admin_form_data
+
+SHARED = {"organisation", "person", "declarationofinterest"}
+
+
+@pytest.mark.django_db
+def test_ics_of_every_kind_of_record(world_a):
+    for kind, record in world_a.records.items():
+        expected = None if kind in SHARED else world_a.ics
+        assert permissions.ics_of(record) == expected, kind
+        assert permissions.ics_id_of(record) == (expected.pk if expected else None), kind
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("owner", ["board", "meeting", "mou"])
+def test_ics_of_a_document_follows_what_it_is_attached_to(ics_a, owner):
+    board = f.BoardFactory(ics=ics_a)
+    owners = {"board": board, "meeting": f.MeetingFactory(board=board), "mou": f.MoUFactory(ics=ics_a)}
+    document = f.DocumentFactory(**{"meeting": None, owner: owners[owner]})
+    assert permissions.ics_of(document) == ics_a
+
+
+@pytest.mark.django_db
+def test_rights_per_role(actors, world_a):
+    mou = world_a.records["mou"]
+    rights = {
+        role: (permissions.can_edit(user, mou), permissions.can_publish(user, mou), permissions.can_delete(user, mou))
+        for role, user in actors.items()
+    }
+    assert rights == {
+        "anonymous": (False, False, False),
+        "editor_a": (True, False, True),
+        "publisher_a": (True, True, True),
+        "editor_b": (False, False, False),
+        "superuser": (True, True, True),
+    }
+    assert permissions.editable_ics_ids(actors["superuser"]) is None
+    assert permissions.editable_ics_ids(AnonymousUser()) == set()
+    assert permissions.editable_ics_ids(actors["editor_a"]) == {world_a.ics.pk}
+
+
+@pytest.mark.django_db
+def test_inactive_staff_lose_their_rights(editor_a, world_a):
+    editor_a.is_active = False
+    assert not permissions.can_edit(editor_a, world_a.records["board"])
+
+
+@pytest.fixture
+def shared(world_a, world_b):
+    """An organisation partnering both ICSs and a person sitting on a board in each."""
+    organisation = world_a.records["organisation"]
+    f.PartnershipFactory(organisation=organisation, ics=world_b.ics)
+    person = world_a.records["person"]
+    f.BoardMembershipFactory(person=person, board=world_b.records["board"])
+    return {"organisation": organisation, "person": person}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["organisation", "person"])
+def test_shared_record_is_edited_by_either_ics_and_deleted_by_neither(shared, editor_a, editor_b, superuser, kind):
+    record = shared[kind]
+    for user in (editor_a, editor_b):
+        assert permissions.can_edit(user, record)
+        assert not permissions.can_delete(user, record)
+        assert permissions.visible_to(user, type(record).objects.all()).filter(pk=record.pk).count() == 1
+    assert permissions.can_delete(superuser, record)
+
+
+@pytest.mark.django_db
+def test_unlinked_shared_records_are_open_to_any_staff(editor_a, editor_b):
+    organisation, person = f.OrganisationFactory(), f.PersonFactory()
+    for user in (editor_a, editor_b):
+        assert permissions.can_edit(user, organisation) and permissions.can_delete(user, organisation)
+        assert permissions.visible_to(user, Organisation.objects.all()).filter(pk=organisation.pk).exists()
+        assert permissions.visible_to(user, Person.objects.all()).filter(pk=person.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_staff_user_without_a_role_edits_nothing(world_a, django_user_model):
+    user = django_user_model.objects.create_user(username="plain", password="a-long-test-password", is_staff=True)
+    assert not permissions.can_edit(user, f.OrganisationFactory())
+    assert not permissions.visible_to(user, Organisation.objects.all()).exists()
+
+
+@pytest.mark.django_db
+def test_shared_organisation_page_shows_only_own_ics_partnerships(client, shared, editor_a, world_a, world_b):
+    organisation = shared["organisation"]
+    url = reverse("admin:partners_organisation_change", args=[organisation.pk])
+    client.force_login(editor_a)
+    page = client.get(url)
+    rows = page.context["inline_admin_formsets"][0].formset.queryset
+    assert {p.ics_id for p in rows} == {world_a.ics.pk}
+    assert page.context["has_delete_permission"] is False
+    data = admin_form_data(page)
+    data["name"] = "Renamed by A"
+    assert client.post(url, data).status_code == 302
+    organisation.refresh_from_db()
+    assert organisation.name == "Renamed by A"
+    assert organisation.partnerships.filter(ics=world_b.ics).exists()  # B's partnership untouched
+    response = client.post(reverse("admin:partners_organisation_delete", args=[organisation.pk]), {"post": "yes"})
+    assert response.status_code == 403
+    assert Organisation.objects.filter(pk=organisation.pk).exists()
+
+
+@pytest.mark.django_db
+def test_world_builder_links_nothing_across_ics(ics_a, ics_b):
+    a, b = build_world(ics_a), build_world(ics_b)
+    assert permissions.linked_ics_ids(a.records["organisation"]) == {ics_a.pk}
+    assert permissions.linked_ics_ids(b.records["person"]) == {ics_b.pk}
