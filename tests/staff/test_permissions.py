@@ -119,3 +119,28 @@ def test_world_builder_links_nothing_across_ics(ics_a, ics_b):
     a, b = build_world(ics_a), build_world(ics_b)
     assert permissions.linked_ics_ids(a.records["organisation"]) == {ics_a.pk}
     assert permissions.linked_ics_ids(b.records["person"]) == {ics_b.pk}
+
+
+@pytest.mark.django_db
+def test_bulk_delete_cannot_remove_a_shared_organisation(client, shared, editor_a, world_a):
+    organisation = shared["organisation"]
+    client.force_login(editor_a)
+    client.post(
+        reverse("admin:partners_organisation_changelist"),
+        {"action": "delete_selected", "_selected_action": [organisation.pk], "post": "yes"},
+    )
+    assert Organisation.objects.filter(pk=organisation.pk).exists()
+
+
+@pytest.mark.django_db
+def test_bulk_delete_of_own_records_works(client, editor_a, world_a, world_b):
+    from governance.models import Programme
+
+    client.force_login(editor_a)
+    own, other = world_a.records["programme"], world_b.records["programme"]
+    client.post(
+        reverse("admin:governance_programme_changelist"),
+        {"action": "delete_selected", "_selected_action": [own.pk, other.pk], "post": "yes"},
+    )
+    assert not Programme.objects.filter(pk=own.pk).exists()
+    assert Programme.objects.filter(pk=other.pk).exists()
