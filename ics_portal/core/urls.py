@@ -1,4 +1,4 @@
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
 from . import views
@@ -13,6 +13,12 @@ urlpatterns = [
     path("boards/<slug:slug>/meetings.ics", views.board_meetings_ics, name="board_meetings_ics"),
     path("feeds/published.rss", LatestPublishedFeed(), name="published_rss"),
     path("feeds/published.atom", LatestPublishedAtomFeed(), name="published_atom"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "core:sitemap_section"},
+        name="sitemap",
+    ),
+    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
 ]

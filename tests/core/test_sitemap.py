@@ -3,6 +3,7 @@ from xml.etree import ElementTree
 import pytest
 from django.urls import reverse
 
+from ics_portal.core.sitemaps import SITEMAPS
 from tests.factories import (
     BoardFactory,
     IntegratedCareSystemFactory,
@@ -16,13 +17,22 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+HOST = "http://testserver"
+
+
+def locs(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/xml"
+    root = ElementTree.fromstring(response.content)
+    return [loc.text.removeprefix(HOST) for loc in root.iter(f"{SITEMAP}loc")]
 
 
 def sitemap_urls(client):
-    response = client.get(reverse("core:sitemap"))
-    assert response.status_code == 200
-    root = ElementTree.fromstring(response.content)
-    return {loc.text.removeprefix("http://testserver") for loc in root.iter(f"{SITEMAP}loc")}
+    """Every page URL, reached through the sitemap index like a crawler would."""
+    sections = locs(client, reverse("core:sitemap"))
+    assert sections == [reverse("core:sitemap_section", kwargs={"section": name}) for name in SITEMAPS]
+    return {url for section in sections for url in locs(client, section)}
 
 
 def test_sitemap_lists_every_kind_of_public_page_and_no_drafts(client):
@@ -43,6 +53,17 @@ def test_sitemap_lists_every_kind_of_public_page_and_no_drafts(client):
     assert len(urls) == 7
 
 
+def test_long_sections_are_split_into_pages(client, monkeypatch):
+    monkeypatch.setattr(SITEMAPS["people"], "limit", 2)
+    PersonFactory.create_batch(5)
+
+    index = locs(client, reverse("core:sitemap"))
+    people = reverse("core:sitemap_section", kwargs={"section": "people"})
+
+    assert [url for url in index if url.startswith(people)] == [people, f"{people}?p=2", f"{people}?p=3"]
+    assert len(locs(client, f"{people}?p=3")) == 1
+
+
 @pytest.mark.parametrize("n", [1, 10])
 def test_sitemap_queries_are_bounded(client, django_assert_max_num_queries, n):
     for _ in range(n):
@@ -50,11 +71,16 @@ def test_sitemap_queries_are_bounded(client, django_assert_max_num_queries, n):
         MeetingFactory(board=board)
         MoUFactory()
         PersonFactory()
+        OrganisationFactory()
 
-    # One count and one page per section, seven sections.
+    # The index counts each of the seven sections and finds its latest change;
+    # a section page counts and reads one page.
     with django_assert_max_num_queries(14):
-        urls = sitemap_urls(client)
-    assert len(urls) >= 6 * n
+        locs(client, reverse("core:sitemap"))
+    for section in SITEMAPS:
+        with django_assert_max_num_queries(2):
+            urls = locs(client, reverse("core:sitemap_section", kwargs={"section": section}))
+        assert urls
 
 
 def test_robots_txt_points_at_the_sitemap(client):
