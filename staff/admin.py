@@ -1,6 +1,8 @@
 """Admin for staff roles: only superusers grant and withdraw them."""
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import StaffRole
@@ -19,3 +21,21 @@ class StaffRoleAdmin(SimpleHistoryAdmin):
 
     has_module_permission = has_view_permission = has_change_permission = _superuser
     has_add_permission = has_delete_permission = _superuser
+
+
+class StaffRoleInline(admin.TabularInline):
+    model = StaffRole
+    extra = 0
+    autocomplete_fields = ("ics",)
+    fields = ("ics", "role")
+
+
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class PortalUserAdmin(UserAdmin):
+    """Django's user admin, with the user's ICS roles on the same page."""
+
+    inlines = (*UserAdmin.inlines, StaffRoleInline)
+    list_filter = (*UserAdmin.list_filter, "staff_roles__role")

@@ -191,3 +191,32 @@ def test_restoring_a_signed_version_without_signatories_gets_a_message(client, s
     assert "needs at least one signatory" in response.content.decode()
     mou.refresh_from_db()
     assert mou.status == "withdrawn"
+
+
+@pytest.mark.django_db
+def test_publisher_publishes_through_the_form(client, publisher_a, world_a):
+    mou = world_a.records["mou"]
+    url = reverse("admin:governance_mou_change", args=[mou.pk])
+    client.force_login(publisher_a)
+    data = admin_form_data(client.get(url))
+    data.update({"published_at_0": "2024-03-01", "published_at_1": "10:00:00"})
+    assert client.post(url, data).status_code == 302
+    mou.refresh_from_db()
+    assert mou.published_at is not None
+
+
+@pytest.mark.django_db
+def test_import_page_and_button_render(client, editor_a):
+    client.force_login(editor_a)
+    assert "Import a partner list" in client.get(reverse("admin:partners_organisation_changelist")).content.decode()
+    page = client.get(reverse("admin:partners_organisation_import"))
+    assert page.status_code == 200
+    assert "start_date" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_superuser_grants_roles_on_the_user_page(client, superuser, editor_a, ics_b):
+    client.force_login(superuser)
+    page = client.get(reverse("admin:auth_user_change", args=[editor_a.pk]))
+    assert page.status_code == 200
+    assert "staff_roles-TOTAL_FORMS" in page.content.decode()
