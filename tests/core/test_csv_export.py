@@ -1,5 +1,7 @@
 import csv
+import html
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -106,3 +108,19 @@ def test_search_csv_has_the_results_the_page_shows(client):
         ["Organisations", "Leeds Teaching Hospitals NHS Trust"],
     ]
     assert rows[2][4].startswith("http://testserver/organisations/")
+
+
+@pytest.mark.django_db
+def test_the_directory_links_to_its_own_csv(client):
+    ics = IntegratedCareSystemFactory()
+    for name in ("Alpha Trust", "Beta Trust"):
+        PartnershipFactory(organisation=OrganisationFactory(name=name), ics=ics)
+    PartnershipFactory(organisation=OrganisationFactory(name="Elsewhere Trust"))
+
+    page = client.get(reverse("partners:directory"), {"ics": ics.slug, "as_at": "2023-01-01"})
+    (href,) = re.findall(r'href="(/partners\.csv[^"]*)"', page.content.decode())
+    response = client.get(html.unescape(href))
+
+    _, rows = read_csv(response)
+    assert [row[0] for row in rows[1:]] == ["Alpha Trust", "Beta Trust"]
+    assert response["Content-Disposition"] == 'attachment; filename="partners-2023-01-01.csv"'

@@ -162,3 +162,13 @@ def test_feed_queries_are_bounded(client, django_assert_max_num_queries, n):
         with django_assert_max_num_queries(2):
             response = client.get(reverse(name))
         assert response.content.decode().count("published: ") == 2 * n
+
+
+def test_board_page_links_to_its_calendar_and_every_page_to_the_feed(client):
+    board = BoardFactory()
+    MeetingFactory(board=board)
+
+    body = client.get(board.get_absolute_url()).content.decode()
+
+    assert f'href="{reverse("core:board_meetings_ics", kwargs={"slug": board.slug})}"' in body
+    assert f'href="{reverse("core:published_atom")}"' in body
