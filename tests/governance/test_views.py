@@ -84,6 +84,7 @@ def test_board_page_splits_upcoming_and_past_meetings(client):
     response = client.get(board.get_absolute_url())
     assert response.context["upcoming"] == [soon] and response.context["past_meetings"] == [gone]
     assert soon.get_absolute_url() in response.content.decode()
+    assert f'href="/boards/{board.slug}/meetings.ics"' in response.content.decode()
 
 
 def test_board_page_hides_unpublished_documents(client):

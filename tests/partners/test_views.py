@@ -85,6 +85,7 @@ def test_directory_paginates_and_keeps_filters_in_page_links(client):
     assert "?kind=nhs_trust&amp;page=2" in html
     page2 = client.get("/partners/", {"kind": "nhs_trust", "page": 2})
     assert len(page2.context["rows"]) == 5
+    assert 'href="/partners.csv?kind=nhs_trust"' in page2.content.decode()  # every page, same filters
     assert client.get("/partners/", {"page": 99}).status_code == 200
 
 

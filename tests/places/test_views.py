@@ -238,3 +238,34 @@ def test_unknown_slugs_are_404(client):
     assert client.get("/ics/nope/").status_code == 404
     assert client.get(f"/ics/{place.ics.slug}/places/nope/").status_code == 404
     assert client.get(f"/ics/{f.IntegratedCareSystemFactory().slug}/places/{place.slug}/").status_code == 404
+
+
+def test_pages_respect_the_content_security_policy_and_load_only_our_assets(client):
+    """No inline scripts or style attributes (CSP is 'self' only), and no NHS logo or font host."""
+    from django.conf import settings
+
+    membership = f.BoardMembershipFactory(board=f.BoardFactory(place=f.PlaceFactory()))
+    board = membership.board
+    meeting = f.MeetingFactory(board=board)
+    f.PartnershipFactory(ics=board.ics, organisation=membership.organisation)
+    urls = [
+        "/",
+        board.ics.get_absolute_url(),
+        board.place.get_absolute_url(),
+        "/partners/",
+        membership.organisation.get_absolute_url(),
+        board.get_absolute_url(),
+        meeting.get_absolute_url(),
+        f.MoUFactory(ics=board.ics).get_absolute_url(),
+        membership.person.get_absolute_url(),
+    ]
+    for url in urls:
+        response = client.get(url)
+        html = response.content.decode()
+        assert response.status_code == 200, url
+        assert "Content-Security-Policy" in response.headers
+        assert " style=" not in html and "<style" not in html, url
+        assert all('src="' in tag for tag in html.split("<script")[1:]), url
+        assert "nhs.uk" not in html.lower().replace("nhsuk", ""), url
+    css = (settings.BASE_DIR / "static" / "nhsuk" / "nhsuk-frontend.min.css").read_text()
+    assert "Frutiger" not in css and "https://" not in css and "http://" not in css
