@@ -148,7 +148,9 @@ KINDS_BY_KEY = {kind.key: kind for kind in KINDS}
 
 
 def clean_query(raw: str | None) -> str:
-    return " ".join((raw or "").split())[:MAX_QUERY_LENGTH]
+    """Whitespace collapsed, control characters (PostgreSQL refuses NUL) dropped, length capped."""
+    text = "".join(char for char in (raw or "") if char.isprintable() or char.isspace())
+    return " ".join(text.split())[:MAX_QUERY_LENGTH]
 
 
 def matching(kind: Kind, query: str):

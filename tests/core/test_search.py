@@ -143,3 +143,10 @@ def test_no_results_suggests_what_to_try(client):
     body = client.get(reverse("core:search"), {"q": "zzzz"}).content.decode()
     assert "No results for" in body
     assert "Improve your search" in body
+
+
+@pytest.mark.parametrize("raw", ['"', "-", "a & b | !c", "rr8:*", "\x00leeds", "' OR 1=1 --", "the", "x" * 500, "(("])
+def test_odd_queries_never_break_the_page(client, raw):
+    OrganisationFactory(name="Leeds City Council", kind=Organisation.Kind.LOCAL_AUTHORITY, ods_code="238")
+    response = client.get(reverse("core:search"), {"q": raw})
+    assert response.status_code == 200
