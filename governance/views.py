@@ -1,6 +1,7 @@
 """Public pages for boards, their meetings, MoUs and the people on boards."""
 
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 
 from governance import presenters
@@ -9,7 +10,10 @@ from ics_portal.core.as_at import as_at_for
 
 
 def _crumbs_for_board(board, as_at):
-    crumbs = [("Home", "/" + as_at.query), (board.ics.short_name, board.ics.get_absolute_url() + as_at.query)]
+    crumbs = [
+        ("Home", reverse("places:home") + as_at.query),
+        (board.ics.short_name, board.ics.get_absolute_url() + as_at.query),
+    ]
     if board.place_id:
         crumbs.append((board.place.name, board.place.get_absolute_url() + as_at.query))
     return crumbs
@@ -56,7 +60,7 @@ def meeting_detail(request, board_slug, slug):
             "minutes_published": minutes_published,
             "is_future": meeting.starts_at > timezone.now(),
             "breadcrumbs": [
-                ("Home", "/"),
+                ("Home", reverse("places:home")),
                 (board.ics.short_name, board.ics.get_absolute_url()),
                 (board.name, board.get_absolute_url()),
             ],
@@ -66,7 +70,7 @@ def meeting_detail(request, board_slug, slug):
 
 def mou_detail(request, slug):
     mou = get_object_or_404(MoU.objects.for_detail(), slug=slug)
-    crumbs = [("Home", "/"), (mou.ics.short_name, mou.ics.get_absolute_url())]
+    crumbs = [("Home", reverse("places:home")), (mou.ics.short_name, mou.ics.get_absolute_url())]
     if mou.place_id:
         crumbs.append((mou.place.name, mou.place.get_absolute_url()))
     return render(
@@ -95,6 +99,6 @@ def person_detail(request, slug):
             "past_roles": past_roles,
             "interests": interests,
             "past_interests": past_interests,
-            "breadcrumbs": [("Home", "/" + as_at.query)],
+            "breadcrumbs": [("Home", reverse("places:home") + as_at.query)],
         },
     )

@@ -2,6 +2,7 @@
 
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
 from ics_portal.core.as_at import as_at_for
 from partners import presenters
@@ -58,7 +59,7 @@ def directory(request):
             "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
             "keep": [(key, value) for key, value in request.GET.items() if key in SHOWN_FILTERS and value],
             "filtered": any(request.GET.get(name) for name in SHOWN_FILTERS),
-            "breadcrumbs": [("Home", "/" + as_at.query)],
+            "breadcrumbs": [("Home", reverse("places:home") + as_at.query)],
         },
     )
 
@@ -79,6 +80,9 @@ def organisation_detail(request, slug):
             "past_partnerships": past_partnerships,
             "seats": seats,
             "past_seats": past_seats,
-            "breadcrumbs": [("Home", "/" + as_at.query), ("Partner directory", "/partners/" + as_at.query)],
+            "breadcrumbs": [
+                ("Home", reverse("places:home") + as_at.query),
+                ("Partner directory", reverse("partners:directory") + as_at.query),
+            ],
         },
     )

@@ -1,6 +1,7 @@
 """Public pages for the ICSs and their places."""
 
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
 from governance.presenters import structure_diagram
 from ics_portal.core.as_at import as_at_for
@@ -29,7 +30,7 @@ def ics_detail(request, slug):
             "timeline": presenters.timeline(stages, as_at.day),
             "partner_groups": presenters.partners_by_kind(ics.partnerships_then),
             "diagram": structure_diagram(ics.boards_then),
-            "breadcrumbs": [("Home", "/" + as_at.query)],
+            "breadcrumbs": [("Home", reverse("places:home") + as_at.query)],
         },
     )
 
@@ -46,7 +47,7 @@ def place_detail(request, ics_slug, slug):
             "in_force": place.is_current_on(as_at.day),
             "partner_groups": presenters.partners_by_kind(place.partnerships_then),
             "breadcrumbs": [
-                ("Home", "/" + as_at.query),
+                ("Home", reverse("places:home") + as_at.query),
                 (place.ics.short_name, place.ics.get_absolute_url() + as_at.query),
             ],
         },
