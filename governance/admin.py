@@ -163,6 +163,7 @@ class MeetingAdmin(StaffAdmin):
 class AgendaItemAdmin(StaffAdmin):
     list_display = ("__str__", "meeting", "position")
     list_select_related = ("meeting__board",)
+    ordering = ("-id",)  # newest first; the model's meeting ordering sorts 300k rows through a join
     search_fields = ("title", "summary", "minutes", "resolutions", "meeting__board__name")
     list_filter = (("meeting__board__ics", admin.RelatedOnlyFieldListFilter),)
     autocomplete_fields = ("meeting",)
@@ -203,6 +204,7 @@ class DocumentAdmin(StaffAdmin):
     list_display = ("title", "kind", "board", "meeting", "mou", "published_at")
     list_filter = ("kind", ("published_at", admin.EmptyFieldListFilter))
     list_select_related = ("board", "meeting__board", "mou")
+    ordering = ("-id",)
     search_fields = ("title", "url", "board__name", "mou__title")
     autocomplete_fields = ("board", "meeting", "mou")
     publish_fields = ("published_at",)

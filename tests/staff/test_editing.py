@@ -220,3 +220,23 @@ def test_superuser_grants_roles_on_the_user_page(client, superuser, editor_a, ic
     page = client.get(reverse("admin:auth_user_change", args=[editor_a.pk]))
     assert page.status_code == 200
     assert "staff_roles-TOTAL_FORMS" in page.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_inline_only_change_also_guards_the_page(client, ics_a):
+    """The admin saves the parent on every submit, so the stamp guards its inline rows too."""
+    from .conftest import make_staff
+
+    board = f.BoardFactory(ics=ics_a)
+    membership = f.BoardMembershipFactory(board=board, role="member")
+    url = reverse("admin:governance_board_change", args=[board.pk])
+    first, second = client.__class__(), client.__class__()
+    first.force_login(make_staff("ann", ics_a))
+    second.force_login(make_staff("bob", ics_a))
+    first_data, second_data = admin_form_data(first.get(url)), admin_form_data(second.get(url))
+    first_data["memberships-0-role"] = "vice_chair"
+    assert first.post(url, first_data).status_code == 302
+    second_data["memberships-0-role"] = "observer"
+    assert second.post(url, second_data).status_code == 200
+    membership.refresh_from_db()
+    assert membership.role == "vice_chair"
