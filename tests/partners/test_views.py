@@ -174,3 +174,14 @@ def test_organisation_kinds_all_render(client):
     for kind in Organisation.Kind.values:
         org = f.OrganisationFactory(kind=kind, ods_code=None)
         assert client.get(org.get_absolute_url()).status_code == 200
+
+
+def test_as_at_banner_links_back_to_today_keeping_the_filters(client):
+    ics = f.IntegratedCareSystemFactory()
+    response = client.get("/partners/", {"ics": ics.slug, "kind": "nhs_trust", "as_at": "2021-04-01"})
+    html = response.content.decode()
+    assert response.context["as_at"].today_url == f"/partners/?ics={ics.slug}&kind=nhs_trust"
+    assert f'href="/partners/?ics={ics.slug}&amp;kind=nhs_trust">See it as it is today' in html
+    # The filter form keeps the day; the as-at form keeps the filters.
+    assert '<input type="hidden" name="as_at" value="2021-04-01">' in html
+    assert f'<input type="hidden" name="ics" value="{ics.slug}">' in html
