@@ -10,6 +10,7 @@ urlpatterns = [
     path("search/", views.search_page, name="search"),
     path("search.csv", views.search_csv, name="search_csv"),
     path("partners.csv", views.partners_csv, name="partners_csv"),
+    path("ics.csv", views.ics_csv, name="ics_csv"),
     path("boards/<slug:slug>/meetings.ics", views.board_meetings_ics, name="board_meetings_ics"),
     path("feeds/published.rss", LatestPublishedFeed(), name="published_rss"),
     path("feeds/published.atom", LatestPublishedAtomFeed(), name="published_atom"),

@@ -8,6 +8,8 @@ from django.views.decorators.http import require_GET
 from governance.models import Board
 from partners import presenters as partner_presenters
 from partners.views import directory_filterset
+from places import presenters as place_presenters
+from places.models import IntegratedCareSystem
 
 from .as_at import as_at_for
 from .csv_export import csv_response
@@ -57,6 +59,38 @@ def partners_csv(request):
     organisations = directory_filterset(request, as_at).qs
     rows = (row.as_csv() for row in partner_presenters.directory_rows(organisations))
     return csv_response(f"partners-{as_at.day.isoformat()}", partner_presenters.DirectoryRow.COLUMNS, rows)
+
+
+ICS_CSV_HEADER = (
+    "NHS England region",
+    "Integrated care system",
+    "Full name",
+    "ICB ODS code",
+    "Stage",
+    "Population",
+    "Link",
+)
+
+
+@require_GET
+def ics_csv(request):
+    """The home page's list of ICSs by region, with each one's stage on the as-at day, as CSV. Two queries."""
+    as_at = as_at_for(request)
+    regions = place_presenters.systems_by_region(IntegratedCareSystem.objects.for_home(), as_at.day)
+    rows = [
+        (
+            region.name,
+            row.ics.short_name,
+            row.ics.name,
+            row.ics.icb_ods_code,
+            row.stage.get_stage_display() if row.stage else "Not yet formed",
+            row.ics.population,
+            request.build_absolute_uri(row.ics.get_absolute_url()),
+        )
+        for region in regions
+        for row in region.systems
+    ]
+    return csv_response(f"integrated-care-systems-{as_at.day.isoformat()}", ICS_CSV_HEADER, rows)
 
 
 @require_GET

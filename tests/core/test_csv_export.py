@@ -124,3 +124,26 @@ def test_the_directory_links_to_its_own_csv(client):
     _, rows = read_csv(response)
     assert [row[0] for row in rows[1:]] == ["Alpha Trust", "Beta Trust"]
     assert response["Content-Disposition"] == 'attachment; filename="partners-2023-01-01.csv"'
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("n", [1, 10])
+def test_ics_csv_lists_the_home_page_systems_with_their_stage_on_the_day(client, django_assert_max_num_queries, n):
+    from places.models import IcsStage, Region
+    from tests.factories import IcsStageFactory
+
+    for i in range(n):
+        ics = IntegratedCareSystemFactory(short_name=f"System {i:02d}", region=Region.LONDON)
+        IcsStageFactory(ics=ics, stage=IcsStage.Stage.STP, start_date="2016-03-01", end_date="2022-06-30")
+        IcsStageFactory(ics=ics, stage=IcsStage.Stage.STATUTORY_ICS, start_date="2022-07-01")
+
+    home = client.get("/", {"as_at": "2021-04-01"})
+    with django_assert_max_num_queries(2):
+        response = client.get(reverse("core:ics_csv"), {"as_at": "2021-04-01"})
+
+    assert response["Content-Disposition"] == 'attachment; filename="integrated-care-systems-2021-04-01.csv"'
+    _, rows = read_csv(response)
+    assert rows[0][:5] == ["NHS England region", "Integrated care system", "Full name", "ICB ODS code", "Stage"]
+    shown = [(region.name, row.ics.short_name) for region in home.context["regions"] for row in region.systems]
+    assert [(row[0], row[1]) for row in rows[1:]] == shown
+    assert {row[4] for row in rows[1:]} == {"Sustainability and transformation partnership"}
