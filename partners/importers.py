@@ -211,7 +211,8 @@ def preview_partner_import(*, ics: IntegratedCareSystem, data: bytes, filename: 
         if code and kind:
             pattern, described = ODS_CODE_FORMATS.get(kind, OTHER_ODS_CODE_FORMAT)
             if not re.match(pattern, code):
-                errors.append(f"ODS code “{code}” is not valid for a {kind.replace('_', ' ')} (expected {described})")
+                label = Organisation.Kind(kind).label
+                errors.append(f"ODS code “{code}” is not valid for kind {label} (expected {described})")
         place_name = record.get("place", "")
         if place_name:
             row.place = places.get(place_name.lower())

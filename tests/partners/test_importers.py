@@ -84,7 +84,7 @@ def test_bad_rows_are_reported_with_row_numbers_and_reasons(ics):
     errors = {row.number: row.reason for row in preview.errors}
     assert len(preview.to_create) == 1
     assert sorted(errors) == [3, 4, 5, 6, 7]
-    assert "ODS code “ZZZZ” is not valid for a nhs trust" in errors[3]
+    assert "ODS code “ZZZZ” is not valid for kind NHS trust" in errors[3]
     assert "place “Atlantis” is not a place of" in errors[4]
     assert "duplicate of row 2" in errors[5]
     assert "end_date is before start_date" in errors[6]
