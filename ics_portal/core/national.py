@@ -809,12 +809,13 @@ class NationalGenerator:
         boards = []  # (id, start, end, frequency in months, place name or None)
 
         def board(name, kind, *, start, end=None, place=None, reports_to=None, statutory=False, public=None, every=3):
-            where = f"{ics.slug}-{place[2]}" if place else ics.slug
+            full_name = f"{place[1]} {name}" if place and not name.startswith(place[1]) else name
+            slug_text = full_name if full_name.startswith(ics.short_name) else f"{ics.short_name} {full_name}"
             bid = self.t[Board].add(
                 ics_id=ics.id,
                 place_id=place[0] if place else None,
-                name=f"{place[1]} {name}" if place and not name.startswith(place[1]) else name,
-                slug=self.unique_slug(Board, f"{where}-{name}", 120),
+                name=full_name,
+                slug=self.unique_slug(Board, slug_text, 120),
                 kind=kind,
                 is_statutory=statutory,
                 meets_in_public=rng.random() < 0.35 if public is None else public,
@@ -829,7 +830,7 @@ class NationalGenerator:
 
         K = Board.Kind
         icb = board(
-            f"NHS {ics.short_name} ICB Board", K.ICB_BOARD, start=STATUTORY_DAY, statutory=True, public=True, every=2
+            f"{ics.short_name} ICB Board", K.ICB_BOARD, start=STATUTORY_DAY, statutory=True, public=True, every=2
         )
         icp = board(
             f"{ics.short_name} Integrated Care Partnership", K.ICP, start=STATUTORY_DAY, statutory=True, public=True

@@ -1,0 +1,339 @@
+"""bench/run: serve the portal on a national-scale data set with gunicorn and measure every page and API list.
+
+Steps (each printed with its time):
+1. two PostgreSQL databases next to the usual one: ics_portal_bench (generate_national) and
+   ics_portal_bench_demo (load_demo); created fresh unless --reuse finds them loaded;
+2. SQL queries per URL, counted in-process with the test client on each (CaptureQueriesContext);
+3. gunicorn with production settings (bench.settings: DEBUG off, generated secret key, no
+   https redirect) on 127.0.0.1, warmed, then wrk at 8 connections for a bounded time per URL;
+4. a table: requests/s, p50/p95/p99, queries (demo and national), bytes, worker peak RSS
+   (VmHWM from /proc), p50 as a multiple of the floor view's; then the issue 6 targets.
+Everything stays on 127.0.0.1. Results are also written to bench/results/.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LUA = ROOT / "bench" / "report.lua"
+TARGET_P95_MS = 150
+TARGET_FLOOR_RATIO = 3
+TARGET_QUERIES = 15
+TARGET_RSS_MB = 200
+
+started = time.monotonic()
+
+
+def say(message):
+    print(f"[{time.monotonic() - started:6.1f}s] {message}", flush=True)
+
+
+def parse():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--postgres", default=os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432"))
+    parser.add_argument("--db", default="ics_portal_bench", help="database for the national data set")
+    parser.add_argument("--demo-db", default="ics_portal_bench_demo", help="database for the demo data set")
+    parser.add_argument("--reuse", action="store_true", help="keep the databases if they are already loaded")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--duration", type=int, default=8, help="seconds of load per URL (plus 2 s warm-up)")
+    parser.add_argument("--only", default="", help="measure only URLs whose name matches this regex")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    return parser.parse_args()
+
+
+def base_env(args):
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        DJANGO_SECURE_SSL_REDIRECT="false",
+        DJANGO_LOG_LEVEL="ERROR",
+        # Measure the portal, not the anonymous rate limit (120/minute would refuse most of the load).
+        API_ANON_THROTTLE_RATE="100000000/minute",
+        API_USER_THROTTLE_RATE="100000000/minute",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def manage(env, database_url, *command, quiet=True):
+    subprocess.run(
+        [sys.executable, "manage.py", *command],
+        cwd=ROOT,
+        env={**env, "DATABASE_URL": database_url},
+        check=True,
+        stdout=subprocess.DEVNULL if quiet else None,
+    )
+
+
+def psql(server, sql, database="postgres"):
+    import psycopg2
+
+    connection = psycopg2.connect(f"{server}/{database}")
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            return cursor.fetchall() if cursor.description else None
+    finally:
+        connection.close()
+
+
+def is_loaded(server, name):
+    if not psql(server, f"SELECT 1 FROM pg_database WHERE datname = '{name}'"):
+        return False
+    rows = psql(server, "SELECT to_regclass('places_integratedcaresystem') IS NOT NULL", database=name)
+    if not rows[0][0]:
+        return False
+    return psql(server, "SELECT count(*) FROM places_integratedcaresystem", database=name)[0][0] > 0
+
+
+def prepare(args, env, name, load_command):
+    url = f"{args.postgres}/{name}"
+    if args.reuse and is_loaded(args.postgres, name):
+        say(f"{name}: reusing the loaded database")
+        manage(env, url, "migrate", "--noinput", "-v0")
+        return url
+    say(f"{name}: creating, migrating and loading ({' '.join(load_command)})")
+    psql(args.postgres, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    psql(args.postgres, f'CREATE DATABASE "{name}"')
+    manage(env, url, "migrate", "--noinput", "-v0")
+    manage(env, url, *load_command)
+    return url
+
+
+def count_queries(env, url):
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.querycount"],
+        cwd=ROOT,
+        env={**env, "DATABASE_URL": url},
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out.stdout)
+
+
+def free_port(wanted):
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", wanted))
+        except OSError:
+            raise SystemExit(f"127.0.0.1:{wanted} is in use; choose another --port") from None
+        return sock.getsockname()[1]
+
+
+def wait_for_floor(base, server, timeout=60):
+    """Wait until our gunicorn answers the floor URL (which only bench.settings serves)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError("gunicorn exited")
+        try:
+            if urllib.request.urlopen(base + "/bench/floor/", timeout=10).status == 200:
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("gunicorn did not answer /bench/floor/")
+
+
+def workers_of(master_pid):
+    """gunicorn's worker processes: every process whose parent is the master."""
+    workers = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError, IndexError):
+            continue
+        if int(fields[1]) == master_pid:
+            workers.append(int(stat.parent.name))
+    return workers
+
+
+def peak_rss_mb(pids):
+    """The highest peak resident set size (VmHWM) of the workers so far, in MB."""
+    peak = 0
+    for pid in pids:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except FileNotFoundError:
+            continue
+        match = re.search(r"^VmHWM:\s+(\d+) kB", status, re.M)
+        if match:
+            peak = max(peak, int(match.group(1)))
+    return peak / 1024
+
+
+def wrk(url, connections, seconds):
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(LUA), url]
+    out = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
+    for line in out.stdout.splitlines():
+        if line.startswith("BENCH "):
+            return json.loads(line[len("BENCH ") :])
+    raise RuntimeError(f"wrk gave no result for {url}: {out.stdout} {out.stderr}")
+
+
+def main():
+    args = parse()
+    env = base_env(args)
+    say("bench/run: national-scale load test (issue 6)")
+    demo_url = prepare(args, env, args.demo_db, ["load_demo"])
+    national_url = prepare(args, env, args.db, ["generate_national", "--seed", str(args.seed), "--replace"])
+    say("collecting static files (manifest storage, as in production)")
+    manage(env, national_url, "collectstatic", "--noinput", "-v0")
+
+    say("counting SQL queries per URL in-process: demo data set")
+    demo = count_queries(env, demo_url)
+    say("counting SQL queries per URL in-process: national data set")
+    national = count_queries(env, national_url)
+
+    only = re.compile(args.only) if args.only else None
+    names = [n for n in national if not only or only.search(n) or national[n]["kind"] == "floor"]
+    floor_name = next(n for n in national if national[n]["kind"] == "floor")
+    names.sort(key=lambda n: national[n]["kind"] != "floor")  # the floor first
+
+    port = free_port(args.port)
+    say(f"starting gunicorn: {args.workers} sync workers on 127.0.0.1:{port}")
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "ics_portal.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.workers),
+            "--worker-class",
+            "sync",
+            "--timeout",
+            "60",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env={**env, "DATABASE_URL": national_url},
+    )
+    rows = []
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_for_floor(base, server)
+        say("warming: every URL a few times")
+        for name in names:
+            for _ in range(args.workers * 2):
+                try:
+                    urllib.request.urlopen(base + national[name]["url"], timeout=60).read()
+                except Exception as error:  # noqa: BLE001 - report and go on; the table shows the status
+                    say(f"  {name}: {error}")
+                    break
+        workers = workers_of(server.pid)
+        for name in names:
+            info = national[name]
+            if info["status"] != 200:
+                say(f"skipping {name}: status {info['status']} in-process")
+                rows.append({"name": name, **info, "skipped": True})
+                continue
+            wrk(base + info["url"], args.connections, 2)
+            result = wrk(base + info["url"], args.connections, args.duration)
+            seconds = result["duration_us"] / 1e6
+            row = {
+                "name": name,
+                **info,
+                "rps": result["requests"] / seconds if seconds else 0,
+                "p50": result["p50"] / 1000,
+                "p95": result["p95"] / 1000,
+                "p99": result["p99"] / 1000,
+                "errors": result["status_errors"] + result["timeouts"] + result["connect_errors"],
+                "requests": result["requests"],
+                "wrk": result,
+                "rss": peak_rss_mb(workers),
+                "demo_queries": demo.get(name, {}).get("queries"),
+                "demo_status": demo.get(name, {}).get("status"),
+            }
+            rows.append(row)
+            say(f"{name}: {row['rps']:.0f} req/s, p50 {row['p50']:.1f} ms, p95 {row['p95']:.1f} ms")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    report(args, rows, floor_name)
+
+
+def report(args, rows, floor_name):
+    floor = next((r for r in rows if r["name"] == floor_name and "p50" in r), None)
+    header = (
+        f"{'endpoint':<36} {'req/s':>6} {'p50ms':>7} {'p95ms':>7} {'p99ms':>7} {'q demo':>6} {'q nat':>6} "
+        f"{'bytes':>8} {'rss MB':>7} {'p50/floor':>9} {'err':>4} {'cpu ms':>6}"
+    )
+    lines = [
+        f"bench/run {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC: gunicorn {args.workers} sync workers, "
+        f"wrk {args.connections} connections x {args.duration}s per URL, national data seed {args.seed}",
+        header,
+        "-" * len(header),
+    ]
+    misses = []
+    for r in rows:
+        if r.get("skipped"):
+            lines.append(f"{r['name']:<36} skipped: status {r['status']}")
+            misses.append(f"{r['name']} answered {r['status']}")
+            continue
+        ratio = r["p50"] / floor["p50"] if floor and floor["p50"] else float("nan")
+        lines.append(
+            f"{r['name']:<36} {r['rps']:>6.0f} {r['p50']:>7.1f} {r['p95']:>7.1f} {r['p99']:>7.1f} "
+            f"{r['demo_queries'] if r['demo_queries'] is not None else '-':>6} {r['queries']:>6} {r['bytes']:>8} "
+            f"{r['rss']:>7.0f} {ratio:>9.2f} {r['errors']:>4} {r.get('cpu_ms', 0):>6.1f}"
+        )
+        if r["kind"] == "floor":
+            continue
+        if r["p95"] >= TARGET_P95_MS:
+            misses.append(f"{r['name']}: p95 {r['p95']:.0f} ms >= {TARGET_P95_MS} ms")
+        if r["queries"] != r["demo_queries"]:
+            misses.append(f"{r['name']}: {r['demo_queries']} queries on demo data, {r['queries']} on national")
+        if r["queries"] > TARGET_QUERIES:
+            misses.append(f"{r['name']}: {r['queries']} queries > {TARGET_QUERIES}")
+        if r["errors"]:
+            misses.append(f"{r['name']}: {r['errors']} failed requests")
+        if r["name"].startswith("api partner list (100, JSON)") and ratio > TARGET_FLOOR_RATIO:
+            misses.append(f"{r['name']}: p50 is {ratio:.1f}x the floor > {TARGET_FLOOR_RATIO}x")
+    peak = max((r["rss"] for r in rows if "rss" in r), default=0)
+    if peak >= TARGET_RSS_MB:
+        misses.append(f"worker peak RSS {peak:.0f} MB >= {TARGET_RSS_MB} MB")
+    lines.append(
+        "q demo / q nat: SQL queries per request on the demo and the national data set (in-process test client); "
+        "cpu ms: median CPU time of one request in-process (national), steadier than latency on a shared machine"
+    )
+    lines.append("")
+    lines.append(
+        f"targets: p95 < {TARGET_P95_MS} ms; partner list JSON p50 <= {TARGET_FLOOR_RATIO}x floor; queries equal "
+        f"demo/national and <= {TARGET_QUERIES}; worker peak RSS < {TARGET_RSS_MB} MB (peak {peak:.0f} MB)"
+    )
+    lines += [f"MISS {m}" for m in misses] or ["all targets met"]
+    text = "\n".join(lines)
+    print("\n" + text)
+    results = ROOT / "bench" / "results"
+    results.mkdir(exist_ok=True)
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%S")
+    (results / f"run-{stamp}.txt").write_text(text + "\n")
+    (results / f"run-{stamp}.json").write_text(json.dumps(rows, indent=1, default=str))
+    say(f"written to bench/results/run-{stamp}.txt")
+    if args.strict and misses:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
