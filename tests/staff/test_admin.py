@@ -150,3 +150,17 @@ def test_staff_user_without_a_role_sees_nothing(client, world_a):
     client.force_login(make_staff("nobody"))
     response = client.get(reverse("admin:governance_board_changelist"))
     assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_editors_change_an_ics_description_but_not_its_identity(client, editor_a, ics_a):
+    url = reverse("admin:places_integratedcaresystem_change", args=[ics_a.pk])
+    client.force_login(editor_a)
+    page = client.get(url)
+    assert "slug" not in page.context["adminform"].form.fields
+    data = admin_form_data(page)
+    data.update({"description": "Our system", "slug": "hijacked"})
+    assert client.post(url, data).status_code == 302
+    ics_a.refresh_from_db()
+    assert ics_a.description == "Our system"
+    assert ics_a.slug != "hijacked"
