@@ -5,7 +5,7 @@ import django_filters
 from governance.models import Board, BoardMembership, Meeting, MoU, Person, Programme
 from ics_portal.core.filters import DatedFilterSet
 from partners.models import Organisation
-from places.filters import PlaceSlugFilter
+from places.filters import ModifiedSinceFilter, PlaceSlugFilter, StrictBooleanFilter
 from places.models import IntegratedCareSystem
 
 
@@ -22,13 +22,12 @@ def _board_filter(field_name="board"):
 
 
 def _modified_since():
-    return django_filters.IsoDateTimeFilter(
-        field_name="modified_at", lookup_expr="gte", label="Modified since (ISO 8601)"
-    )
+    return ModifiedSinceFilter()
 
 
 class ProgrammeFilter(DatedFilterSet):
     ics = _ics_filter()
+    modified_since = _modified_since()
 
     class Meta:
         model = Programme
@@ -37,9 +36,10 @@ class ProgrammeFilter(DatedFilterSet):
 
 class BoardFilter(DatedFilterSet):
     ics = _ics_filter()
+    modified_since = _modified_since()
     place = PlaceSlugFilter(field_name="place")
     kind = django_filters.ChoiceFilter(choices=Board.Kind.choices)
-    is_statutory = django_filters.BooleanFilter()
+    is_statutory = StrictBooleanFilter()
 
     class Meta:
         model = Board
@@ -48,6 +48,7 @@ class BoardFilter(DatedFilterSet):
 
 class BoardMembershipFilter(DatedFilterSet):
     ics = _ics_filter("board__ics")
+    modified_since = _modified_since()
     board = _board_filter()
     person = django_filters.ModelChoiceFilter(
         field_name="person", to_field_name="slug", queryset=Person.objects.all(), label="Person (slug)"
@@ -98,6 +99,7 @@ class MeetingFilter(django_filters.FilterSet):
 
 class MoUFilter(DatedFilterSet):
     ics = _ics_filter()
+    modified_since = _modified_since()
     place = PlaceSlugFilter(field_name="place")
     status = django_filters.ChoiceFilter(choices=MoU.Status.choices)
 

@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from governance.models import AgendaItem, Board, BoardMembership, Meeting, MoU, MoUSignatory, Person, Programme
-from ics_portal.api.serializers import AUDIT_FIELDS, ApiLink, PortalSerializer
+from ics_portal.api.serializers import AUDIT_FIELDS, ApiLink, IdLink, PortalSerializer, SlugLink
 from partners.models import Organisation
 from places.models import IntegratedCareSystem, Place
 
@@ -15,10 +15,8 @@ def _may_see_drafts(context, ics_id) -> bool:
 
 class ProgrammeSerializer(PortalSerializer):
     url = ApiLink(view_name="api:programme-detail")
-    ics = serializers.SlugRelatedField(slug_field="slug", queryset=IntegratedCareSystem.objects.all())
-    lead_organisation = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Organisation.objects.all(), allow_null=True, required=False
-    )
+    ics = SlugLink(queryset=IntegratedCareSystem.objects.all())
+    lead_organisation = SlugLink(queryset=Organisation.objects.all(), allow_null=True, required=False)
 
     class Meta:
         model = Programme
@@ -44,17 +42,15 @@ class ProgrammeSerializer(PortalSerializer):
 
 class BoardSerializer(PortalSerializer):
     url = ApiLink(view_name="api:board-detail", lookup_field="slug")
-    ics = serializers.SlugRelatedField(slug_field="slug", queryset=IntegratedCareSystem.objects.all())
-    place = serializers.PrimaryKeyRelatedField(
+    ics = SlugLink(queryset=IntegratedCareSystem.objects.all())
+    place = IdLink(
         queryset=Place.objects.all(),
         allow_null=True,
         required=False,
         help_text="The place's id; empty at system level.",
     )
     place_slug = serializers.CharField(source="place.slug", read_only=True, allow_null=True, default=None)
-    reports_to = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Board.objects.all(), allow_null=True, required=False
-    )
+    reports_to = SlugLink(queryset=Board.objects.all(), allow_null=True, required=False)
 
     class Meta:
         model = Board
@@ -90,11 +86,10 @@ class PersonSerializer(PortalSerializer):
 
 class BoardMembershipSerializer(PortalSerializer):
     url = ApiLink(view_name="api:boardmembership-detail")
-    board = serializers.SlugRelatedField(slug_field="slug", queryset=Board.objects.all())
-    person = serializers.SlugRelatedField(slug_field="slug", queryset=Person.objects.all())
+    board = SlugLink(queryset=Board.objects.all())
+    person = SlugLink(queryset=Person.objects.all())
     person_name = serializers.CharField(source="person.name", read_only=True)
-    organisation = serializers.SlugRelatedField(
-        slug_field="slug",
+    organisation = SlugLink(
         queryset=Organisation.objects.all(),
         allow_null=True,
         required=False,
@@ -145,7 +140,7 @@ class AgendaItemSerializer(serializers.ModelSerializer):
 
 class MeetingSerializer(PortalSerializer):
     url = ApiLink(view_name="api:meeting-detail")
-    board = serializers.SlugRelatedField(slug_field="slug", queryset=Board.objects.all())
+    board = SlugLink(queryset=Board.objects.all())
     ics = serializers.CharField(source="board.ics.slug", read_only=True, help_text="The board's ICS, by slug.")
     agenda_items = AgendaItemSerializer(many=True, read_only=True)
 
@@ -170,7 +165,7 @@ class MeetingSerializer(PortalSerializer):
 
 
 class MoUSignatorySerializer(serializers.ModelSerializer):
-    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    organisation = SlugLink(read_only=True)
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
     ods_code = serializers.CharField(source="organisation.ods_code", read_only=True, allow_null=True)
 
@@ -182,8 +177,8 @@ class MoUSignatorySerializer(serializers.ModelSerializer):
 
 class MoUSerializer(PortalSerializer):
     url = ApiLink(view_name="api:mou-detail", lookup_field="slug")
-    ics = serializers.SlugRelatedField(slug_field="slug", queryset=IntegratedCareSystem.objects.all())
-    place = serializers.PrimaryKeyRelatedField(
+    ics = SlugLink(queryset=IntegratedCareSystem.objects.all())
+    place = IdLink(
         queryset=Place.objects.all(), allow_null=True, required=False, help_text="The place's id, if place-level."
     )
     signatories = MoUSignatorySerializer(many=True, read_only=True)

@@ -206,6 +206,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "ics_portal.api.schema.blank_strings_any_of",
+        "ics_portal.api.schema.query_parameters_allow_empty",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "OrganisationKindEnum": "partners.models.Organisation.Kind",
         "BoardKindEnum": "governance.models.Board.Kind",

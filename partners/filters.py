@@ -5,7 +5,7 @@ from django.db.models import Q
 
 from ics_portal.core.filters import DatedFilterSet
 from partners.models import Organisation, Partnership
-from places.filters import PlaceSlugFilter
+from places.filters import ModifiedSinceFilter, PlaceSlugFilter, StrictBooleanFilter
 from places.models import IntegratedCareSystem
 
 
@@ -22,8 +22,9 @@ class OrganisationFilter(DatedFilterSet):
     kind = django_filters.ChoiceFilter(choices=Organisation.Kind.choices)
     sector = django_filters.ChoiceFilter(choices=Organisation.Sector.choices)
     ods_code = django_filters.CharFilter(field_name="ods_code", lookup_expr="iexact", label="ODS code")
-    active = django_filters.BooleanFilter(method="filter_active", label="Operating today")
+    active = StrictBooleanFilter(method="filter_active", label="Operating today")
     q = django_filters.CharFilter(method="filter_text", label="Name or ODS code")
+    modified_since = ModifiedSinceFilter()
 
     class Meta:
         model = Organisation
@@ -48,6 +49,7 @@ class OrganisationFilter(DatedFilterSet):
 class PartnershipFilter(DatedFilterSet):
     """Memberships of ICSs and places, for the API's partnership list."""
 
+    modified_since = ModifiedSinceFilter()
     ics = django_filters.ModelChoiceFilter(
         field_name="ics", to_field_name="slug", queryset=IntegratedCareSystem.objects.all(), label="ICS (slug)"
     )

@@ -4,15 +4,14 @@ import datetime
 
 from rest_framework import serializers
 
-from ics_portal.api.serializers import AUDIT_FIELDS, ApiLink, PortalSerializer
+from ics_portal.api.serializers import AUDIT_FIELDS, ApiLink, IdLink, PortalSerializer, SlugLink
 from partners.models import Organisation, Partnership
 from places.models import IntegratedCareSystem, Place
 
 
 class OrganisationSerializer(PortalSerializer):
     url = ApiLink(view_name="api:organisation-detail", lookup_field="slug")
-    successor = serializers.SlugRelatedField(
-        slug_field="slug",
+    successor = SlugLink(
         queryset=Organisation.objects.all(),
         allow_null=True,
         required=False,
@@ -46,11 +45,11 @@ class OrganisationSerializer(PortalSerializer):
 
 class PartnershipSerializer(PortalSerializer):
     url = ApiLink(view_name="api:partnership-detail")
-    organisation = serializers.SlugRelatedField(slug_field="slug", queryset=Organisation.objects.all())
+    organisation = SlugLink(queryset=Organisation.objects.all())
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
     ods_code = serializers.CharField(source="organisation.ods_code", read_only=True, allow_null=True)
-    ics = serializers.SlugRelatedField(slug_field="slug", queryset=IntegratedCareSystem.objects.all())
-    place = serializers.PrimaryKeyRelatedField(
+    ics = SlugLink(queryset=IntegratedCareSystem.objects.all())
+    place = IdLink(
         queryset=Place.objects.all(),
         allow_null=True,
         required=False,

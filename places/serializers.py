@@ -4,7 +4,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ics_portal.api.serializers import AUDIT_FIELDS, ApiLink, PortalSerializer, api_url
+from ics_portal.api.serializers import AUDIT_FIELDS, ApiLink, PortalSerializer, SlugLink, api_url
 from places.models import IcsStage, IntegratedCareSystem, Place
 
 
@@ -48,7 +48,7 @@ class IntegratedCareSystemSerializer(PortalSerializer):
 
 class PlaceSerializer(PortalSerializer):
     url = ApiLink(view_name="api:place-detail")
-    ics = serializers.SlugRelatedField(slug_field="slug", queryset=IntegratedCareSystem.objects.all())
+    ics = SlugLink(queryset=IntegratedCareSystem.objects.all())
 
     class Meta:
         model = Place

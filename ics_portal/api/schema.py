@@ -27,7 +27,7 @@ ERRORS = {
     "400": "Invalid input: a filter value, or a field of the record (named in `errors`).",
     "401": "The token or session is missing or invalid (writes need a staff token or session).",
     "403": "Signed in, but not staff of this record's ICS (or not a publisher, for publishing).",
-    "404": "No such record (drafts are hidden from the public), or a page number past the end.",
+    "404": "No such record (drafts are hidden from the public), a page number past the end, or an unknown format.",
     "406": "The Accept header asks for a format other than JSON or CSV.",
     "409": "The change conflicts with other records (a duplicate, an overlap, or rows still referring to it).",
     "412": "If-Match does not match: the record changed since you read it. GET it again and retry.",
@@ -38,7 +38,7 @@ NOT_MODIFIED = {"description": "Not modified: the If-None-Match (or If-Modified-
 CODES_BY_OPERATION = {
     "list": ("304", "400", "401", "404", "406", "429"),
     "retrieve": ("304", "401", "404", "406", "429"),
-    "create": ("400", "401", "403", "406", "409", "429"),
+    "create": ("400", "401", "403", "404", "406", "409", "429"),
     "update": ("400", "401", "403", "404", "406", "409", "412", "429"),
     "destroy": ("401", "403", "404", "406", "409", "412", "429"),
 }
@@ -128,3 +128,30 @@ class PortalAutoSchema(AutoSchema):
 
 
 PAGE_SIZE_NOTE = f"Lists are paginated: `page` and `page_size` (at most {MAX_PAGE_SIZE})."
+
+
+def blank_strings_any_of(result, generator, request, public):
+    """Post-processing hook: drf-spectacular writes `oneOf: [{format: uri}, {maxLength: 0}]` for a blank-able URL
+    field, but a validator that does not check the `uri` format finds "" valid under both and rejects it. `anyOf`
+    says the same thing and validates."""
+    stack = [result]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            options = node.get("oneOf")
+            if isinstance(options, list) and {"type": "string", "maxLength": 0} in options:
+                node["anyOf"] = node.pop("oneOf")
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return result
+
+
+def query_parameters_allow_empty(result, generator, request, public):
+    """Post-processing hook: an empty query parameter (`?kind=`) means "no filter", as in an HTML form, so say so."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
+                if parameter.get("in") == "query":
+                    parameter["allowEmptyValue"] = True
+    return result

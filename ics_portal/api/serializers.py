@@ -7,6 +7,7 @@ from django.urls import NoReverseMatch, reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import empty
 
 from ics_portal.api.exceptions import django_validation_to_drf
 
@@ -32,6 +33,27 @@ class ApiLink(serializers.HyperlinkedIdentityField):
         kwargs.setdefault("help_text", "This record in the API.")
         super().__init__(view_name, **kwargs)
         self.reverse = lambda viewname, kwargs=None, request=None, format=None: api_url(request, viewname, **kwargs)
+
+
+class _NoBlank:
+    """DRF reads "" as null for relations (an HTML form habit); a JSON client means null by null."""
+
+    def run_validation(self, data=empty):
+        if data == "":
+            raise serializers.ValidationError("Give a value, or null for none; not an empty string.", code="blank")
+        return super().run_validation(data)
+
+
+class SlugLink(_NoBlank, serializers.SlugRelatedField):
+    """A related record by its slug."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("slug_field", "slug")
+        super().__init__(**kwargs)
+
+
+class IdLink(_NoBlank, serializers.PrimaryKeyRelatedField):
+    """A related record by its id (for records whose slug is unique only within a parent)."""
 
 
 class PortalSerializer(serializers.ModelSerializer):

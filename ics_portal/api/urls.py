@@ -39,7 +39,7 @@ docs_view = csp_update({"style-src": ["'unsafe-inline'"]})(
 
 urlpatterns = [
     path(
-        "icss/<slug:slug>/partners/",
+        "icss/<str:slug>/partners/",
         IcsPartnerViewSet.as_view({"get": "list"}),
         name="ics-partners",
     ),

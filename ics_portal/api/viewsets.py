@@ -20,6 +20,8 @@ from staff import permissions as rules
 
 class PortalViewSet(viewsets.ModelViewSet):
     filter_backends = [PortalFilterBackend, StableOrderingFilter]
+    # Any path segment reaches the view, so a malformed id or slug gets the API's JSON 404, not the HTML page.
+    lookup_value_regex = "[^/]+"
     # Fields whose change publishes or unpublishes a draft: needs can_publish().
     publish_fields: tuple[str, ...] = ()
 
