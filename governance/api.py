@@ -23,6 +23,7 @@ from governance.serializers import (
     PersonSerializer,
     ProgrammeSerializer,
 )
+from governance.services import mou_change_status
 from ics_portal.api.viewsets import PortalViewSet
 
 
@@ -89,6 +90,14 @@ class MoUViewSet(PortalViewSet):
     publish_fields = ("published_at",)
     ordering_fields = ["start_date", "title", "status", "modified_at"]
     ordering = ["-start_date", "title"]
+
+    def save(self, serializer):
+        """A status change goes through mou_change_status(): signed or in force needs a signatory (400, not 500)."""
+        status = serializer.validated_data.pop("status", None)
+        mou = serializer.save()
+        if status is not None and status != mou.status:
+            mou = mou_change_status(mou=mou, status=status, user=self.request.user)
+        return mou
 
     def get_queryset(self):
         queryset = super().get_queryset()

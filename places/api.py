@@ -13,6 +13,8 @@ class IntegratedCareSystemViewSet(PortalViewSet):
     serializer_class = IntegratedCareSystemSerializer
     filterset_class = IntegratedCareSystemFilter
     lookup_field = "slug"
+    # An ICS's identity (names in URLs, national codes) is set nationally, by superusers (docs/adr/0004).
+    superuser_fields = ("name", "short_name", "slug", "icb_ods_code", "gss_code", "region")
     ordering_fields = ["short_name", "name", "region", "population", "icb_ods_code", "modified_at"]
     ordering = ["short_name"]
 

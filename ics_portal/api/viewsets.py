@@ -24,6 +24,8 @@ class PortalViewSet(viewsets.ModelViewSet):
     lookup_value_regex = "[^/]+"
     # Fields whose change publishes or unpublishes a draft: needs can_publish().
     publish_fields: tuple[str, ...] = ()
+    # Fields only superusers may change (as in the admin).
+    superuser_fields: tuple[str, ...] = ()
 
     # --- reading ----------------------------------------------------------------------
 
@@ -54,6 +56,14 @@ class PortalViewSet(viewsets.ModelViewSet):
         if not rules.can_edit(user, candidate):
             raise PermissionDenied("You need a staff role in the ICS this record would belong to.")
         before = serializer.instance
+        if before is not None and not user.is_superuser:
+            changed = [
+                n
+                for n in self.superuser_fields
+                if n in serializer.validated_data and serializer.validated_data[n] != getattr(before, n)
+            ]
+            if changed:
+                raise PermissionDenied(f"Only superusers change these fields: {', '.join(changed)}.")
         for name in self.publish_fields:
             if name in serializer.validated_data:
                 old = getattr(before, name) if before is not None else None
@@ -71,6 +81,10 @@ class PortalViewSet(viewsets.ModelViewSet):
         if not conditional.if_match_holds(self.request.headers.get("If-Match"), current):
             raise conditional.PreconditionFailed()
 
+    def save(self, serializer):
+        """Save a validated, permitted change; viewsets whose records have rules hand it to a service."""
+        return serializer.save()
+
     def _read_back(self, pk, status_code=200):
         """The saved record read the way GET reads it (by pk: the slug may have changed)."""
         instance = self.get_queryset().get(pk=pk)
@@ -84,7 +98,7 @@ class PortalViewSet(viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         self._check_rules(serializer)
         with transaction.atomic():
-            instance = serializer.save()
+            instance = self.save(serializer)
         return self._read_back(instance.pk, status_code=201)
 
     def update(self, request, *args, **kwargs):
@@ -98,7 +112,7 @@ class PortalViewSet(viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         self._check_rules(serializer)
         with transaction.atomic():
-            serializer.save()
+            self.save(serializer)
         # Read the saved record back the way GET does, so the ETag of this answer matches a later GET.
         return self._read_back(instance.pk)
 

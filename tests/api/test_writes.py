@@ -250,3 +250,27 @@ def test_an_agenda_change_changes_the_meetings_etag(ics_a, anon_client):
     item.title = "Renamed"
     item.save()
     assert anon_client.get(url, HTTP_IF_NONE_MATCH=before).status_code == 200
+
+
+def test_an_mou_is_signed_only_once_it_has_a_signatory(staff_a, ics_a):
+    client = client_for(staff_a)
+    mou = f.MoUFactory(ics=ics_a, status="agreed")
+    url = f"/api/v1/mous/{mou.slug}/"
+    refused = client.patch(url, {"status": "signed"}, format="json")
+    assert refused.status_code == 400 and list(refused.json()["errors"]) == ["status"]
+    body = {"ics": ics_a.slug, "title": "Signed at birth", "slug": "signed-at-birth", "status": "in_force"}
+    assert client.post("/api/v1/mous/", body, format="json").status_code == 400
+    f.MoUSignatoryFactory(mou=mou)
+    signed = client.patch(url, {"status": "signed", "summary": "Signed by all"}, format="json")
+    assert signed.status_code == 200 and signed.json()["status"] == "signed"
+    assert signed.json()["summary"] == "Signed by all"
+
+
+def test_only_superusers_change_an_icss_identity(staff_a, superuser, ics_a):
+    url = f"/api/v1/icss/{ics_a.slug}/"
+    refused = client_for(staff_a).patch(url, {"slug": "renamed", "population": 3}, format="json")
+    assert refused.status_code == 403 and "slug" in refused.json()["detail"]
+    same = client_for(staff_a).patch(url, {"slug": ics_a.slug, "population": 3}, format="json")
+    assert same.status_code == 200
+    renamed = client_for(superuser).patch(url, {"slug": "renamed"}, format="json")
+    assert renamed.status_code == 200 and renamed.json()["url"].endswith("/api/v1/icss/renamed/")
