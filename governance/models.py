@@ -283,6 +283,12 @@ class Meeting(PortalModel):
         return reverse("governance:meeting_detail", kwargs={"board_slug": self.board.slug, "slug": self.slug})
 
 
+class AgendaItemQuerySet(models.QuerySet):
+    def for_api(self):
+        """The API's agenda item list and detail: the meeting (page URL, publication) and its board's ICS."""
+        return self.select_related("meeting__board")
+
+
 class AgendaItem(PortalModel):
     """An item on a meeting's agenda, with what was minuted and resolved."""
 
@@ -295,6 +301,7 @@ class AgendaItem(PortalModel):
     resolutions = models.TextField(blank=True, help_text="What was decided, one decision a line.")
 
     history = HistoricalRecords()
+    objects = AgendaItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["meeting", "position", "number"]
@@ -381,6 +388,12 @@ class MoU(DatedModel):
         return reverse("governance:mou_detail", kwargs={"slug": self.slug})
 
 
+class MoUSignatoryQuerySet(models.QuerySet):
+    def for_api(self):
+        """The API's signatory list and detail: MoU and organisation slugs, organisation name and ODS code."""
+        return self.select_related("mou", "organisation")
+
+
 class MoUSignatory(PortalModel):
     """An organisation that signed an MoU, who signed for it and when."""
 
@@ -390,6 +403,7 @@ class MoUSignatory(PortalModel):
     signed_on = models.DateField(null=True, blank=True)
 
     history = HistoricalRecords()
+    objects = MoUSignatoryQuerySet.as_manager()
 
     class Meta:
         verbose_name = "MoU signatory"
