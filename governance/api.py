@@ -7,19 +7,23 @@ superusers); unpublished minutes and resolutions show as null to everyone else.
 from django.db.models import Q
 
 from governance.filters import (
+    AgendaItemFilter,
     BoardFilter,
     BoardMembershipFilter,
     MeetingFilter,
     MoUFilter,
+    MoUSignatoryFilter,
     PersonFilter,
     ProgrammeFilter,
 )
-from governance.models import Board, BoardMembership, Meeting, MoU, Person, Programme
+from governance.models import AgendaItem, Board, BoardMembership, Meeting, MoU, MoUSignatory, Person, Programme
 from governance.serializers import (
+    AgendaItemRecordSerializer,
     BoardMembershipSerializer,
     BoardSerializer,
     MeetingSerializer,
     MoUSerializer,
+    MoUSignatoryRecordSerializer,
     PersonSerializer,
     ProgrammeSerializer,
 )
@@ -105,3 +109,30 @@ class MoUViewSet(PortalViewSet):
         if allowed is None:
             return queryset
         return queryset.filter(Q(published_at__isnull=False) | Q(ics__in=allowed))
+
+
+class AgendaItemViewSet(PortalViewSet):
+    """Agenda items, by id, for staff recording minutes and resolutions (null to the public until published)."""
+
+    queryset = AgendaItem.objects.for_api()
+    serializer_class = AgendaItemRecordSerializer
+    filterset_class = AgendaItemFilter
+    ordering_fields = ["position", "number", "modified_at"]
+    ordering = ["meeting", "position", "number"]
+
+
+class MoUSignatoryViewSet(PortalViewSet):
+    """Signatories of MoUs, by id. A draft MoU's signatories only for its ICS's staff."""
+
+    queryset = MoUSignatory.objects.for_api()
+    serializer_class = MoUSignatoryRecordSerializer
+    filterset_class = MoUSignatoryFilter
+    ordering_fields = ["signed_on", "organisation__name", "modified_at"]
+    ordering = ["mou", "organisation__name"]
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        allowed = self.draft_ics_ids()
+        if allowed is None:
+            return queryset
+        return queryset.filter(Q(mou__published_at__isnull=False) | Q(mou__ics__in=allowed))

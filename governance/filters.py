@@ -114,7 +114,9 @@ class MoUFilter(DatedFilterSet):
 class AgendaItemFilter(django_filters.FilterSet):
     ics = _ics_filter("meeting__board__ics")
     board = _board_filter("meeting__board")
-    meeting = django_filters.NumberFilter(field_name="meeting", label="Meeting (id)")
+    meeting = django_filters.ModelChoiceFilter(
+        field_name="meeting", queryset=Meeting.objects.all(), label="Meeting (id)"
+    )
     modified_since = _modified_since()
 
     class Meta:

@@ -204,3 +204,78 @@ class MoUSerializer(PortalSerializer):
             *AUDIT_FIELDS,
         ]
         read_only_fields = AUDIT_FIELDS
+
+
+class AgendaItemRecordSerializer(PortalSerializer):
+    """An agenda item on its own (the meeting's `agenda_items` carries the same data, read-only)."""
+
+    url = ApiLink(view_name="api:agendaitem-detail")
+    meeting = IdLink(queryset=Meeting.objects.all(), help_text="The meeting's id.")
+
+    class Meta:
+        model = AgendaItem
+        fields = [
+            "id",
+            "url",
+            "page_url",
+            "meeting",
+            "number",
+            "position",
+            "title",
+            "summary",
+            "minutes",
+            "resolutions",
+            *AUDIT_FIELDS,
+        ]
+        read_only_fields = AUDIT_FIELDS
+        extra_kwargs = {
+            "minutes": {"allow_null": True, "help_text": "Null to the public until the minutes are published."},
+            "resolutions": {"allow_null": True, "help_text": "Null to the public until the minutes are published."},
+        }
+
+    def page_path(self, obj):
+        """An agenda item is shown on its meeting's page."""
+        return obj.meeting.get_absolute_url()
+
+    def to_representation(self, item):
+        data = super().to_representation(item)
+        meeting = item.meeting
+        if meeting.minutes_published_at is None and not _may_see_drafts(self.context, meeting.board.ics_id):
+            data["minutes"] = data["resolutions"] = None
+        return data
+
+    def validate(self, attrs):
+        for name in ("minutes", "resolutions"):
+            if name in attrs and attrs[name] is None:
+                attrs[name] = ""
+        return super().validate(attrs)
+
+
+class MoUSignatoryRecordSerializer(PortalSerializer):
+    """An MoU's signatory on its own (the MoU's `signatories` carries the same data, read-only)."""
+
+    url = ApiLink(view_name="api:mousignatory-detail")
+    mou = SlugLink(queryset=MoU.objects.all(), help_text="The MoU, by slug.")
+    organisation = SlugLink(queryset=Organisation.objects.all(), help_text="The signing organisation, by slug.")
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    ods_code = serializers.CharField(source="organisation.ods_code", read_only=True, allow_null=True)
+
+    class Meta:
+        model = MoUSignatory
+        fields = [
+            "id",
+            "url",
+            "page_url",
+            "mou",
+            "organisation",
+            "organisation_name",
+            "ods_code",
+            "signed_by",
+            "signed_on",
+            *AUDIT_FIELDS,
+        ]
+        read_only_fields = AUDIT_FIELDS
+
+    def page_path(self, obj):
+        """A signatory is shown on its MoU's page."""
+        return obj.mou.get_absolute_url()

@@ -6,9 +6,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from governance.api import (
+    AgendaItemViewSet,
     BoardMembershipViewSet,
     BoardViewSet,
     MeetingViewSet,
+    MoUSignatoryViewSet,
     MoUViewSet,
     PersonViewSet,
     ProgrammeViewSet,
@@ -30,6 +32,8 @@ router.register("people", PersonViewSet, basename="person")
 router.register("meetings", MeetingViewSet, basename="meeting")
 router.register("mous", MoUViewSet, basename="mou")
 router.register("programmes", ProgrammeViewSet, basename="programme")
+router.register("agenda-items", AgendaItemViewSet, basename="agendaitem")
+router.register("mou-signatories", MoUSignatoryViewSet, basename="mousignatory")
 
 # Swagger UI's own stylesheet and the inline <style> of its page need 'unsafe-inline' styles;
 # its scripts all come from 'self' (the split view serves the start-up script as a file).

@@ -63,6 +63,16 @@ def _mous(n, ics):
         f.MoUSignatoryFactory.create_batch(2, mou=mou)
 
 
+def _agenda_items(n, ics):
+    meeting = f.MeetingFactory(board=f.BoardFactory(ics=ics))
+    f.AgendaItemFactory.create_batch(n, meeting=meeting, minutes="Noted.")
+
+
+def _signatories(n, ics):
+    mou = f.MoUFactory(ics=ics)
+    f.MoUSignatoryFactory.create_batch(n, mou=mou)
+
+
 def _programmes(n, ics):
     f.ProgrammeFactory.create_batch(n, ics=ics, lead_organisation=f.OrganisationFactory())
 
@@ -81,6 +91,8 @@ LISTS = {
     "meetings": ("/api/v1/meetings/", _meetings, 3),
     "mous": ("/api/v1/mous/", _mous, 3),
     "programmes": ("/api/v1/programmes/", _programmes, 2),
+    "agenda-items": ("/api/v1/agenda-items/", _agenda_items, 2),
+    "mou-signatories": ("/api/v1/mou-signatories/", _signatories, 2),
 }
 
 

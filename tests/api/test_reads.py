@@ -22,6 +22,8 @@ ENDPOINTS = {
     "meetings": lambda ics: f.MeetingFactory(board=f.BoardFactory(ics=ics)),
     "mous": lambda ics: f.MoUFactory(ics=ics),
     "programmes": lambda ics: f.ProgrammeFactory(ics=ics),
+    "agenda-items": lambda ics: f.AgendaItemFactory(meeting=f.MeetingFactory(board=f.BoardFactory(ics=ics))),
+    "mou-signatories": lambda ics: f.MoUSignatoryFactory(mou=f.MoUFactory(ics=ics)),
 }
 
 
@@ -29,7 +31,8 @@ ENDPOINTS = {
 def test_every_record_carries_its_urls_identifiers_and_timestamps(name, ics_a, anon_client):
     ENDPOINTS[name](ics_a)
     listed = anon_client.get(f"/api/v1/{name}/").json()["results"][0]
-    for key in ("id", "url", "page_url", "slug" if name not in ("partnerships", "board-memberships") else "id"):
+    has_slug = name not in ("partnerships", "board-memberships", "agenda-items", "mou-signatories")
+    for key in ("id", "url", "page_url", "slug" if has_slug else "id"):
         assert listed[key] is not None, key
     assert listed["created_at"] and listed["modified_at"]
     assert listed["url"].startswith("http://testserver/api/v1/")
@@ -192,3 +195,14 @@ def test_signatories_and_stages_are_nested(ics_a, anon_client):
     f.MoUSignatoryFactory(mou=mou, organisation=f.OrganisationFactory(ods_code="RR8"))
     assert anon_client.get(f"/api/v1/mous/{mou.slug}/").json()["signatories"][0]["ods_code"] == "RR8"
     assert anon_client.get("/api/v1/icss/system-a/").json()["stages"][0]["stage"] == "statutory_ics"
+
+
+def test_draft_mous_signatories_and_minutes_stay_private_on_their_own_endpoints(ics_a, staff_a, anon_client):
+    f.MoUSignatoryFactory(mou=f.MoUFactory(ics=ics_a, published_at=None))
+    shown = f.MoUSignatoryFactory(mou=f.MoUFactory(ics=ics_a))
+    assert [row["id"] for row in anon_client.get("/api/v1/mou-signatories/").json()["results"]] == [shown.pk]
+    assert client_for(staff_a).get("/api/v1/mou-signatories/").json()["count"] == 2
+    item = f.AgendaItemFactory(meeting=f.MeetingFactory(board=f.BoardFactory(ics=ics_a)), minutes="Secret")
+    public = anon_client.get(f"/api/v1/agenda-items/{item.pk}/").json()
+    assert public["minutes"] is None and public["title"] == item.title
+    assert client_for(staff_a).get(f"/api/v1/agenda-items/{item.pk}/").json()["minutes"] == "Secret"

@@ -80,6 +80,7 @@ def world(ics_a):
     mou = f.MoUFactory(ics=ics_a, place=place)
     f.MoUSignatoryFactory(mou=mou, organisation=organisation)
     programme = f.ProgrammeFactory(ics=ics_a, lead_organisation=organisation)
+    item = meeting.agenda_items.get()
     return {
         "icss": ics_a.slug,
         "places": place.pk,
@@ -91,6 +92,8 @@ def world(ics_a):
         "meetings": meeting.pk,
         "mous": mou.slug,
         "programmes": programme.pk,
+        "agenda-items": item.pk,
+        "mou-signatories": mou.signatories.get().pk,
     }
 
 

@@ -63,6 +63,16 @@ RESOURCES = {
         lambda ics: f.MoUFactory(ics=ics),
         {"summary": "Mutual accountability."},
     ),
+    "agenda-items": (
+        lambda ics: {"meeting": f.MeetingFactory(board=f.BoardFactory(ics=ics)).pk, "number": "1", "title": "Welcome"},
+        lambda ics: f.AgendaItemFactory(meeting=f.MeetingFactory(board=f.BoardFactory(ics=ics))),
+        {"minutes": "The minutes of the last meeting were agreed."},
+    ),
+    "mou-signatories": (
+        lambda ics: {"mou": f.MoUFactory(ics=ics).slug, "organisation": f.OrganisationFactory().slug},
+        lambda ics: f.MoUSignatoryFactory(mou=f.MoUFactory(ics=ics)),
+        {"signed_by": "Chief Executive"},
+    ),
     "programmes": (
         lambda ics: {"ics": ics.slug, "name": "Cancer", "slug": "cancer"},
         lambda ics: f.ProgrammeFactory(ics=ics),
