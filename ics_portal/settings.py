@@ -183,6 +183,8 @@ REST_FRAMEWORK = {
         "anon": env("API_ANON_THROTTLE_RATE", default="120/minute"),
         "user": env("API_USER_THROTTLE_RATE", default="1200/minute"),
     },
+    # Reverse proxies in front of the app: the client's address for throttling is the one the last proxy saw.
+    "NUM_PROXIES": env.int("DJANGO_NUM_PROXIES", default=0 if DEBUG else 1),
     "EXCEPTION_HANDLER": "ics_portal.api.exceptions.portal_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "ics_portal.api.schema.PortalAutoSchema",
     "DEFAULT_VERSIONING_CLASS": None,
