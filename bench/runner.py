@@ -50,6 +50,11 @@ def parse():
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--duration", type=int, default=8, help="seconds of load per URL (plus 2 s warm-up)")
     parser.add_argument("--only", default="", help="measure only URLs whose name matches this regex")
+    parser.add_argument(
+        "--proposed-indexes",
+        action="store_true",
+        help="apply bench/proposed_indexes.sql to both bench databases first (indexes not yet in the migrations)",
+    )
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     return parser.parse_args()
 
@@ -194,6 +199,11 @@ def main():
     say("bench/run: national-scale load test (issue 6)")
     demo_url = prepare(args, env, args.demo_db, ["load_demo"])
     national_url = prepare(args, env, args.db, ["generate_national", "--seed", str(args.seed), "--replace"])
+    if args.proposed_indexes:
+        sql = (ROOT / "bench" / "proposed_indexes.sql").read_text()
+        for name in (args.demo_db, args.db):
+            say(f"{name}: applying bench/proposed_indexes.sql")
+            psql(args.postgres, sql + "\nANALYZE;", database=name)
     say("collecting static files (manifest storage, as in production)")
     manage(env, national_url, "collectstatic", "--noinput", "-v0")
 
@@ -282,7 +292,8 @@ def report(args, rows, floor_name):
     )
     lines = [
         f"bench/run {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC: gunicorn {args.workers} sync workers, "
-        f"wrk {args.connections} connections x {args.duration}s per URL, national data seed {args.seed}",
+        f"wrk {args.connections} connections x {args.duration}s per URL, national data seed {args.seed}"
+        + (", with bench/proposed_indexes.sql" if args.proposed_indexes else ""),
         header,
         "-" * len(header),
     ]
