@@ -16,17 +16,14 @@ PARTNER_LIST_JSON = "api partner list (100, JSON)"
 PARTNER_LIST_CSV = "api partner list (100, CSV)"
 FLOOR = "floor: 100 partners from .values()"
 
-API_LISTS = (
-    ("ics", "api:ics-list", ""),
-    ("place", "api:place-list", ""),
-    ("partnership", "api:partnership-list", ""),
-    ("board", "api:board-list", ""),
-    ("board membership", "api:boardmembership-list", ""),
-    ("person", "api:person-list", ""),
-    ("meeting", "api:meeting-list", ""),
-    ("mou", "api:mou-list", ""),
-    ("programme", "api:programme-list", ""),
-)
+
+def api_lists():
+    """Every list endpoint the API router has (the partner list is measured separately, at 100 rows)."""
+    from ics_portal.api.urls import router
+
+    return [
+        (prefix, f"api:{basename}-list") for prefix, _viewset, basename in router.registry if basename != "organisation"
+    ]
 
 
 def _biggest(queryset, relation):
@@ -79,7 +76,7 @@ def pick() -> list[tuple[str, str, str]]:
             ics and _url("api:organisation-list", query=f"ics={ics.slug}&kind=nhs_trust"),
         ),
         ("api ics partner list", "api", ics and _url("api:ics-partners", slug=ics.slug)),
-        *((f"api {label} list", "api", _url(name, query=query)) for label, name, query in API_LISTS),
+        *((f"api {prefix}", "api", _url(name)) for prefix, name in api_lists()),
         (FLOOR, "floor", _url("bench_floor")),
     ]
     return [(name, kind, url) for name, kind, url in found if url]
