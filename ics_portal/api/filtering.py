@@ -25,6 +25,17 @@ class PortalFilterBackend(DjangoFilterBackend):
 class StableOrderingFilter(OrderingFilter):
     ordering_description = "Sort by one or more comma-separated fields; prefix with - for descending."
 
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        fields = [name for name, _ in self.get_valid_fields(view.get_queryset(), view)]
+        default = ",".join(getattr(view, "ordering", None) or [])
+        for parameter in parameters:
+            parameter["description"] = (
+                f"{self.ordering_description} Fields: {', '.join(fields)}. Default: {default}. "
+                "Ties are broken by id, so pages are stable."
+            )
+        return parameters
+
     def get_ordering(self, request, queryset, view):
         ordering = list(super().get_ordering(request, queryset, view) or [])
         if not any(field.lstrip("-") in ("pk", "id") for field in ordering):

@@ -8,6 +8,8 @@ calls, so `close_old_connections` is disconnected for these tests, as Django's o
 test client does.
 """
 
+from collections import Counter
+
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
@@ -34,7 +36,7 @@ FUZZ_SETTINGS = settings(
 
 
 @pytest.fixture
-def world(settings, ics_a):
+def world(settings, ics_a, fuzz_summary):
     """A little real data (so some lookups hit), unthrottled, with Django's connection-closing signals off."""
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": None, "user": None}}
     request_started.disconnect(close_old_connections)
@@ -56,13 +58,36 @@ def world(settings, ics_a):
     request_finished.connect(close_old_connections)
 
 
+STATUSES: Counter = Counter()
+OPERATIONS: set = set()
+
+
+@pytest.fixture(scope="module")
+def fuzz_summary(request):
+    """Print what the fuzzing covered, for the CI log."""
+    yield
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    if STATUSES and capture is not None:
+        counts = ", ".join(f"{code}: {n}" for code, n in sorted(STATUSES.items()))
+        with capture.global_and_fixture_disabled():
+            print(
+                f"\nschemathesis: {sum(STATUSES.values())} calls over {len(OPERATIONS)} operations; statuses {counts}"
+            )
+
+
+def _call(case, **kwargs):
+    response = case.call_and_validate(excluded_checks=EXCLUDED, **kwargs)
+    STATUSES[response.status_code] += 1
+    OPERATIONS.add(case.operation.label)
+
+
 @schema.include(method=["GET"]).parametrize()
 @FUZZ_SETTINGS
 def test_read_endpoints(case, world):
-    case.call_and_validate(excluded_checks=EXCLUDED)
+    _call(case)
 
 
 @schema.exclude(method=["GET"]).parametrize()
 @FUZZ_SETTINGS
 def test_write_endpoints_with_a_staff_token(case, world):
-    case.call_and_validate(headers=world, excluded_checks=EXCLUDED)
+    _call(case, headers=world)
