@@ -27,7 +27,8 @@ from governance.serializers import (
     PersonSerializer,
     ProgrammeSerializer,
 )
-from governance.services import mou_change_status
+from governance.services import MOU_NEEDS_SIGNATORY, mou_change_status
+from ics_portal.api.exceptions import Conflict
 from ics_portal.api.viewsets import PortalViewSet
 
 
@@ -136,3 +137,10 @@ class MoUSignatoryViewSet(PortalViewSet):
         if allowed is None:
             return queryset
         return queryset.filter(Q(mou__published_at__isnull=False) | Q(mou__ics__in=allowed))
+
+    def perform_destroy(self, instance):
+        """The database refuses (at commit) a signed MoU with no signatory; say why before trying."""
+        mou = instance.mou
+        if mou.status in MoU.SIGNED_STATUSES and not mou.signatories.exclude(pk=instance.pk).exists():
+            raise Conflict(f"{MOU_NEEDS_SIGNATORY} Change the MoU's status first.", code="mou_needs_signatory")
+        super().perform_destroy(instance)
