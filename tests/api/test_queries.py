@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from places.models import IcsStage
 from staff.models import StaffRole
 from tests import factories as f
 from tests.api.conftest import client_for, make_user
@@ -123,3 +124,48 @@ def test_staff_list_adds_only_the_token_and_roles(rows, ics_a, django_assert_max
     with django_assert_max_num_queries(3 + 2):
         response = client.get("/api/v1/mous/")
     assert response.json()["count"] == rows + 1
+
+
+DETAILS = {
+    # name: (build n nested rows and return the URL, queries: the record + one per nested list)
+    "ics": (lambda n, ics: f"/api/v1/icss/{_ics_with_stages(n, ics).slug}/", 2),
+    "meeting": (lambda n, ics: f"/api/v1/meetings/{_meeting_with_items(n, ics).pk}/", 2),
+    "mou": (lambda n, ics: f"/api/v1/mous/{_mou_with_signatories(n, ics).slug}/", 2),
+}
+
+
+def _ics_with_stages(n, ics):
+    """An ICS has at most one of each of the four stages."""
+    for i, stage in enumerate(IcsStage.Stage.values[: min(n, 4)]):
+        start = datetime.date(2016 + i, 4, 1)
+        f.IcsStageFactory(ics=ics, stage=stage, start_date=start, end_date=start.replace(month=12))
+    return ics
+
+
+def _meeting_with_items(n, ics):
+    meeting = f.MeetingFactory(board=f.BoardFactory(ics=ics))
+    f.AgendaItemFactory.create_batch(n, meeting=meeting)
+    return meeting
+
+
+def _mou_with_signatories(n, ics):
+    mou = f.MoUFactory(ics=ics)
+    f.MoUSignatoryFactory.create_batch(n, mou=mou)
+    return mou
+
+
+@pytest.mark.parametrize("rows", [1, 10])
+@pytest.mark.parametrize("name", list(DETAILS))
+def test_detail_queries_do_not_grow_with_nested_rows(name, rows, ics_a, anon_client, django_assert_max_num_queries):
+    build, expected = DETAILS[name]
+    url = build(rows, ics_a)
+    with django_assert_max_num_queries(expected):
+        response = anon_client.get(url)
+    assert response.status_code == 200
+
+
+def test_head_answers_like_get_without_a_body(ics_a, anon_client):
+    get = anon_client.get("/api/v1/icss/")
+    head = anon_client.head("/api/v1/icss/")
+    assert head.status_code == 200 and head.content == b""
+    assert head["ETag"] == get["ETag"]
