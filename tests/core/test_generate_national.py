@@ -108,3 +108,38 @@ def test_new_rows_get_fresh_ids_after_a_load():
 
 def test_portal_tables_cover_history_tables():
     assert "governance_historicalagendaitem" in portal_tables()
+
+
+def test_floor_view_is_not_in_production_urls():
+    from django.urls import NoReverseMatch, reverse
+
+    with pytest.raises(NoReverseMatch):
+        reverse("bench_floor")
+
+
+def query_counts(client):
+    from django.test.utils import CaptureQueriesContext
+
+    from bench.targets import pick
+
+    counts = {}
+    for name, _kind, url in pick():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+            if response.streaming:
+                b"".join(response.streaming_content)
+        assert response.status_code == 200, (name, url, response.status_code)
+        counts[name] = len(queries)
+    return counts
+
+
+def test_benchmarked_urls_answer_with_the_same_queries_at_two_scales(client, settings):
+    """What bench/run checks between demo and national data, here between one ICS and three."""
+    settings.ROOT_URLCONF = "bench.urls"
+    call_command("generate_national", seed=5, scale=0.01, today=DAY, replace=True)
+    small = query_counts(client)
+    call_command("generate_national", seed=5, scale=0.07, today=DAY, replace=True)
+    larger = query_counts(client)
+    assert IntegratedCareSystem.objects.count() == 3
+    assert larger == small
+    assert max(larger.values()) <= 15
