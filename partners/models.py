@@ -32,9 +32,6 @@ OTHER_ODS_CODE_FORMAT = (r"^[A-Z0-9]{3,8}$", "three to eight capital letters or 
 
 
 class OrganisationQuerySet(DatedQuerySet):
-    def active(self):
-        return self.current()
-
     def for_api(self):
         """The API's organisation list and detail (and an ICS's partner list)."""
         return self.select_related("successor")
@@ -168,9 +165,6 @@ class Organisation(DatedModel):
 
 
 class PartnershipQuerySet(DatedQuerySet):
-    def for_list(self):
-        return self.select_related("organisation", "ics", "place")
-
     def for_api(self):
         """The API's partnership list and detail: organisation name and ODS code, ICS and place slugs."""
         return self.select_related("organisation", "ics", "place")

@@ -28,9 +28,6 @@ class Region(models.TextChoices):
 
 
 class IntegratedCareSystemQuerySet(models.QuerySet):
-    def for_list(self):
-        return self.order_by("region", "short_name")
-
     def for_api(self):
         """The API's ICS list and detail: each ICS with its stage history."""
         return self.prefetch_related(Prefetch("stages", queryset=IcsStage.objects.order_by("start_date", "pk")))
@@ -165,9 +162,6 @@ class IcsStage(DatedModel):
 
 
 class PlaceQuerySet(DatedQuerySet):
-    def for_list(self):
-        return self.select_related("ics").order_by("ics__short_name", "name")
-
     def for_api(self):
         """The API's place list and detail: the ICS gives the slug and the page URL."""
         return self.select_related("ics")
