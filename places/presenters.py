@@ -72,19 +72,23 @@ class KindGroup:
 def partners_by_kind(partnerships) -> list[KindGroup]:
     """One row per organisation (with its roles and places), grouped by kind of organisation."""
     rows: dict[int, PartnerRow] = {}
+    role_labels = {}  # get_FOO_display() rebuilds its choices per call; an ICS page has ~400 rows (bench/run)
     for p in partnerships:
         row = rows.setdefault(
             p.organisation_id, PartnerRow(organisation=p.organisation, roles=[], places=[], is_sample=False)
         )
-        role = p.get_role_display()
+        role_labels = role_labels or dict(type(p).Role.choices)
+        role = role_labels.get(p.role, p.role)
         if role not in row.roles:
             row.roles.append(role)
         if p.place is not None and p.place not in row.places:
             row.places.append(p.place)
         row.is_sample = row.is_sample or p.is_sample or p.organisation.is_sample
-    kinds = [value for value, _ in type(next(iter(rows.values())).organisation).Kind.choices] if rows else []
+    choices = type(next(iter(rows.values())).organisation).Kind.choices if rows else []
+    kinds = [value for value, _ in choices]
+    kind_labels = dict(choices)
     ordered = sorted(rows.values(), key=lambda r: (kinds.index(r.organisation.kind), r.organisation.name))
     return [
         KindGroup(name=kind, partners=list(group))
-        for kind, group in groupby(ordered, key=lambda r: r.organisation.get_kind_display())
+        for kind, group in groupby(ordered, key=lambda r: kind_labels.get(r.organisation.kind, r.organisation.kind))
     ]
