@@ -4,7 +4,7 @@
 CREATE INDEX IF NOT EXISTS partners_org_name_id ON partners_organisation (name, id);
 CREATE INDEX IF NOT EXISTS governance_board_name_id ON governance_board (name, id);
 CREATE INDEX IF NOT EXISTS governance_person_name_id ON governance_person (name, id);
-CREATE INDEX IF NOT EXISTS governance_meeting_start_desc_id ON governance_meeting (starts_at DESC, id);
+CREATE INDEX IF NOT EXISTS governance_meeting_starts_id ON governance_meeting (starts_at DESC, id);
 -- Site search (ics_portal/core/search.py): full text OR icontains on the name OR the exact code. Each part
 -- needs its own index or PostgreSQL scans the table (Person 55 ms, Organisation 35 ms, Board and MoU 10 ms each
 -- at national scale); with them it combines the three with a BitmapOr (well under 1 ms each).
