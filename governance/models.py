@@ -112,6 +112,7 @@ class Board(DatedModel):
 
     class Meta(DatedModel.Meta):
         ordering = ["name"]
+        indexes = [models.Index(fields=["name", "id"], name="governance_board_name_id")]
         constraints = [
             *DatedModel.Meta.constraints,
             models.CheckConstraint(
@@ -169,6 +170,7 @@ class Person(PortalModel):
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "people"
+        indexes = [models.Index(fields=["name", "id"], name="governance_person_name_id")]
 
     def __str__(self):
         return self.name
@@ -274,7 +276,10 @@ class Meeting(PortalModel):
         constraints = [
             models.UniqueConstraint(fields=["board", "slug"], name="governance_meeting_unique_slug_on_board"),
         ]
-        indexes = [models.Index(fields=["board", "starts_at"], name="governance_meeting_board_start")]
+        indexes = [
+            models.Index(fields=["board", "starts_at"], name="governance_meeting_board_start"),
+            models.Index(fields=["-starts_at", "id"], name="governance_meeting_starts_id"),
+        ]
 
     def __str__(self):
         return f"{self.board} – {self.starts_at:%d %B %Y}"

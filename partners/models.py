@@ -125,6 +125,8 @@ class Organisation(DatedModel):
 
     class Meta(DatedModel.Meta):
         ordering = ["name"]
+        # Lists page by name with id as the tie-breaker.
+        indexes = [models.Index(fields=["name", "id"], name="partners_org_name_id")]
         constraints = [
             *DatedModel.Meta.constraints,
             models.CheckConstraint(

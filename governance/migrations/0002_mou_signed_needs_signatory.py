@@ -7,6 +7,8 @@ forms instead (docs/adr/0002).
 
 from django.db import migrations
 
+from ics_portal.core.migration_operations import run_sql_on_postgresql
+
 CREATE = """
 CREATE FUNCTION governance_mou_needs_signatory() RETURNS trigger AS $$
 DECLARE
@@ -48,15 +50,7 @@ DROP FUNCTION IF EXISTS governance_mou_needs_signatory();
 """
 
 
-def run_on_postgresql(sql):
-    def operation(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql, params=None)
-
-    return operation
-
-
 class Migration(migrations.Migration):
     dependencies = [("governance", "0001_initial")]
 
-    operations = [migrations.RunPython(run_on_postgresql(CREATE), run_on_postgresql(DROP))]
+    operations = [run_sql_on_postgresql(CREATE, DROP)]
