@@ -119,7 +119,7 @@ class AgendaItemViewSet(PortalViewSet):
     serializer_class = AgendaItemRecordSerializer
     filterset_class = AgendaItemFilter
     ordering_fields = ["position", "number", "modified_at"]
-    ordering = ["meeting", "position", "number"]
+    ordering = ["meeting_id", "position", "number"]
 
 
 class MoUSignatoryViewSet(PortalViewSet):

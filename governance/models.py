@@ -313,6 +313,8 @@ class AgendaItem(PortalModel):
         constraints = [
             models.UniqueConstraint(fields=["meeting", "number"], name="governance_agendaitem_unique_number"),
         ]
+        # The API lists agenda items in this order; without it 300,000 rows are sorted per page.
+        indexes = [models.Index(fields=["meeting", "position", "number", "id"], name="governance_agenda_order")]
 
     def __str__(self):
         return f"{self.number}. {self.title}"
