@@ -1,0 +1,27 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from governance.models import Board
+from tests.factories import BoardFactory, MoUFactory, OrganisationFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+WHEN = timezone.make_aware(datetime.datetime(2025, 3, 4, 12, 0))
+
+
+@pytest.mark.parametrize("factory", [BoardFactory, PersonFactory, OrganisationFactory, MoUFactory])
+def test_record_pages_say_when_the_record_last_changed(client, factory):
+    record = factory()
+    type(record).objects.filter(pk=record.pk).update(modified_at=WHEN)
+    response = client.get(record.get_absolute_url())
+    assert response.status_code == 200
+    assert 'Last updated <time datetime="2025-03-04T12:00:00' in response.text
+    assert "4 March 2025" in response.text
+
+
+def test_lists_do_not_claim_a_last_updated_date(client):
+    BoardFactory()
+    assert Board.objects.exists()
+    assert "Last updated" not in client.get("/partners/").text
