@@ -5,11 +5,11 @@ import re
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from ics_portal.core.models import DatedModel, DatedQuerySet
+from ics_portal.core.models import DatedModel, DatedQuerySet, Provenance
 from places.models import IntegratedCareSystem, Place
 
 TRUST_ODS_CODE = r"^([RT][A-Z0-9]{2}|[A-Z0-9]{5})$"
@@ -167,6 +167,23 @@ class Organisation(DatedModel):
 
 
 class PartnershipQuerySet(DatedQuerySet):
+    def kind_counts(self):
+        """Per kind of organisation: how many organisations these partnerships hold (`n`), and how many of those
+        are sample or generated (`samples`), in one aggregate query.
+
+        The ICS page shows its numerous kinds (hundreds of GP practices at national scale) as a count and a
+        link to the directory, and loads rows only for the others (bench/run, issue 6).
+        """
+        sample = ~Q(provenance=Provenance.PUBLIC_RECORD) | ~Q(organisation__provenance=Provenance.PUBLIC_RECORD)
+        return (
+            self.order_by()
+            .values("organisation__kind")
+            .annotate(
+                n=Count("organisation", distinct=True),
+                samples=Count("organisation", distinct=True, filter=sample),
+            )
+        )
+
     def for_api(self):
         """The API's partnership list and detail: organisation name and ODS code, ICS and place slugs."""
         return self.select_related("organisation", "ics", "place")

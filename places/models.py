@@ -38,9 +38,10 @@ class IntegratedCareSystemQuerySet(models.QuerySet):
             Prefetch("stages", queryset=IcsStage.objects.order_by("start_date"))
         )
 
-    def for_detail(self, day):
+    def for_detail(self, day, counted_kinds=()):
         """The ICS page as at `day`: stages, places, partners, boards, programmes and published MoUs.
 
+        Partners of `counted_kinds` (which the page shows as a count, not a list) are not loaded.
         Partners and governance depend on places, not the reverse, so their models are looked up by name.
         """
         Partnership = apps.get_model("partners", "Partnership")
@@ -53,6 +54,7 @@ class IntegratedCareSystemQuerySet(models.QuerySet):
             Prefetch(
                 "partnerships",
                 queryset=Partnership.objects.as_at(day)
+                .exclude(organisation__kind__in=counted_kinds)
                 .select_related("organisation", "place")
                 .order_by("organisation__name", "place__name"),
                 to_attr="partnerships_then",

@@ -2,9 +2,11 @@
 
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from governance.presenters import structure_diagram
 from ics_portal.core.as_at import as_at_for
+from partners.models import Partnership
 from places import presenters
 from places.models import IntegratedCareSystem, Place
 
@@ -16,9 +18,17 @@ def home(request):
     return render(request, "places/home.html", {"as_at": as_at, "regions": regions})
 
 
+def partner_directory_url(ics, as_at):
+    """kind -> the partner directory filtered to `ics`, that kind and the page's day."""
+    base = reverse("partners:directory")
+    day = {} if as_at.is_today else {"as_at": as_at.day.isoformat()}
+    return lambda kind: f"{base}?{urlencode({'ics': ics.slug, 'kind': kind, **day})}"
+
+
 def ics_detail(request, slug):
     as_at = as_at_for(request)
-    ics = get_object_or_404(IntegratedCareSystem.objects.for_detail(as_at.day), slug=slug)
+    counted = presenters.counted_kinds(Partnership.objects.as_at(as_at.day).filter(ics__slug=slug).kind_counts())
+    ics = get_object_or_404(IntegratedCareSystem.objects.for_detail(as_at.day, counted_kinds=list(counted)), slug=slug)
     stages = list(ics.stages.all())
     return render(
         request,
@@ -28,7 +38,9 @@ def ics_detail(request, slug):
             "ics": ics,
             "stage": presenters.stage_on(stages, as_at.day),
             "timeline": presenters.timeline(stages, as_at.day),
-            "partner_groups": presenters.partners_by_kind(ics.partnerships_then),
+            "partner_groups": presenters.partners_by_kind(
+                ics.partnerships_then, counted, directory_url=partner_directory_url(ics, as_at)
+            ),
             "diagram": structure_diagram(ics.boards_then),
             "breadcrumbs": [("Home", reverse("places:home") + as_at.query)],
         },

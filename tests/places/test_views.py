@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 DAY = datetime.date(2023, 6, 1)
 # Queries each page needs whatever the data size (measured; see the report in issue 3).
 HOME_QUERIES = 2  # systems, stages
-ICS_QUERIES = 7  # system, stages, places, partnerships, boards, programmes, MoUs
+ICS_QUERIES = 8  # partner counts by kind, system, stages, places, partnerships, boards, programmes, MoUs
 PLACE_QUERIES = 4  # place+ICS, partnerships, boards, MoUs
 
 
@@ -61,10 +61,62 @@ def test_ics_page_in_bounded_queries(client, django_assert_max_num_queries, n):
         f.BoardFactory(ics=ics, reports_to=top, place=places[i] if i % 2 else None)
         f.ProgrammeFactory(ics=ics, lead_organisation=f.OrganisationFactory())
         f.MoUFactory(ics=ics, place=places[i] if i % 2 else None)
+        gp = f.OrganisationFactory(kind="gp_practice", ods_code=f"B{86001 + i}", provenance="sample")
+        f.PartnershipFactory(ics=ics, place=places[i], organisation=gp)
     with django_assert_max_num_queries(ICS_QUERIES):
         response = client.get(ics.get_absolute_url() + as_at(DAY))
     assert response.status_code == 200
     assert len(response.context["ics"].boards_then) == n + 1
+    assert f"See all {n} in the partner directory" in response.content.decode()
+
+
+def test_ics_page_counts_numerous_kinds_and_links_to_the_directory_on_the_same_day(client):
+    ics = f.IntegratedCareSystemFactory()
+    for i in range(2):
+        practice = f.OrganisationFactory(name=f"Practice {i}", kind="gp_practice", ods_code=f"B{86001 + i}")
+        f.PartnershipFactory(ics=ics, organisation=practice, role="partner")
+    f.PartnershipFactory(ics=ics, organisation=f.OrganisationFactory(name="The PCN", kind="pcn", ods_code="U12345"))
+    for i in range(26):
+        charity = f.OrganisationFactory(name=f"Charity {i}", kind="vcse", sector="vcse", ods_code=None)
+        f.PartnershipFactory(
+            ics=ics, organisation=charity, role="partner", provenance="sample" if i == 3 else "public_record"
+        )
+    for i in range(25):
+        provider = f.OrganisationFactory(
+            name=f"Care home {i}", kind="care_provider", sector="independent", ods_code=None
+        )
+        f.PartnershipFactory(ics=ics, organisation=provider, role="partner")
+    f.PartnershipFactory(ics=ics, organisation=f.OrganisationFactory(name="Leeds Teaching Hospitals"))
+
+    response = client.get(ics.get_absolute_url() + as_at(DAY))
+    html = response.content.decode()
+    partners = html.split('id="partners"')[1].split('id="governance"')[0]
+    # GP practices and PCNs always, and any kind with more than 25 partners, as a count and a link.
+    for kind, count in [("gp_practice", 2), ("pcn", 1), ("vcse", 26)]:
+        link = f'href="/partners/?ics={ics.slug}&amp;kind={kind}&amp;as_at={DAY.isoformat()}"'
+        assert link in partners, kind
+        assert f"See all {count} in the partner directory" in partners
+    assert "Practice 0" not in html and "The PCN" not in html and "Charity 0" not in html
+    # 25 are listed; so are the kinds with few partners.
+    assert "Care home 0" in partners and "Care home 24" in partners and "Leeds Teaching Hospitals" in partners
+    assert 'GP practice <span class="portal-meta">(2)</span>' in partners
+    assert 'Care provider <span class="portal-meta">(25)</span>' in partners
+    # A sample partnership labels its counted kind.
+    groups = {group.name: group for group in response.context["partner_groups"]}
+    assert groups["Voluntary, community or social enterprise"].is_sample
+    assert not groups["GP practice"].is_sample
+    assert "Sample data" in partners.split("kind=vcse")[1].split("</p>")[0]
+    # The link finds the same organisations in the directory.
+    directory = client.get(f"/partners/?ics={ics.slug}&kind=gp_practice&as_at={DAY.isoformat()}").content.decode()
+    assert "Practice 0" in directory and "Practice 1" in directory and "Charity 0" not in directory
+
+
+def test_ics_page_directory_links_carry_no_day_today(client):
+    ics = f.IntegratedCareSystemFactory()
+    practice = f.OrganisationFactory(kind="gp_practice", ods_code="B86001")
+    f.PartnershipFactory(ics=ics, organisation=practice)
+    html = client.get(ics.get_absolute_url()).content.decode()
+    assert f'href="/partners/?ics={ics.slug}&amp;kind=gp_practice"' in html
 
 
 def test_ics_page_shows_facts_timeline_places_partners_boards_programmes_and_mous(client):
