@@ -41,9 +41,21 @@ class OrganisationQuerySet(DatedQuerySet):
         return self.order_by("name", "pk").prefetch_related(
             Prefetch(
                 "partnerships",
-                queryset=Partnership.objects.as_at(day).select_related("ics", "place").order_by("ics__short_name"),
+                queryset=Partnership.objects.as_at(day)
+                .select_related("ics", "place")
+                .order_by("ics__short_name", "pk"),
                 to_attr="partnerships_then",
             )
+        )
+
+    def for_directory_csv(self):
+        """The directory's CSV: its columns as tuples, in the directory's order, with no model instances (building
+        ~400 organisations and their partnerships cost most of the CSV's time, bench/run, issue 6).
+
+        Pair with `Partnership.objects.for_directory_csv(day, organisations)` for the "Partner of" column.
+        """
+        return self.prefetch_related(None).values_list(
+            "pk", "name", "ods_code", "kind", "sector", "start_date", "end_date"
         )
 
     def for_detail(self):
@@ -182,6 +194,16 @@ class PartnershipQuerySet(DatedQuerySet):
                 n=Count("organisation", distinct=True),
                 samples=Count("organisation", distinct=True, filter=sample),
             )
+        )
+
+    def for_directory_csv(self, day, organisations):
+        """(organisation id, ICS short name, place name or None) of `organisations`' partnerships on `day`,
+        in the order the directory lists them (`OrganisationQuerySet.for_directory`)."""
+        return (
+            self.as_at(day)
+            .filter(organisation__in=organisations.values("pk"))
+            .order_by("ics__short_name", "pk")
+            .values_list("organisation_id", "ics__short_name", "place__name")
         )
 
     def for_api(self):

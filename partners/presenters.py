@@ -46,6 +46,26 @@ def directory_rows(organisations) -> list[DirectoryRow]:
     return [DirectoryRow(organisation=o, partnerships=o.partnerships_then) for o in organisations]
 
 
+def directory_csv_rows(organisations, partnerships):
+    """The cells of `DirectoryRow.as_csv()` from tuples, not model instances: `organisations` from
+    `Organisation.objects.for_directory_csv()`, `partnerships` from `Partnership.objects.for_directory_csv()`."""
+    partner_of: dict[int, list[str]] = {}
+    for organisation_id, ics_name, place_name in partnerships:
+        text = f"{ics_name}: {place_name}" if place_name is not None else ics_name
+        seen = partner_of.setdefault(organisation_id, [])
+        if text not in seen:
+            seen.append(text)
+    for pk, name, ods_code, kind, sector, start_date, end_date in organisations:
+        yield (
+            name,
+            ods_code or "",
+            KIND_LABELS.get(kind, kind),
+            SECTOR_LABELS.get(sector, sector),
+            "; ".join(partner_of.get(pk, ())),
+            f"{start_date or ''} to {end_date or ''}".strip(),
+        )
+
+
 def split_by_day(rows, day: datetime.date):
     """(current, past) dated rows on `day`; rows that began after `day` are left out."""
     current = [r for r in rows if r.is_current_on(day)]
