@@ -39,8 +39,13 @@ class OrganisationSerializer(PortalSerializer):
         ]
         read_only_fields = AUDIT_FIELDS
 
+    page_route = ("partners:organisation_detail", "slug", "slug")  # = Organisation.get_absolute_url()
+
     def get_active(self, obj) -> bool:
-        return obj.is_current_on(datetime.date.today())
+        today = self.__dict__.get("_today")
+        if today is None:  # once per serializer (per request), not per row
+            today = self._today = datetime.date.today()
+        return obj.is_current_on(today)
 
 
 class PartnershipSerializer(PortalSerializer):

@@ -6,11 +6,29 @@
   key, so pages never repeat or skip a row.
 """
 
+import django_filters
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.filters import OrderingFilter
 
 
 class PortalFilterBackend(DjangoFilterBackend):
+    def filter_queryset(self, request, queryset, view):
+        """With no filter in the query string, the FilterSet would return the queryset as it is.
+
+        Building its form and running it costs ~0.7 ms per request (a tenth of the 100-row partner
+        list, bench/run), so it is skipped when no parameter can belong to a filter and the
+        FilterSet filters the standard way (no `filter_queryset` of its own, nothing fixed by the URL).
+        """
+        filterset_class = self.get_filterset_class(view, queryset)
+        if (
+            filterset_class is not None
+            and getattr(view, "fixed_filter_data", None) is None
+            and filterset_class.filter_queryset is django_filters.FilterSet.filter_queryset
+            and not any(key.startswith(name) for key in request.query_params for name in filterset_class.base_filters)
+        ):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
+
     def get_filterset_kwargs(self, request, queryset, view):
         kwargs = super().get_filterset_kwargs(request, queryset, view)
         fixed = getattr(view, "fixed_filter_data", None)
