@@ -4,14 +4,23 @@ import pytest
 from django.utils import timezone
 
 from governance.models import Board
-from tests.factories import BoardFactory, MoUFactory, OrganisationFactory, PersonFactory
+from tests.factories import (
+    BoardFactory,
+    IntegratedCareSystemFactory,
+    MoUFactory,
+    OrganisationFactory,
+    PersonFactory,
+    PlaceFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
 WHEN = timezone.make_aware(datetime.datetime(2025, 3, 4, 12, 0))
 
 
-@pytest.mark.parametrize("factory", [BoardFactory, PersonFactory, OrganisationFactory, MoUFactory])
+@pytest.mark.parametrize(
+    "factory", [BoardFactory, PersonFactory, OrganisationFactory, MoUFactory, IntegratedCareSystemFactory, PlaceFactory]
+)
 def test_record_pages_say_when_the_record_last_changed(client, factory):
     record = factory()
     type(record).objects.filter(pk=record.pk).update(modified_at=WHEN)
