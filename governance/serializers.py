@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from governance.models import AgendaItem, Board, BoardMembership, Meeting, MoU, MoUSignatory, Person, Programme
-from ics_portal.api.serializers import AUDIT_FIELDS, ApiLink, IdLink, PortalSerializer, SlugLink
+from ics_portal.api.serializers import AUDIT_FIELDS, ApiLink, IdLink, PortalSerializer, RowRepresentation, SlugLink
 from partners.models import Organisation
 from places.models import IntegratedCareSystem, Place
 
@@ -37,11 +37,12 @@ class ProgrammeSerializer(PortalSerializer):
 
     def page_path(self, obj):
         """Programmes are listed on their ICS's page."""
-        return obj.ics.get_absolute_url()
+        return self.reverse_path("places:ics_detail", slug=obj.ics.slug)
 
 
 class BoardSerializer(PortalSerializer):
     url = ApiLink(view_name="api:board-detail", lookup_field="slug")
+    page_route = ("governance:board_detail", "slug", "slug")  # = Board.get_absolute_url()
     ics = SlugLink(queryset=IntegratedCareSystem.objects.all())
     place = IdLink(
         queryset=Place.objects.all(),
@@ -77,6 +78,7 @@ class BoardSerializer(PortalSerializer):
 
 class PersonSerializer(PortalSerializer):
     url = ApiLink(view_name="api:person-detail", lookup_field="slug")
+    page_route = ("governance:person_detail", "slug", "slug")  # = Person.get_absolute_url()
 
     class Meta:
         model = Person
@@ -116,10 +118,10 @@ class BoardMembershipSerializer(PortalSerializer):
 
     def page_path(self, obj):
         """A seat is shown on its board's page."""
-        return obj.board.get_absolute_url()
+        return self.reverse_path("governance:board_detail", slug=obj.board.slug)
 
 
-class AgendaItemSerializer(serializers.ModelSerializer):
+class AgendaItemSerializer(RowRepresentation, serializers.ModelSerializer):
     minutes = serializers.CharField(read_only=True, allow_null=True, help_text="Null until the minutes are published.")
     resolutions = serializers.CharField(
         read_only=True, allow_null=True, help_text="What was decided, one a line. Null until the minutes are published."
@@ -163,8 +165,12 @@ class MeetingSerializer(PortalSerializer):
         ]
         read_only_fields = AUDIT_FIELDS
 
+    def page_path(self, obj):
+        """= obj.get_absolute_url(), from the pattern's template."""
+        return self.reverse_path("governance:meeting_detail", board_slug=obj.board.slug, slug=obj.slug)
 
-class MoUSignatorySerializer(serializers.ModelSerializer):
+
+class MoUSignatorySerializer(RowRepresentation, serializers.ModelSerializer):
     organisation = SlugLink(read_only=True)
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
     ods_code = serializers.CharField(source="organisation.ods_code", read_only=True, allow_null=True)
@@ -177,6 +183,7 @@ class MoUSignatorySerializer(serializers.ModelSerializer):
 
 class MoUSerializer(PortalSerializer):
     url = ApiLink(view_name="api:mou-detail", lookup_field="slug")
+    page_route = ("governance:mou_detail", "slug", "slug")  # = MoU.get_absolute_url()
     ics = SlugLink(queryset=IntegratedCareSystem.objects.all())
     place = IdLink(
         queryset=Place.objects.all(), allow_null=True, required=False, help_text="The place's id, if place-level."
@@ -235,7 +242,8 @@ class AgendaItemRecordSerializer(PortalSerializer):
 
     def page_path(self, obj):
         """An agenda item is shown on its meeting's page."""
-        return obj.meeting.get_absolute_url()
+        meeting = obj.meeting
+        return self.reverse_path("governance:meeting_detail", board_slug=meeting.board.slug, slug=meeting.slug)
 
     def to_representation(self, item):
         data = super().to_representation(item)
@@ -278,4 +286,4 @@ class MoUSignatoryRecordSerializer(PortalSerializer):
 
     def page_path(self, obj):
         """A signatory is shown on its MoU's page."""
-        return obj.mou.get_absolute_url()
+        return self.reverse_path("governance:mou_detail", slug=obj.mou.slug)

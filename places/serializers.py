@@ -4,11 +4,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ics_portal.api.serializers import AUDIT_FIELDS, ApiLink, PortalSerializer, SlugLink, api_url
+from ics_portal.api.serializers import AUDIT_FIELDS, ApiLink, PortalSerializer, RowRepresentation, SlugLink, api_url
 from places.models import IcsStage, IntegratedCareSystem, Place
 
 
-class IcsStageSerializer(serializers.ModelSerializer):
+class IcsStageSerializer(RowRepresentation, serializers.ModelSerializer):
     class Meta:
         model = IcsStage
         fields = ["stage", "name_then", "gss_code_then", "start_date", "end_date", "note"]
@@ -16,6 +16,7 @@ class IcsStageSerializer(serializers.ModelSerializer):
 
 class IntegratedCareSystemSerializer(PortalSerializer):
     url = ApiLink(view_name="api:ics-detail", lookup_field="slug")
+    page_route = ("places:ics_detail", "slug", "slug")  # = IntegratedCareSystem.get_absolute_url()
     partners_url = serializers.SerializerMethodField(help_text="This ICS's partner organisations, in this API.")
     stages = IcsStageSerializer(many=True, read_only=True, help_text="STP, shadow ICS, ICS, statutory ICS.")
 
@@ -69,3 +70,7 @@ class PlaceSerializer(PortalSerializer):
             *AUDIT_FIELDS,
         ]
         read_only_fields = AUDIT_FIELDS
+
+    def page_path(self, obj):
+        """= obj.get_absolute_url(), from the pattern's template."""
+        return self.reverse_path("places:place_detail", ics_slug=obj.ics.slug, slug=obj.slug)

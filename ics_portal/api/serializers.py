@@ -5,6 +5,7 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models.manager import BaseManager
 from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -139,6 +140,20 @@ class RowRepresentation:
         if model is None or len(attrs) != 1 or field.default is not empty:
             return self._drf_reader(field)
         name = attrs[0]
+        if (
+            isinstance(field, serializers.ListSerializer)
+            and type(field).to_representation is serializers.ListSerializer.to_representation
+        ):  # nested rows (a meeting's agenda): the child's rows straight from the prefetched relation
+            child_representation = field.child.to_representation
+
+            def read_many(obj):
+                related = getattr(obj, name)
+                if related is None:
+                    return None
+                rows = related.all() if isinstance(related, BaseManager) else related
+                return [child_representation(row) for row in rows]
+
+            return read_many
         try:  # Only a model field is read as is: a method named as the source would be called by DRF.
             model_field = model._meta.get_field(name)
         except Exception:  # noqa: BLE001 - FieldDoesNotExist, or a reverse relation
