@@ -4,15 +4,108 @@ Every list is ordered by a unique key (see `ordering.StableOrderingFilter`), so 
 page never repeats or skips a row while the data stays still.
 """
 
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db import connections
+from django.utils.functional import cached_property
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
+# An unfiltered list of a table at least this big gets PostgreSQL's row estimate as its count.
+ESTIMATE_FROM = 100_000
+COUNT_DESCRIPTION = (
+    "Rows in all pages. Exact, except for an unfiltered list of a table of at least "
+    f"{ESTIMATE_FROM:,} rows (agenda items), where it is PostgreSQL's estimate and the answer carries "
+    "`X-Total-Count-Estimated: true`; follow `next` rather than computing the last page from it."
+)
+
+
+class _EstimatedPage(Page):
+    """A page whose next page is known from one extra row fetched, not from the (estimated) count."""
+
+    def __init__(self, object_list, number, paginator, has_more):
+        super().__init__(object_list, number, paginator)
+        self._has_more = has_more
+
+    def has_next(self):
+        return self._has_more
+
+
+class EstimatingPaginator(Paginator):
+    """Django's Paginator, except that a huge unfiltered table is not counted row by row.
+
+    COUNT(*) over the 333,000 agenda items took ~18 ms of every unfiltered page (bench/run,
+    issue 6). When the queryset has no WHERE and no DISTINCT (so it has one row per row of its
+    table; select_related joins are on required keys or outer) and PostgreSQL's statistics say
+    the table holds at least ESTIMATE_FROM rows, `count` is `pg_class.reltuples` (kept current by
+    autovacuum's ANALYZE) and `count_is_estimate` is True. Pages are then cut by offset and the
+    next page is known by fetching one row more, so no row is ever unreachable whatever the
+    estimate. Below the threshold, with any filter, or off PostgreSQL: the exact count, as before.
+    The estimate and the exact count are one query either way, so queries per request do not
+    depend on the data's size.
+    """
+
+    count_is_estimate = False
+
+    def _estimable(self) -> bool:
+        qs = self.object_list
+        query = getattr(qs, "query", None)
+        if query is None or not hasattr(qs, "db"):
+            return False
+        return (
+            connections[qs.db].vendor == "postgresql"
+            and not query.where
+            and not query.distinct
+            and not query.combinator
+            and query.low_mark == 0
+            and query.high_mark is None
+            and not query.group_by
+        )
+
+    @cached_property
+    def count(self):
+        if not self._estimable():
+            return super().count
+        qs = self.object_list
+        count_sql, params = qs.order_by().values("pk").query.sql_with_params()
+        with connections[qs.db].cursor() as cursor:
+            cursor.execute(
+                "SELECT c.reltuples >= %s, CASE WHEN c.reltuples >= %s THEN c.reltuples::bigint"
+                f" ELSE (SELECT COUNT(*) FROM ({count_sql}) AS counted) END"
+                " FROM pg_class c WHERE c.oid = %s::regclass",
+                [ESTIMATE_FROM, ESTIMATE_FROM, *params, qs.model._meta.db_table],
+            )
+            estimated, count = cursor.fetchone()
+        self.count_is_estimate = bool(estimated)
+        return int(count)
+
+    def validate_number(self, number):
+        if not self.count_is_estimate:
+            return super().validate_number(number)
+        try:
+            number = int(number)
+        except (TypeError, ValueError) as exc:
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from exc
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        return number
+
+    def page(self, number):
+        self.count  # noqa: B018 - decides whether the count is an estimate
+        if not self.count_is_estimate:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        if not rows and number > 1:
+            raise EmptyPage(self.error_messages["no_results"])
+        return _EstimatedPage(rows[: self.per_page], number, self, has_more=len(rows) > self.per_page)
 
 
 class PortalPagination(PageNumberPagination):
+    django_paginator_class = EstimatingPaginator
     page_size = DEFAULT_PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
@@ -47,4 +140,11 @@ class PortalPagination(PageNumberPagination):
         if links:
             response["Link"] = ", ".join(links)
         response["X-Total-Count"] = str(self.page.paginator.count)
+        if self.page.paginator.count_is_estimate:
+            response["X-Total-Count-Estimated"] = "true"
         return response
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["count"]["description"] = COUNT_DESCRIPTION
+        return schema

@@ -10,7 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
-from ics_portal.api.pagination import MAX_PAGE_SIZE
+from ics_portal.api.pagination import COUNT_DESCRIPTION, MAX_PAGE_SIZE
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -64,7 +64,15 @@ LINK = OpenApiParameter(
     description='Next and previous pages (rel="next", rel="prev").',
 )
 TOTAL = OpenApiParameter(
-    "X-Total-Count", OpenApiTypes.INT, OpenApiParameter.HEADER, response=["200"], description="Rows in all pages."
+    "X-Total-Count", OpenApiTypes.INT, OpenApiParameter.HEADER, response=["200"], description=COUNT_DESCRIPTION
+)
+TOTAL_ESTIMATED = OpenApiParameter(
+    "X-Total-Count-Estimated",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=["200"],
+    enum=["true"],
+    description="Present (`true`) when X-Total-Count and `count` are PostgreSQL's estimate, not an exact count.",
 )
 IF_NONE_MATCH = OpenApiParameter(
     "If-None-Match",
@@ -107,7 +115,7 @@ class PortalAutoSchema(AutoSchema):
         if kind in ("update", "destroy"):
             parameters.append(IF_MATCH)
         if kind == "list":
-            parameters += [LINK, TOTAL]
+            parameters += [LINK, TOTAL, TOTAL_ESTIMATED]
         if kind != "destroy":
             parameters += [ETAG, LAST_MODIFIED]
         parameters.append(RETRY_AFTER)
