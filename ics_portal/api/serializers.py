@@ -97,6 +97,9 @@ def _datetime_reader(name, field):
     return read_datetime
 
 
+_FIELD_TEMPLATES: dict[type, dict] = {}
+
+
 class RowRepresentation:
     """A serializer's read representation built from plain attribute access, field by field.
 
@@ -186,7 +189,17 @@ class RowRepresentation:
                 return None if value is None else str(value)
 
             return read_str
-        if kind in (serializers.ChoiceField, serializers.DateField, serializers.DateTimeField):
+        if kind is serializers.ChoiceField:  # ChoiceField.to_representation, with its mapping looked up once
+            choices = field.choice_strings_to_values
+
+            def read_choice(obj):
+                value = getattr(obj, name)
+                if value is None or value == "":
+                    return value
+                return choices.get(str(value), value)
+
+            return read_choice
+        if kind in (serializers.DateField, serializers.DateTimeField):
             to_representation = field.to_representation
 
             def read_value(obj):
@@ -226,6 +239,15 @@ class RowRepresentation:
             return absolute(request, template.replace(marker, value))
 
         return read_page_url
+
+    def get_fields(self):
+        """ModelSerializer.get_fields() works the fields out from the model on every request (~0.1 ms);
+        they depend on the class alone, so they are built once and copied (as DRF copies declared fields)."""
+        cls = type(self)
+        template = _FIELD_TEMPLATES.get(cls)
+        if template is None:
+            template = _FIELD_TEMPLATES[cls] = super().get_fields()
+        return copy.deepcopy(template)
 
     def reverse_path(self, viewname: str, **kwargs) -> str:
         """`reverse(viewname, kwargs=kwargs)` from the pattern's template, looked up once per serializer."""
