@@ -33,8 +33,9 @@ OTHER_ODS_CODE_FORMAT = (r"^[A-Z0-9]{3,8}$", "three to eight capital letters or 
 
 class OrganisationQuerySet(DatedQuerySet):
     def for_api(self):
-        """The API's organisation list and detail (and an ICS's partner list)."""
-        return self.select_related("successor")
+        """The API's organisation list and detail (and an ICS's partner list): of the successor, only its slug."""
+        successor_fields = (f.name for f in self.model._meta.concrete_fields if f.name not in ("id", "slug"))
+        return self.select_related("successor").defer(*(f"successor__{name}" for name in successor_fields))
 
     def for_directory(self, day):
         """The partner directory: organisations with the partnerships they held on `day` (the filters narrow it)."""
