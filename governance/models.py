@@ -4,10 +4,10 @@ from django.contrib.postgres.fields import RangeOperators
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Prefetch, Q
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from ics_portal.core.models import DatedModel, DatedQuerySet, DateRange, PortalModel, PostgresExclusionConstraint
+from ics_portal.core.reverse import fast_reverse
 from partners.models import Organisation
 from places.models import IntegratedCareSystem, Place
 
@@ -126,7 +126,7 @@ class Board(DatedModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("governance:board_detail", kwargs={"slug": self.slug})
+        return fast_reverse("governance:board_detail", slug=self.slug)
 
     def clean(self):
         super().clean()
@@ -176,7 +176,7 @@ class Person(PortalModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("governance:person_detail", kwargs={"slug": self.slug})
+        return fast_reverse("governance:person_detail", slug=self.slug)
 
 
 class BoardMembershipQuerySet(DatedQuerySet):
@@ -285,7 +285,7 @@ class Meeting(PortalModel):
         return f"{self.board} – {self.starts_at:%d %B %Y}"
 
     def get_absolute_url(self):
-        return reverse("governance:meeting_detail", kwargs={"board_slug": self.board.slug, "slug": self.slug})
+        return fast_reverse("governance:meeting_detail", board_slug=self.board.slug, slug=self.slug)
 
 
 class AgendaItemQuerySet(models.QuerySet):
@@ -392,7 +392,7 @@ class MoU(DatedModel):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("governance:mou_detail", kwargs={"slug": self.slug})
+        return fast_reverse("governance:mou_detail", slug=self.slug)
 
 
 class MoUSignatoryQuerySet(models.QuerySet):

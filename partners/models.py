@@ -6,10 +6,10 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Prefetch, Q
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from ics_portal.core.models import DatedModel, DatedQuerySet, Provenance
+from ics_portal.core.reverse import fast_reverse
 from places.models import IntegratedCareSystem, Place
 
 TRUST_ODS_CODE = r"^([RT][A-Z0-9]{2}|[A-Z0-9]{5})$"
@@ -164,7 +164,7 @@ class Organisation(DatedModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("partners:organisation_detail", kwargs={"slug": self.slug})
+        return fast_reverse("partners:organisation_detail", slug=self.slug)
 
     def clean(self):
         super().clean()

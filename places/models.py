@@ -4,10 +4,10 @@ from django.apps import apps
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Prefetch, Q
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from ics_portal.core.models import DatedModel, DatedQuerySet, PortalModel
+from ics_portal.core.reverse import fast_reverse
 
 ICB_ODS_CODE = r"^Q[A-Z0-9]{2}$"
 SUB_ICB_ODS_CODE = r"^([0-9]{2}[A-Z]|[A-Z0-9]{5})$"
@@ -132,7 +132,7 @@ class IntegratedCareSystem(PortalModel):
         return self.short_name
 
     def get_absolute_url(self):
-        return reverse("places:ics_detail", kwargs={"slug": self.slug})
+        return fast_reverse("places:ics_detail", slug=self.slug)
 
 
 class IcsStage(DatedModel):
@@ -239,4 +239,4 @@ class Place(DatedModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("places:place_detail", kwargs={"ics_slug": self.ics.slug, "slug": self.slug})
+        return fast_reverse("places:place_detail", ics_slug=self.ics.slug, slug=self.slug)

@@ -6,7 +6,7 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models.manager import BaseManager
-from django.urls import NoReverseMatch, get_script_prefix, reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -16,12 +16,14 @@ from rest_framework.relations import PKOnlyObject
 from rest_framework.settings import api_settings
 
 from ics_portal.api.exceptions import django_validation_to_drf
+from ics_portal.core.reverse import PLAIN_VALUE, fast_reverse, url_template
 
 # Fields every portal record carries and nobody writes.
 AUDIT_FIELDS = ("provenance", "created_at", "modified_at")
 
 
 _PLAIN_PATH = re.compile(r"^/[-A-Za-z0-9_/.]*$")
+_MISSING = object()
 
 
 def absolute(request, path: str | None) -> str | None:
@@ -36,40 +38,6 @@ def absolute(request, path: str | None) -> str | None:
     if origin is None:
         origin = request._portal_origin = request.build_absolute_uri("/")[:-1]
     return origin + path
-
-
-_PLAIN_VALUE = re.compile(r"^[-A-Za-z0-9_]+$")
-_URL_TEMPLATES: dict[tuple, str | None] = {}
-_MISSING = object()
-
-
-def _url_template(viewname: str, names: tuple[str, ...]) -> str | None:
-    """The path of `viewname` with a `__name__` marker for each kwarg, reversed once per prefix."""
-    key = (get_script_prefix(), viewname, names)
-    template = _URL_TEMPLATES.get(key, _MISSING)
-    if template is _MISSING:
-        try:
-            template = reverse(viewname, kwargs={name: f"__{name}__" for name in names})
-        except NoReverseMatch:  # a converter that refuses the marker (e.g. <int:pk>)
-            template = None
-        _URL_TEMPLATES[key] = template
-    return template
-
-
-def fast_reverse(viewname: str, **kwargs) -> str:
-    """reverse(viewname, kwargs=kwargs), without paying reverse() for every row.
-
-    reverse() on the router's URLs costs ~0.1 ms, which a 100-row list pays 100 times
-    (bench/run, issue 6); so each URL pattern is reversed once, with markers, and
-    slugs and ids are put into that template. Anything else still goes through reverse().
-    """
-    values = {name: str(value) for name, value in kwargs.items()}
-    template = _url_template(viewname, tuple(sorted(values)))
-    if template is None or not all(_PLAIN_VALUE.match(value) for value in values.values()):
-        return reverse(viewname, kwargs=kwargs)
-    for name, value in values.items():
-        template = template.replace(f"__{name}__", value)
-    return template
 
 
 def api_url(request, viewname: str, **kwargs) -> str:
@@ -126,14 +94,14 @@ class RowRepresentation:
             return getattr(self, field.method_name)
         if isinstance(field, ApiLink) and field.source == "*" and request is not None:
             view_name, lookup_field, kwarg = field.view_name, field.lookup_field, field.lookup_url_kwarg
-            template = _url_template(view_name, (kwarg,))
+            template = url_template(view_name, (kwarg,))
             marker = f"__{kwarg}__"
 
             def read_link(obj):
                 if obj.pk in (None, ""):
                     return None
                 value = str(getattr(obj, lookup_field))
-                if template is None or not _PLAIN_VALUE.match(value):
+                if template is None or not PLAIN_VALUE.match(value):
                     return api_url(request, view_name, **{kwarg: value})
                 return absolute(request, template.replace(marker, value))
 
@@ -227,14 +195,14 @@ class RowRepresentation:
         if route is None or type(self).get_page_url is not PortalSerializer.get_page_url:
             return None
         viewname, kwarg, attribute = route
-        template = _url_template(viewname, (kwarg,))
+        template = url_template(viewname, (kwarg,))
         if template is None:
             return None
         marker, method = f"__{kwarg}__", self.get_page_url
 
         def read_page_url(obj):
             value = str(getattr(obj, attribute))
-            if not _PLAIN_VALUE.match(value):
+            if not PLAIN_VALUE.match(value):
                 return method(obj)
             return absolute(request, template.replace(marker, value))
 
@@ -255,9 +223,9 @@ class RowRepresentation:
         memo = self.__dict__.setdefault("_url_templates", {})
         template = memo.get((viewname, names), _MISSING)
         if template is _MISSING:
-            template = memo[viewname, names] = _url_template(viewname, names)
+            template = memo[viewname, names] = url_template(viewname, names)
         values = {name: str(value) for name, value in kwargs.items()}
-        if template is None or not all(_PLAIN_VALUE.match(value) for value in values.values()):
+        if template is None or not all(PLAIN_VALUE.match(value) for value in values.values()):
             return reverse(viewname, kwargs=kwargs)
         for name, value in values.items():
             template = template.replace(f"__{name}__", value)
