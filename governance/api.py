@@ -29,6 +29,7 @@ from governance.serializers import (
 )
 from governance.services import MOU_NEEDS_SIGNATORY, mou_change_status
 from ics_portal.api.exceptions import Conflict
+from ics_portal.api.pagination import NestedRowsPagination
 from ics_portal.api.viewsets import PortalViewSet
 
 
@@ -79,6 +80,7 @@ class MeetingViewSet(PortalViewSet):
 
     queryset = Meeting.objects.for_api()
     serializer_class = MeetingSerializer
+    pagination_class = NestedRowsPagination
     filterset_class = MeetingFilter
     publish_fields = ("minutes_published_at",)
     ordering_fields = ["starts_at", "modified_at"]
