@@ -72,7 +72,7 @@ class IntegratedCareSystemQuerySet(models.QuerySet):
             Prefetch(
                 "mous",
                 queryset=MoU.objects.published()
-                .filter(Q(start_date__isnull=True) | Q(start_date__lte=day))
+                .started_by(day)
                 .select_related("place")
                 .order_by("-start_date", "title"),
                 to_attr="mous_then",
@@ -186,9 +186,7 @@ class PlaceQuerySet(DatedQuerySet):
             ),
             Prefetch(
                 "mous",
-                queryset=MoU.objects.published()
-                .filter(Q(start_date__isnull=True) | Q(start_date__lte=day))
-                .order_by("-start_date", "title"),
+                queryset=MoU.objects.published().started_by(day).order_by("-start_date", "title"),
                 to_attr="mous_then",
             ),
         )

@@ -36,12 +36,13 @@ class PortalModel(models.Model):
 
 
 class DatedQuerySet(models.QuerySet):
+    def started_by(self, day: datetime.date):
+        """Rows that had begun by `day`, whether or not they have ended since."""
+        return self.filter(Q(start_date__isnull=True) | Q(start_date__lte=day))
+
     def as_at(self, day: datetime.date):
         """Rows in force on `day`: started on or before it, not ended before it."""
-        return self.filter(
-            Q(start_date__isnull=True) | Q(start_date__lte=day),
-            Q(end_date__isnull=True) | Q(end_date__gte=day),
-        )
+        return self.started_by(day).filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
 
     def current(self):
         return self.as_at(datetime.date.today())
