@@ -1,6 +1,7 @@
 """Turning loaded boards, members and meetings into what their pages show. No queries here."""
 
 import datetime
+import functools
 import textwrap
 from dataclasses import dataclass, field
 
@@ -75,7 +76,7 @@ class Box:
     board: object
     x: int
     y: int
-    lines: list[str]
+    lines: tuple[str, ...]
     is_place: bool
 
     @property
@@ -111,12 +112,13 @@ class Diagram:
     box_h: int = BOX_H
 
 
-def _label(board):
-    lines = textwrap.wrap(board.name, LINE_CHARS) or [board.name]
+@functools.lru_cache(maxsize=4096)  # textwrap takes ~10 us a name; the same names come back on every request
+def _label(name):
+    lines = textwrap.wrap(name, LINE_CHARS) or [name]
     if len(lines) > 2:
         lines = lines[:2]
         lines[1] = lines[1][: LINE_CHARS - 1].rstrip() + "…"
-    return lines
+    return tuple(lines)
 
 
 def _trees(boards):
@@ -180,7 +182,8 @@ def structure_diagram(boards) -> Diagram | None:
         for node in nodes:
             deepest = max(deepest, depth)
             b = node.board
-            boxes[b.pk] = Box(board=b, x=gutter + depth * INDENT, y=y, lines=_label(b), is_place=b.place_id is not None)
+            x = gutter + depth * INDENT
+            boxes[b.pk] = Box(board=b, x=x, y=y, lines=_label(b.name), is_place=b.place_id is not None)
             y += ROW_H
             lay(node.children, depth + 1)
 
