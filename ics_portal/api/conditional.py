@@ -1,22 +1,24 @@
 """Conditional requests: ETag and Last-Modified on every answer, 304 and 412.
 
-The ETag is a hash of the representation's data (so a change to a nested agenda
-item or signatory changes it too, and staff and the public, who may see different
-data, never share one), with the format appended: `"<hash>"` for JSON and
-`"<hash>-csv"` for CSV. `If-Match` compares the hash part only, so a client may
-send back either. Last-Modified is the newest `modified_at` in the data; it is
-informational for lists, because a deleted row does not move it, so 304 for lists
-comes from `If-None-Match` only.
+The ETag is a hash of the representation's data as compact JSON (so a change to a
+nested agenda item or signatory changes it too, and staff and the public, who may
+see different data, never share one), with the format appended: `"<hash>"` for JSON
+and `"<hash>-csv"` for CSV. A plain JSON answer *is* that compact JSON, so its body is
+hashed as it stands rather than the data being written out a second time (a 100-row
+list: ~0.3 ms, bench/run, issue 6). `If-Match` compares the hash part only, so a
+client may send back either. Last-Modified is the newest `modified_at` in the data;
+it is informational for lists, because a deleted row does not move it, so 304 for
+lists comes from `If-None-Match` only.
 """
 
 import hashlib
-import json
+import re
 
 from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date, parse_http_date_safe
 from rest_framework import status
 from rest_framework.exceptions import APIException
-from rest_framework.utils.encoders import JSONEncoder
+from rest_framework.renderers import JSONRenderer
 
 
 class PreconditionFailed(APIException):
@@ -25,14 +27,17 @@ class PreconditionFailed(APIException):
     default_code = "precondition_failed"
 
 
+def compact_json(data) -> bytes:
+    """The data as a plain JSON answer carries it: DRF's JSONRenderer, no indent."""
+    return JSONRenderer().render(data)
+
+
 def data_hash(data) -> str:
-    text = json.dumps(data, cls=JSONEncoder, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
+    return _digest(compact_json(data))
 
 
-def etag_for(data, fmt: str = "json") -> str:
-    digest = data_hash(data)
-    return f'"{digest}"' if fmt == "json" else f'"{digest}-{fmt}"'
+def _digest(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()[:32]
 
 
 def _tags(header: str) -> list[str]:
@@ -54,28 +59,36 @@ def if_match_holds(header: str | None, data) -> bool:
     return any(tag == "*" or tag.split("-")[0] == digest for tag in _tags(header))
 
 
-def newest_modified_at(data):
-    """The latest `modified_at` anywhere in serialized data, as an aware datetime, or None."""
-    newest = None
-    stack = [data]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            value = item.get("modified_at")
-            if isinstance(value, str) and (moment := parse_datetime(value)) is not None:
-                newest = moment if newest is None or moment > newest else newest
-            stack.extend(v for v in item.values() if isinstance(v, dict | list))
-        elif isinstance(item, list):
-            stack.extend(item)
-    return newest
+# In compact JSON a key is `"name":` and a string value cannot hold an unescaped quote, so this finds
+# exactly the `modified_at` values, at any depth, faster than walking the data.
+_MODIFIED_AT = re.compile(rb'"modified_at":"([^"]+)"')
+
+
+def newest_modified_at(body: bytes):
+    """The latest `modified_at` anywhere in compact JSON, as an aware datetime, or None."""
+    moments = (parse_datetime(value.decode()) for value in set(_MODIFIED_AT.findall(body)))
+    return max((moment for moment in moments if moment is not None), default=None)
+
+
+def _is_compact_json(response) -> bool:
+    renderer = getattr(response, "accepted_renderer", None)
+    return type(renderer) is JSONRenderer and (
+        renderer.get_indent(response.accepted_media_type, response.renderer_context) is None
+    )
 
 
 def apply(request, response, *, is_list: bool):
-    """Add ETag and Last-Modified to a successful answer; turn a GET into 304 when the client is up to date."""
-    fmt = getattr(getattr(request, "accepted_renderer", None), "format", "json") or "json"
-    etag = etag_for(response.data, fmt)
+    """Once rendered: add ETag and Last-Modified; turn a GET into 304 when the client is up to date."""
+    response.add_post_render_callback(lambda rendered: _conditional(request, rendered, is_list=is_list))
+
+
+def _conditional(request, response, *, is_list: bool):
+    body = response.content if _is_compact_json(response) else compact_json(response.data)
+    fmt = getattr(response.accepted_renderer, "format", "json") or "json"
+    digest = _digest(body)
+    etag = f'"{digest}"' if fmt == "json" else f'"{digest}-{fmt}"'
     response["ETag"] = etag
-    modified = newest_modified_at(response.data)
+    modified = newest_modified_at(body)
     if modified is not None:
         response["Last-Modified"] = http_date(modified.timestamp())
     if request.method not in ("GET", "HEAD") or response.status_code != status.HTTP_200_OK:
@@ -90,5 +103,5 @@ def apply(request, response, *, is_list: bool):
         fresh = False
     if fresh:
         response.status_code = status.HTTP_304_NOT_MODIFIED
-        response.data = None
+        response.content = b""
     return response

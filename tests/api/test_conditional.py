@@ -1,7 +1,12 @@
 """ETag / Last-Modified on answers, 304 for clients that are up to date."""
 
-import pytest
+import datetime
 
+import pytest
+from django.utils import timezone
+from django.utils.http import http_date
+
+from governance.models import AgendaItem, Meeting
 from tests import factories as f
 
 
@@ -26,6 +31,24 @@ def test_json_and_csv_have_different_etags(ics_a, anon_client):
     assert json_etag != csv_etag
     assert anon_client.get("/api/v1/icss/?format=csv", HTTP_IF_NONE_MATCH=json_etag).status_code == 200
     assert anon_client.get("/api/v1/icss/", HTTP_ACCEPT="text/csv", HTTP_IF_NONE_MATCH=csv_etag).status_code == 304
+
+
+def test_indented_json_has_the_etag_of_the_compact_answer(ics_a, anon_client):
+    compact = anon_client.get("/api/v1/icss/")
+    indented = anon_client.get("/api/v1/icss/", HTTP_ACCEPT="application/json; indent=4")
+    assert b"\n    " in indented.content and indented.content != compact.content
+    assert indented["ETag"] == compact["ETag"]
+    assert anon_client.get("/api/v1/icss/", HTTP_IF_NONE_MATCH=indented["ETag"]).status_code == 304
+
+
+def test_last_modified_is_the_newest_change_at_any_depth(anon_client):
+    item = f.AgendaItemFactory()
+    an_hour_ago = timezone.now() - datetime.timedelta(hours=1)
+    Meeting.objects.filter(pk=item.meeting_id).update(modified_at=an_hour_ago - datetime.timedelta(days=30))
+    AgendaItem.objects.filter(pk=item.pk).update(modified_at=an_hour_ago)
+    answer = anon_client.get("/api/v1/meetings/")
+    assert [row["agenda_items"][0]["id"] for row in answer.json()["results"]] == [item.pk]
+    assert answer["Last-Modified"] == http_date(an_hour_ago.timestamp())
 
 
 def test_if_modified_since_on_a_record(ics_a, anon_client):
