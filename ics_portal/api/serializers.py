@@ -68,6 +68,13 @@ def _datetime_reader(name, field):
 _FIELD_TEMPLATES: dict[type, dict] = {}
 
 
+def _copy_field(field):
+    holds_fields = isinstance(field, serializers.BaseSerializer) or any(
+        hasattr(field, name) for name in ("child", "child_relation")
+    )
+    return copy.deepcopy(field) if holds_fields else copy.copy(field)
+
+
 class RowRepresentation:
     """A serializer's read representation built from plain attribute access, field by field.
 
@@ -210,12 +217,18 @@ class RowRepresentation:
 
     def get_fields(self):
         """ModelSerializer.get_fields() works the fields out from the model on every request (~0.1 ms);
-        they depend on the class alone, so they are built once and copied (as DRF copies declared fields)."""
+        they depend on the class alone, so they are built once and copied, each request binding its own copies.
+
+        DRF deep-copies fields, building each again from its arguments (~0.16 ms for a partner's 16). A field
+        whose state is its own attributes only needs a shallow copy (~0.03 ms for all); one that holds other
+        fields (a nested serializer, a list's child, a many-relation's child) is deep-copied, so that its
+        children are bound to it and not to the template.
+        """
         cls = type(self)
         template = _FIELD_TEMPLATES.get(cls)
         if template is None:
             template = _FIELD_TEMPLATES[cls] = super().get_fields()
-        return copy.deepcopy(template)
+        return {name: _copy_field(field) for name, field in template.items()}
 
     def reverse_path(self, viewname: str, **kwargs) -> str:
         """`reverse(viewname, kwargs=kwargs)` from the pattern's template, looked up once per serializer."""
