@@ -64,6 +64,16 @@ class PartnerRow:
     places: list[object]
     is_sample: bool
 
+    @property
+    def url(self) -> str:
+        return self.organisation.get_absolute_url()
+
+    @property
+    def roles_and_places(self) -> str:
+        """'Constitutional partner, Partner, at Leeds, Wakefield': one string, not ~10 template lookups a row."""
+        at = f", at {', '.join(place.name for place in self.places)}" if self.places else ""
+        return ", ".join(self.roles) + at
+
 
 @dataclass
 class KindGroup:
