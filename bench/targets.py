@@ -19,7 +19,7 @@ FLOOR = "floor: 100 partners from .values()"
 
 def api_lists():
     """Every list endpoint the API router has (the partner list is measured separately, at 100 rows)."""
-    from ics_portal.api.urls import router
+    from ics_portal.site.api_urls import router
 
     return [
         (prefix, f"api:{basename}-list") for prefix, _viewset, basename in router.registry if basename != "organisation"
@@ -52,12 +52,12 @@ def pick() -> list[tuple[str, str, str]]:
     person = _biggest(Person.objects.all(), "memberships")
 
     found = [
-        ("home", "page", _url("places:home")),
-        ("ics detail", "page", ics and _url("places:ics_detail", slug=ics.slug)),
-        ("place detail", "page", place and _url("places:place_detail", ics_slug=ics.slug, slug=place.slug)),
+        ("home", "page", _url("site:home")),
+        ("ics detail", "page", ics and _url("site:ics_detail", slug=ics.slug)),
+        ("place detail", "page", place and _url("site:place_detail", ics_slug=ics.slug, slug=place.slug)),
         ("partner directory", "page", _url("partners:directory")),
         ("partner directory, one ics", "page", ics and _url("partners:directory", query=f"ics={ics.slug}")),
-        ("organisation detail", "page", organisation and _url("partners:organisation_detail", slug=organisation.slug)),
+        ("organisation detail", "page", organisation and _url("site:organisation_detail", slug=organisation.slug)),
         ("board detail", "page", board and _url("governance:board_detail", slug=board.slug)),
         (
             "meeting detail",
@@ -66,8 +66,8 @@ def pick() -> list[tuple[str, str, str]]:
         ),
         ("mou detail", "page", mou and _url("governance:mou_detail", slug=mou.slug)),
         ("person detail", "page", person and _url("governance:person_detail", slug=person.slug)),
-        ("search", "page", _url("core:search", query="q=cancer")),
-        ("partner directory CSV, one ics", "page", ics and _url("core:partners_csv", query=f"ics={ics.slug}")),
+        ("search", "page", _url("site:search", query="q=cancer")),
+        ("partner directory CSV, one ics", "page", ics and _url("partners:directory_csv", query=f"ics={ics.slug}")),
         (PARTNER_LIST_JSON, "api", _url("api:organisation-list", query="page_size=100")),
         (PARTNER_LIST_CSV, "api", _url("api:organisation-list", query="page_size=100&format=csv")),
         (

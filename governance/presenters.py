@@ -12,13 +12,6 @@ from governance.models import BoardMembership
 ROLE_ORDER = {role: i for i, role in enumerate(BoardMembership.Role.values)}
 
 
-def split_by_day(rows, day: datetime.date):
-    """(current, past) dated rows on `day`; rows that began after `day` are left out."""
-    current = [r for r in rows if r.is_current_on(day)]
-    past = [r for r in rows if r.end_date is not None and r.end_date < day]
-    return current, past
-
-
 def members_by_role(memberships):
     return sorted(memberships, key=lambda m: (ROLE_ORDER.get(m.role, 99), m.person.name))
 

@@ -37,7 +37,7 @@ class ProgrammeSerializer(PortalSerializer):
 
     def page_path(self, obj):
         """Programmes are listed on their ICS's page."""
-        return self.reverse_path("places:ics_detail", slug=obj.ics.slug)
+        return self.reverse_path("site:ics_detail", slug=obj.ics.slug)
 
 
 class BoardSerializer(PortalSerializer):

@@ -1,17 +1,20 @@
 """Public pages for boards, their meetings, MoUs and the people on boards."""
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from governance import presenters
+from governance.feeds import board_calendar
 from governance.models import Board, Document, Meeting, MoU, Person
-from ics_portal.core.as_at import as_at_for
+from ics_portal.core.as_at import as_at_for, split_by_day
 
 
 def _crumbs_for_board(board, as_at):
     crumbs = [
-        ("Home", reverse("places:home") + as_at.query),
+        ("Home", reverse("site:home") + as_at.query),
         (board.ics.short_name, board.ics.get_absolute_url() + as_at.query),
     ]
     if board.place_id:
@@ -22,7 +25,7 @@ def _crumbs_for_board(board, as_at):
 def board_detail(request, slug):
     as_at = as_at_for(request)
     board = get_object_or_404(Board.objects.for_detail(as_at.day), slug=slug)
-    members, past_members = presenters.split_by_day(board.memberships.all(), as_at.day)
+    members, past_members = split_by_day(board.memberships.all(), as_at.day)
     upcoming, past_meetings = presenters.split_meetings(board.meetings.all(), as_at.day)
     return render(
         request,
@@ -60,7 +63,7 @@ def meeting_detail(request, board_slug, slug):
             "minutes_published": minutes_published,
             "is_future": meeting.starts_at > timezone.now(),
             "breadcrumbs": [
-                ("Home", reverse("places:home")),
+                ("Home", reverse("site:home")),
                 (board.ics.short_name, board.ics.get_absolute_url()),
                 (board.name, board.get_absolute_url()),
             ],
@@ -70,7 +73,7 @@ def meeting_detail(request, board_slug, slug):
 
 def mou_detail(request, slug):
     mou = get_object_or_404(MoU.objects.for_detail(), slug=slug)
-    crumbs = [("Home", reverse("places:home")), (mou.ics.short_name, mou.ics.get_absolute_url())]
+    crumbs = [("Home", reverse("site:home")), (mou.ics.short_name, mou.ics.get_absolute_url())]
     if mou.place_id:
         crumbs.append((mou.place.name, mou.place.get_absolute_url()))
     return render(
@@ -87,8 +90,8 @@ def mou_detail(request, slug):
 def person_detail(request, slug):
     as_at = as_at_for(request)
     person = get_object_or_404(Person.objects.for_detail(), slug=slug)
-    roles, past_roles = presenters.split_by_day(person.memberships.all(), as_at.day)
-    interests, past_interests = presenters.split_by_day(person.declarations.all(), as_at.day)
+    roles, past_roles = split_by_day(person.memberships.all(), as_at.day)
+    interests, past_interests = split_by_day(person.declarations.all(), as_at.day)
     return render(
         request,
         "governance/person_detail.html",
@@ -99,6 +102,17 @@ def person_detail(request, slug):
             "past_roles": past_roles,
             "interests": interests,
             "past_interests": past_interests,
-            "breadcrumbs": [("Home", reverse("places:home") + as_at.query)],
+            "breadcrumbs": [("Home", reverse("site:home") + as_at.query)],
         },
     )
+
+
+@require_GET
+def board_meetings_ics(request, slug):
+    """A board's meetings as an iCalendar feed to subscribe to. Two queries."""
+    board = get_object_or_404(Board.objects.select_related("ics"), slug=slug)
+    meetings = board.meetings.order_by("starts_at", "pk")
+    body = board_calendar(board, meetings, absolute_url=request.build_absolute_uri)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{board.slug}-meetings.ics"'
+    return response

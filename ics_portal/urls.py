@@ -3,9 +3,9 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/v1/", include("ics_portal.api.urls")),
+    path("api/v1/", include("ics_portal.site.api_urls")),
+    path("", include("ics_portal.site.urls")),
     path("", include("places.urls")),
     path("", include("partners.urls")),
     path("", include("governance.urls")),
-    path("", include("ics_portal.core.urls")),
 ]

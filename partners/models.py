@@ -2,7 +2,6 @@
 
 import re
 
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Prefetch, Q
@@ -57,35 +56,6 @@ class OrganisationQuerySet(DatedQuerySet):
         """
         return self.prefetch_related(None).values_list(
             "pk", "name", "ods_code", "kind", "sector", "start_date", "end_date"
-        )
-
-    def for_detail(self):
-        """The organisation page: every partnership, board seat, MoU signature and programme, current and past.
-
-        Governance depends on partners, not the reverse, so its models are looked up by name.
-        """
-        BoardMembership = apps.get_model("governance", "BoardMembership")
-        MoUSignatory = apps.get_model("governance", "MoUSignatory")
-        Programme = apps.get_model("governance", "Programme")
-        return self.select_related("successor").prefetch_related(
-            Prefetch("predecessors", queryset=Organisation.objects.order_by("name")),
-            Prefetch(
-                "partnerships",
-                queryset=Partnership.objects.select_related("ics", "place").order_by("-start_date", "ics__short_name"),
-            ),
-            Prefetch(
-                "board_memberships",
-                queryset=BoardMembership.objects.select_related("board__ics", "board__place", "person").order_by(
-                    "-start_date", "board__name"
-                ),
-            ),
-            Prefetch(
-                "mou_signatures",
-                queryset=MoUSignatory.objects.filter(mou__published_at__isnull=False)
-                .select_related("mou__ics")
-                .order_by("-mou__start_date"),
-            ),
-            Prefetch("led_programmes", queryset=Programme.objects.select_related("ics").order_by("name")),
         )
 
 
@@ -164,7 +134,7 @@ class Organisation(DatedModel):
         return self.name
 
     def get_absolute_url(self):
-        return fast_reverse("partners:organisation_detail", slug=self.slug)
+        return fast_reverse("site:organisation_detail", slug=self.slug)
 
     def clean(self):
         super().clean()

@@ -39,7 +39,7 @@ class OrganisationSerializer(PortalSerializer):
         ]
         read_only_fields = AUDIT_FIELDS
 
-    page_route = ("partners:organisation_detail", "slug", "slug")  # = Organisation.get_absolute_url()
+    page_route = ("site:organisation_detail", "slug", "slug")  # = Organisation.get_absolute_url()
 
     def get_active(self, obj) -> bool:
         today = self.__dict__.get("_today")

@@ -5,5 +5,5 @@ from partners import views
 app_name = "partners"
 urlpatterns = [
     path("partners/", views.directory, name="directory"),
-    path("organisations/<slug:slug>/", views.organisation_detail, name="organisation_detail"),
+    path("partners.csv", views.directory_csv, name="directory_csv"),
 ]

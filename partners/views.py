@@ -1,13 +1,15 @@
-"""Public pages for partner organisations: the directory and one organisation."""
+"""The partner directory and its CSV. An organisation's own page draws on every app: it lives in ics_portal/site."""
 
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
+from django.views.decorators.http import require_GET
 
 from ics_portal.core.as_at import as_at_for
+from ics_portal.core.csv_export import csv_response
 from partners import presenters
 from partners.filters import OrganisationFilter
-from partners.models import Organisation
+from partners.models import Organisation, Partnership
 from places.models import Place
 
 PAGE_SIZE = 25
@@ -59,30 +61,20 @@ def directory(request):
             "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
             "keep": [(key, value) for key, value in request.GET.items() if key in SHOWN_FILTERS and value],
             "filtered": any(request.GET.get(name) for name in SHOWN_FILTERS),
-            "breadcrumbs": [("Home", reverse("places:home") + as_at.query)],
+            "breadcrumbs": [("Home", reverse("site:home") + as_at.query)],
         },
     )
 
 
-def organisation_detail(request, slug):
+@require_GET
+def directory_csv(request):
+    """The partner directory as CSV: the page's FilterSet, day, order and columns, every page of it.
+
+    Three queries (the ICS filter's lookup, organisations, partnerships), read as tuples: no model instances.
+    """
     as_at = as_at_for(request)
-    organisation = get_object_or_404(Organisation.objects.for_detail(), slug=slug)
-    partnerships, past_partnerships = presenters.split_by_day(organisation.partnerships.all(), as_at.day)
-    seats, past_seats = presenters.split_by_day(organisation.board_memberships.all(), as_at.day)
-    return render(
-        request,
-        "partners/organisation_detail.html",
-        {
-            "as_at": as_at,
-            "organisation": organisation,
-            "operating": organisation.is_current_on(as_at.day),
-            "partnerships": partnerships,
-            "past_partnerships": past_partnerships,
-            "seats": seats,
-            "past_seats": past_seats,
-            "breadcrumbs": [
-                ("Home", reverse("places:home") + as_at.query),
-                ("Partner directory", reverse("partners:directory") + as_at.query),
-            ],
-        },
+    organisations = directory_filterset(request, as_at).qs
+    rows = presenters.directory_csv_rows(
+        organisations.for_directory_csv(), Partnership.objects.for_directory_csv(as_at.day, organisations)
     )
+    return csv_response(f"partners-{as_at.day.isoformat()}", presenters.DirectoryRow.COLUMNS, rows)

@@ -1,6 +1,5 @@
 """Integrated care systems, the stages they went through, and the places inside them."""
 
-from django.apps import apps
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Prefetch, Q
@@ -36,47 +35,6 @@ class IntegratedCareSystemQuerySet(models.QuerySet):
         """The home page: every ICS with its stages, so the page can name the stage each was at on a day."""
         return self.order_by("short_name").prefetch_related(
             Prefetch("stages", queryset=IcsStage.objects.order_by("start_date"))
-        )
-
-    def for_detail(self, day, counted_kinds=()):
-        """The ICS page as at `day`: stages, places, partners, boards, programmes and published MoUs.
-
-        Partners of `counted_kinds` (which the page shows as a count, not a list) are not loaded.
-        Partners and governance depend on places, not the reverse, so their models are looked up by name.
-        """
-        Partnership = apps.get_model("partners", "Partnership")
-        Board = apps.get_model("governance", "Board")
-        Programme = apps.get_model("governance", "Programme")
-        MoU = apps.get_model("governance", "MoU")
-        return self.prefetch_related(
-            Prefetch("stages", queryset=IcsStage.objects.order_by("start_date")),
-            Prefetch("places", queryset=Place.objects.as_at(day).order_by("name"), to_attr="places_then"),
-            Prefetch(
-                "partnerships",
-                queryset=Partnership.objects.as_at(day)
-                .exclude(organisation__kind__in=counted_kinds)
-                .select_related("organisation", "place")
-                .order_by("organisation__name", "place__name"),
-                to_attr="partnerships_then",
-            ),
-            Prefetch(
-                "boards",
-                queryset=Board.objects.as_at(day).select_related("place").order_by("name"),
-                to_attr="boards_then",
-            ),
-            Prefetch(
-                "programmes",
-                queryset=Programme.objects.as_at(day).select_related("lead_organisation").order_by("name"),
-                to_attr="programmes_then",
-            ),
-            Prefetch(
-                "mous",
-                queryset=MoU.objects.published()
-                .started_by(day)
-                .select_related("place")
-                .order_by("-start_date", "title"),
-                to_attr="mous_then",
-            ),
         )
 
 
@@ -132,7 +90,7 @@ class IntegratedCareSystem(PortalModel):
         return self.short_name
 
     def get_absolute_url(self):
-        return fast_reverse("places:ics_detail", slug=self.slug)
+        return fast_reverse("site:ics_detail", slug=self.slug)
 
 
 class IcsStage(DatedModel):
@@ -167,29 +125,6 @@ class PlaceQuerySet(DatedQuerySet):
     def for_api(self):
         """The API's place list and detail: the ICS gives the slug and the page URL."""
         return self.select_related("ics")
-
-    def for_detail(self, day):
-        """The place page as at `day`: its ICS, partners, boards and published MoUs."""
-        Partnership = apps.get_model("partners", "Partnership")
-        Board = apps.get_model("governance", "Board")
-        MoU = apps.get_model("governance", "MoU")
-        return self.select_related("ics").prefetch_related(
-            Prefetch(
-                "partnerships",
-                queryset=Partnership.objects.as_at(day).select_related("organisation").order_by("organisation__name"),
-                to_attr="partnerships_then",
-            ),
-            Prefetch(
-                "boards",
-                queryset=Board.objects.as_at(day).select_related("reports_to").order_by("name"),
-                to_attr="boards_then",
-            ),
-            Prefetch(
-                "mous",
-                queryset=MoU.objects.published().started_by(day).order_by("-start_date", "title"),
-                to_attr="mous_then",
-            ),
-        )
 
 
 class Place(DatedModel):
@@ -237,4 +172,4 @@ class Place(DatedModel):
         return self.name
 
     def get_absolute_url(self):
-        return fast_reverse("places:place_detail", ics_slug=self.ics.slug, slug=self.slug)
+        return fast_reverse("site:place_detail", ics_slug=self.ics.slug, slug=self.slug)

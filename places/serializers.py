@@ -16,7 +16,7 @@ class IcsStageSerializer(RowRepresentation, serializers.ModelSerializer):
 
 class IntegratedCareSystemSerializer(PortalSerializer):
     url = ApiLink(view_name="api:ics-detail", lookup_field="slug")
-    page_route = ("places:ics_detail", "slug", "slug")  # = IntegratedCareSystem.get_absolute_url()
+    page_route = ("site:ics_detail", "slug", "slug")  # = IntegratedCareSystem.get_absolute_url()
     partners_url = serializers.SerializerMethodField(help_text="This ICS's partner organisations, in this API.")
     stages = IcsStageSerializer(many=True, read_only=True, help_text="STP, shadow ICS, ICS, statutory ICS.")
 
@@ -73,4 +73,4 @@ class PlaceSerializer(PortalSerializer):
 
     def page_path(self, obj):
         """= obj.get_absolute_url(), from the pattern's template."""
-        return self.reverse_path("places:place_detail", ics_slug=obj.ics.slug, slug=obj.slug)
+        return self.reverse_path("site:place_detail", ics_slug=obj.ics.slug, slug=obj.slug)

@@ -62,3 +62,10 @@ def as_at_for(request) -> AsAt:
     is_today = day == today
     query = "" if is_today else f"?{AS_AT_PARAMETER}={day.isoformat()}"
     return AsAt(day=day, is_today=is_today, error=error, today_url=today_url, query=query)
+
+
+def split_by_day(rows, day: datetime.date):
+    """(current, past) dated rows on `day`; rows that began after `day` are left out."""
+    current = [r for r in rows if r.is_current_on(day)]
+    past = [r for r in rows if r.end_date is not None and r.end_date < day]
+    return current, past

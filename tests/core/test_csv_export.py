@@ -36,7 +36,7 @@ def test_cells_that_look_like_formulas_are_defused(value, expected):
 
 
 def directory_csv(client, **params):
-    response = client.get(reverse("core:partners_csv"), params)
+    response = client.get(reverse("partners:directory_csv"), params)
     assert response.status_code == 200
     return response, read_csv(response)[1]
 
@@ -134,7 +134,7 @@ def test_search_csv_has_the_results_the_page_shows(client):
     OrganisationFactory(name="Leeds City Council", kind=Organisation.Kind.LOCAL_AUTHORITY, ods_code="238")
     OrganisationFactory(name="Leeds Teaching Hospitals NHS Trust", ods_code="RR8")
 
-    response = client.get(reverse("core:search_csv"), {"q": "leeds"})
+    response = client.get(reverse("site:search_csv"), {"q": "leeds"})
 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="ics-portal-search.csv"'
@@ -176,7 +176,7 @@ def test_ics_csv_lists_the_home_page_systems_with_their_stage_on_the_day(client,
 
     home = client.get("/", {"as_at": "2021-04-01"})
     with django_assert_max_num_queries(2):
-        response = client.get(reverse("core:ics_csv"), {"as_at": "2021-04-01"})
+        response = client.get(reverse("places:ics_csv"), {"as_at": "2021-04-01"})
 
     assert response["Content-Disposition"] == 'attachment; filename="integrated-care-systems-2021-04-01.csv"'
     _, rows = read_csv(response)

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from governance.models import Meeting
-from ics_portal.core.feeds import ical_escape, ical_fold, meeting_uid
+from governance.feeds import ical_escape, ical_fold, meeting_uid
 from tests.factories import BoardFactory, IntegratedCareSystemFactory, MeetingFactory, MoUFactory
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +16,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 def ics_for(client, board):
-    response = client.get(reverse("core:board_meetings_ics", kwargs={"slug": board.slug}))
+    response = client.get(reverse("governance:board_meetings_ics", kwargs={"slug": board.slug}))
     assert response.status_code == 200
     return response, response.content.decode("utf-8")
 
@@ -81,7 +81,7 @@ def test_calendar_never_carries_minutes(client):
 
 
 def test_unknown_board_calendar_is_404(client):
-    assert client.get(reverse("core:board_meetings_ics", kwargs={"slug": "nope"})).status_code == 404
+    assert client.get(reverse("governance:board_meetings_ics", kwargs={"slug": "nope"})).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -124,7 +124,7 @@ def published_feed_setup():
 def test_rss_feed_has_published_minutes_and_mous_only(client):
     published, draft_minutes, mou, draft_mou = published_feed_setup()
 
-    response = client.get(reverse("core:published_rss"))
+    response = client.get(reverse("governance:published_rss"))
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/rss+xml")
@@ -139,7 +139,7 @@ def test_rss_feed_has_published_minutes_and_mous_only(client):
 def test_atom_feed_has_published_minutes_and_mous_only(client):
     published, draft_minutes, mou, draft_mou = published_feed_setup()
 
-    response = client.get(reverse("core:published_atom"))
+    response = client.get(reverse("governance:published_atom"))
 
     assert response.status_code == 200
     root = ElementTree.fromstring(response.content)
@@ -158,7 +158,7 @@ def test_feed_queries_are_bounded(client, django_assert_max_num_queries, n):
         MoUFactory()
         MoUFactory(published_at=None)
 
-    for name in ("core:published_rss", "core:published_atom"):
+    for name in ("governance:published_rss", "governance:published_atom"):
         with django_assert_max_num_queries(2):
             response = client.get(reverse(name))
         assert response.content.decode().count("published: ") == 2 * n
@@ -170,5 +170,5 @@ def test_board_page_links_to_its_calendar_and_every_page_to_the_feed(client):
 
     body = client.get(board.get_absolute_url()).content.decode()
 
-    assert f'href="{reverse("core:board_meetings_ics", kwargs={"slug": board.slug})}"' in body
-    assert f'href="{reverse("core:published_atom")}"' in body
+    assert f'href="{reverse("governance:board_meetings_ics", kwargs={"slug": board.slug})}"' in body
+    assert f'href="{reverse("governance:published_atom")}"' in body

@@ -3,7 +3,7 @@ from xml.etree import ElementTree
 import pytest
 from django.urls import reverse
 
-from ics_portal.core.sitemaps import SITEMAPS
+from ics_portal.site.sitemaps import SITEMAPS
 from tests.factories import (
     BoardFactory,
     IntegratedCareSystemFactory,
@@ -30,8 +30,8 @@ def locs(client, path):
 
 def sitemap_urls(client):
     """Every page URL, reached through the sitemap index like a crawler would."""
-    sections = locs(client, reverse("core:sitemap"))
-    assert sections == [reverse("core:sitemap_section", kwargs={"section": name}) for name in SITEMAPS]
+    sections = locs(client, reverse("site:sitemap"))
+    assert sections == [reverse("site:sitemap_section", kwargs={"section": name}) for name in SITEMAPS]
     return {url for section in sections for url in locs(client, section)}
 
 
@@ -57,8 +57,8 @@ def test_long_sections_are_split_into_pages(client, monkeypatch):
     monkeypatch.setattr(SITEMAPS["people"], "limit", 2)
     PersonFactory.create_batch(5)
 
-    index = locs(client, reverse("core:sitemap"))
-    people = reverse("core:sitemap_section", kwargs={"section": "people"})
+    index = locs(client, reverse("site:sitemap"))
+    people = reverse("site:sitemap_section", kwargs={"section": "people"})
 
     assert [url for url in index if url.startswith(people)] == [people, f"{people}?p=2", f"{people}?p=3"]
     assert len(locs(client, f"{people}?p=3")) == 1
@@ -76,10 +76,10 @@ def test_sitemap_queries_are_bounded(client, django_assert_max_num_queries, n):
     # The index counts each of the seven sections and finds its latest change;
     # a section page counts and reads one page.
     with django_assert_max_num_queries(14):
-        locs(client, reverse("core:sitemap"))
+        locs(client, reverse("site:sitemap"))
     for section in SITEMAPS:
         with django_assert_max_num_queries(2):
-            urls = locs(client, reverse("core:sitemap_section", kwargs={"section": section}))
+            urls = locs(client, reverse("site:sitemap_section", kwargs={"section": section}))
         assert urls
 
 

@@ -2,7 +2,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from ics_portal.core.search import GROUP_LIMIT, search
+from ics_portal.site.search import GROUP_LIMIT, search
 from partners.models import Organisation
 from tests.factories import (
     BoardFactory,
@@ -112,7 +112,7 @@ def test_search_page_queries_are_bounded(client, django_assert_max_num_queries, 
     seed_everything(n)
 
     with django_assert_max_num_queries(6):
-        response = client.get(reverse("core:search"), {"q": "riverside"})
+        response = client.get(reverse("site:search"), {"q": "riverside"})
 
     assert response.status_code == 200
     body = response.content.decode()
@@ -125,7 +125,7 @@ def test_search_page_lists_hits_with_links_and_sample_labels(client):
     ics = IntegratedCareSystemFactory(short_name="Harbourside")
     board = BoardFactory(ics=ics, name="Harbourside Partnership Board", provenance="sample")
 
-    body = client.get(reverse("core:search"), {"q": "harbourside partnership"}).content.decode()
+    body = client.get(reverse("site:search"), {"q": "harbourside partnership"}).content.decode()
 
     assert f'href="{board.get_absolute_url()}"' in body
     assert f'href="{ics.get_absolute_url()}"' not in body  # "partnership" is not in the ICS's names
@@ -134,13 +134,13 @@ def test_search_page_lists_hits_with_links_and_sample_labels(client):
 
 def test_search_page_without_a_query_shows_the_form(client, django_assert_max_num_queries):
     with django_assert_max_num_queries(0):
-        response = client.get(reverse("core:search"))
+        response = client.get(reverse("site:search"))
     assert response.status_code == 200
     assert 'name="q"' in response.content.decode()
 
 
 def test_no_results_suggests_what_to_try(client):
-    body = client.get(reverse("core:search"), {"q": "zzzz"}).content.decode()
+    body = client.get(reverse("site:search"), {"q": "zzzz"}).content.decode()
     assert "No results for" in body
     assert "Improve your search" in body
 
@@ -148,5 +148,5 @@ def test_no_results_suggests_what_to_try(client):
 @pytest.mark.parametrize("raw", ['"', "-", "a & b | !c", "rr8:*", "\x00leeds", "' OR 1=1 --", "the", "x" * 500, "(("])
 def test_odd_queries_never_break_the_page(client, raw):
     OrganisationFactory(name="Leeds City Council", kind=Organisation.Kind.LOCAL_AUTHORITY, ods_code="238")
-    response = client.get(reverse("core:search"), {"q": raw})
+    response = client.get(reverse("site:search"), {"q": raw})
     assert response.status_code == 200
