@@ -37,9 +37,10 @@ test: $(VENV)/.dev node_modules/.package-lock.json ## Set up and run the whole t
 	DATABASE_URL=$${DATABASE_URL:-$(DATABASE_URL_TEST)} $(BIN)/python bin/check_postgres
 	DATABASE_URL=$${DATABASE_URL:-$(DATABASE_URL_TEST)} $(BIN)/pytest
 
-lint: $(VENV)/.dev ## ruff lint and format check, migrations up to date
+lint: $(VENV)/.dev ## ruff lint and format check, the layering contracts (import-linter), migrations up to date
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	DJANGO_DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
 
 check-deploy: setup ## Django's deployment checklist against production settings
