@@ -50,7 +50,7 @@ class OrganisationQuerySet(DatedQuerySet):
 
     def for_directory_csv(self):
         """The directory's CSV: its columns as tuples, in the directory's order, with no model instances (building
-        ~400 organisations and their partnerships cost most of the CSV's time, bench/run, issue 6).
+        ~400 organisations and their partnerships cost most of the CSV's time, bench/run).
 
         Pair with `Partnership.objects.for_directory_csv(day, organisations)` for the "Partner of" column.
         """
@@ -155,7 +155,7 @@ class PartnershipQuerySet(DatedQuerySet):
         are sample or generated (`samples`), in one aggregate query.
 
         The ICS page shows its numerous kinds (hundreds of GP practices at national scale) as a count and a
-        link to the directory, and loads rows only for the others (bench/run, issue 6).
+        link to the directory, and loads rows only for the others (bench/run).
         """
         sample = ~Q(provenance=Provenance.PUBLIC_RECORD) | ~Q(organisation__provenance=Provenance.PUBLIC_RECORD)
         return (

@@ -1,7 +1,7 @@
 """The structure diagram's SVG shapes and its list "Who reports to whom", written in Python.
 
 Through the template language the largest ICS's 100 boards cost ~9 ms of a ~29 ms page
-(bench/run, issue 6): ~6 ms for the SVG's boxes, ~3 ms for the list's recursive include.
+(bench/run): ~6 ms for the SVG's boxes, ~3 ms for the list's recursive include.
 As strings they cost under 1 ms.
 """
 

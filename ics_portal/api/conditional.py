@@ -5,7 +5,7 @@ nested agenda item or signatory changes it too, and staff and the public, who ma
 see different data, never share one), with the format appended: `"<hash>"` for JSON
 and `"<hash>-csv"` for CSV. A plain JSON answer *is* that compact JSON, so its body is
 hashed as it stands rather than the data being written out a second time (a 100-row
-list: ~0.3 ms, bench/run, issue 6). `If-Match` compares the hash part only, so a
+list: ~0.3 ms, bench/run). `If-Match` compares the hash part only, so a
 client may send back either. Last-Modified is the newest `modified_at` in the data;
 it is informational for lists, because a deleted row does not move it, so 304 for
 lists comes from `If-None-Match` only.

@@ -36,8 +36,8 @@ class _EstimatedPage(Page):
 class EstimatingPaginator(Paginator):
     """Django's Paginator, except that a huge unfiltered table is not counted row by row.
 
-    COUNT(*) over the 333,000 agenda items took ~18 ms of every unfiltered page (bench/run,
-    issue 6). When the queryset has no WHERE and no DISTINCT (so it has one row per row of its
+    COUNT(*) over the 333,000 agenda items took ~18 ms of every unfiltered page (bench/run).
+    When the queryset has no WHERE and no DISTINCT (so it has one row per row of its
     table; select_related joins are on required keys or outer) and PostgreSQL's statistics say
     the table holds at least ESTIMATE_FROM rows, `count` is `pg_class.reltuples` (kept current by
     autovacuum's ANALYZE) and `count_is_estimate` is True. Pages are then cut by offset and the
@@ -153,7 +153,7 @@ class PortalPagination(PageNumberPagination):
 class NestedRowsPagination(PortalPagination):
     """For lists whose rows carry lists of their own (a meeting's agenda): 20 rows a page by default.
 
-    Fifty meetings with every agenda item cost ~13 ms of CPU at national scale (bench/run, issue 6).
+    Fifty meetings with every agenda item cost ~13 ms of CPU at national scale (bench/run).
     """
 
     page_size = 20

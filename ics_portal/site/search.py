@@ -8,13 +8,13 @@ and codes are found too. On SQLite (the quick start) it falls back to
 total number of matches attached to every row by a window function.
 """
 
-import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Case, Count, F, FloatField, IntegerField, Q, Value, When, Window
+from django.utils import timezone
 
 from governance.models import Board, MoU, Person
 from partners.models import Organisation
@@ -51,7 +51,7 @@ class Group:
 
 def _ended(obj) -> bool:
     end = getattr(obj, "end_date", None)
-    return end is not None and end < datetime.date.today()
+    return end is not None and end < timezone.localdate()
 
 
 def _join(*parts) -> str:

@@ -1,4 +1,4 @@
-"""Counts: exact, except PostgreSQL's estimate for an unfiltered list of a huge table (issue 6)."""
+"""Counts: exact, except PostgreSQL's estimate for an unfiltered list of a huge table."""
 
 import pytest
 from django.db import connection

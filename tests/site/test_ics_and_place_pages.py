@@ -12,7 +12,7 @@ from tests import factories as f
 pytestmark = pytest.mark.django_db
 
 DAY = datetime.date(2023, 6, 1)
-# Queries each page needs whatever the data size (measured; see the report in issue 3).
+# Queries each page needs whatever the data size (measured at demo and national scale).
 HOME_QUERIES = 2  # systems, stages
 ICS_QUERIES = 8  # partner counts by kind, system, stages, places, partnerships, boards, programmes, MoUs
 PLACE_QUERIES = 4  # place+ICS, partnerships, boards, MoUs
