@@ -3,9 +3,9 @@
 import django_filters
 
 from governance.models import AgendaItem, Board, BoardMembership, Meeting, MoU, MoUSignatory, Person, Programme
-from ics_portal.core.filters import DatedFilterSet
+from ics_portal.core.filters import DatedFilterSet, PortalFilterSet, StrictBooleanFilter
 from partners.models import Organisation
-from places.filters import ModifiedSinceFilter, PlaceSlugFilter, StrictBooleanFilter
+from places.filters import PlaceSlugFilter
 from places.models import IntegratedCareSystem
 
 
@@ -21,13 +21,8 @@ def _board_filter(field_name="board"):
     )
 
 
-def _modified_since():
-    return ModifiedSinceFilter()
-
-
 class ProgrammeFilter(DatedFilterSet):
     ics = _ics_filter()
-    modified_since = _modified_since()
 
     class Meta:
         model = Programme
@@ -36,7 +31,6 @@ class ProgrammeFilter(DatedFilterSet):
 
 class BoardFilter(DatedFilterSet):
     ics = _ics_filter()
-    modified_since = _modified_since()
     place = PlaceSlugFilter(field_name="place")
     kind = django_filters.ChoiceFilter(choices=Board.Kind.choices)
     is_statutory = StrictBooleanFilter()
@@ -48,7 +42,6 @@ class BoardFilter(DatedFilterSet):
 
 class BoardMembershipFilter(DatedFilterSet):
     ics = _ics_filter("board__ics")
-    modified_since = _modified_since()
     board = _board_filter()
     person = django_filters.ModelChoiceFilter(
         field_name="person", to_field_name="slug", queryset=Person.objects.all(), label="Person (slug)"
@@ -66,10 +59,9 @@ class BoardMembershipFilter(DatedFilterSet):
         fields = ["ics", "board", "person", "organisation", "role", "as_at", "modified_since"]
 
 
-class PersonFilter(django_filters.FilterSet):
+class PersonFilter(PortalFilterSet):
     ics = _ics_filter("memberships__board__ics")
     board = _board_filter("memberships__board")
-    modified_since = _modified_since()
 
     class Meta:
         model = Person
@@ -77,13 +69,13 @@ class PersonFilter(django_filters.FilterSet):
 
     def filter_queryset(self, queryset):
         # Filtering through seats can match a person several times. Without those filters there is nothing
-        # to merge, and DISTINCT over every person costs ~30 ms at national scale (bench/run, issue 6).
+        # to merge, and DISTINCT over every person costs ~30 ms at national scale (bench/run).
         filtered = super().filter_queryset(queryset)
         through_seats = any(self.form.cleaned_data.get(name) for name in ("ics", "board"))
         return filtered.distinct() if through_seats else filtered
 
 
-class MeetingFilter(django_filters.FilterSet):
+class MeetingFilter(PortalFilterSet):
     ics = _ics_filter("board__ics")
     board = _board_filter()
     status = django_filters.ChoiceFilter(choices=Meeting.Status.choices)
@@ -93,7 +85,6 @@ class MeetingFilter(django_filters.FilterSet):
     starts_before = django_filters.DateFilter(
         field_name="starts_at", lookup_expr="date__lte", label="On or before (date)"
     )
-    modified_since = _modified_since()
 
     class Meta:
         model = Meeting
@@ -102,7 +93,6 @@ class MeetingFilter(django_filters.FilterSet):
 
 class MoUFilter(DatedFilterSet):
     ics = _ics_filter()
-    modified_since = _modified_since()
     place = PlaceSlugFilter(field_name="place")
     status = django_filters.ChoiceFilter(choices=MoU.Status.choices)
 
@@ -111,20 +101,19 @@ class MoUFilter(DatedFilterSet):
         fields = ["ics", "place", "status", "as_at", "modified_since"]
 
 
-class AgendaItemFilter(django_filters.FilterSet):
+class AgendaItemFilter(PortalFilterSet):
     ics = _ics_filter("meeting__board__ics")
     board = _board_filter("meeting__board")
     meeting = django_filters.ModelChoiceFilter(
         field_name="meeting", queryset=Meeting.objects.all(), label="Meeting (id)"
     )
-    modified_since = _modified_since()
 
     class Meta:
         model = AgendaItem
         fields = ["ics", "board", "meeting", "modified_since"]
 
 
-class MoUSignatoryFilter(django_filters.FilterSet):
+class MoUSignatoryFilter(PortalFilterSet):
     ics = _ics_filter("mou__ics")
     mou = django_filters.CharFilter(field_name="mou__slug", label="MoU (slug)")
     organisation = django_filters.ModelChoiceFilter(
@@ -133,7 +122,6 @@ class MoUSignatoryFilter(django_filters.FilterSet):
         queryset=Organisation.objects.all(),
         label="Organisation (slug)",
     )
-    modified_since = _modified_since()
 
     class Meta:
         model = MoUSignatory

@@ -3,9 +3,9 @@
 import django_filters
 from django.db.models import Q
 
-from ics_portal.core.filters import DatedFilterSet
+from ics_portal.core.filters import DatedFilterSet, StrictBooleanFilter
 from partners.models import Organisation, Partnership
-from places.filters import ModifiedSinceFilter, PlaceSlugFilter, StrictBooleanFilter
+from places.filters import PlaceSlugFilter
 from places.models import IntegratedCareSystem
 
 
@@ -24,7 +24,6 @@ class OrganisationFilter(DatedFilterSet):
     ods_code = django_filters.CharFilter(field_name="ods_code", lookup_expr="iexact", label="ODS code")
     active = StrictBooleanFilter(method="filter_active", label="Operating today")
     q = django_filters.CharFilter(method="filter_text", label="Name or ODS code")
-    modified_since = ModifiedSinceFilter()
 
     class Meta:
         model = Organisation
@@ -49,7 +48,6 @@ class OrganisationFilter(DatedFilterSet):
 class PartnershipFilter(DatedFilterSet):
     """Memberships of ICSs and places, for the API's partnership list."""
 
-    modified_since = ModifiedSinceFilter()
     ics = django_filters.ModelChoiceFilter(
         field_name="ics", to_field_name="slug", queryset=IntegratedCareSystem.objects.all(), label="ICS (slug)"
     )

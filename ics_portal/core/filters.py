@@ -1,13 +1,82 @@
-"""Filters every dated list shares: `as_at` a day, and `modified_since` for syncing."""
+"""Filters every list shares, for the pages and the API alike.
+
+- `PortalFilterSet`: the base of every FilterSet; it brings `modified_since`, for clients that sync.
+- `DatedFilterSet`: adds `as_at`, a day, for lists of dated records.
+- `ModifiedSinceFilter` and `StrictBooleanFilter`: filters that refuse what they cannot read (a 400,
+  not a value silently dropped).
+"""
+
+import datetime
 
 import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django_filters.fields import IsoDateTimeField
 
 
-class DatedFilterSet(django_filters.FilterSet):
+class _UtcIsoDateTimeField(IsoDateTimeField):
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return None
+        try:
+            # PostgreSQL takes offsets up to ±15:59, ISO 8601 up to ±23:59: compare in UTC.
+            return value.astimezone(datetime.UTC)
+        except (OverflowError, ValueError):
+            raise ValidationError("That date and time is out of range.", code="invalid") from None
+
+
+class ModifiedSinceFilter(django_filters.IsoDateTimeFilter):
+    """Rows changed at or after an ISO 8601 moment, for clients that sync."""
+
+    field_class = _UtcIsoDateTimeField
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("field_name", "modified_at")
+        kwargs.setdefault("lookup_expr", "gte")
+        kwargs.setdefault("label", "Modified since (ISO 8601)")
+        super().__init__(**kwargs)
+
+
+class _StrictNullBooleanSelect(forms.NullBooleanSelect):
+    def value_from_datadict(self, data, files, name):
+        raw = data.get(name)
+        if raw in (None, "", "unknown"):
+            return None
+        # Only the words: Django's widget also takes "2" and "3" (its old option values) and drops the rest.
+        return {"true": True, "false": False, "True": True, "False": False}.get(raw, raw)
+
+
+class _StrictNullBooleanField(forms.NullBooleanField):
+    widget = _StrictNullBooleanSelect
+
+    def to_python(self, value):
+        if value in (True, False, None):
+            return value
+        raise ValidationError("Use true or false.", code="invalid")
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    """true or false (or absent); anything else is a 400, not silently ignored."""
+
+    field_class = _StrictNullBooleanField
+
+
+class PortalFilterSet(django_filters.FilterSet):
+    """The base of every list's FilterSet: `modified_since`, declared once.
+
+    Subclasses list it in `Meta.fields` to place it among their own filters. Leave
+    `filter_queryset` alone here: the API skips a FilterSet that filters the standard
+    way when no parameter names one of its filters (ics_portal/api/filtering.py).
+    """
+
+    modified_since = ModifiedSinceFilter()
+
+
+class DatedFilterSet(PortalFilterSet):
+    """A list of dated records: `as_at` a day, on top of `modified_since`."""
+
     as_at = django_filters.DateFilter(method="filter_as_at", label="As at (YYYY-MM-DD)")
-    modified_since = django_filters.IsoDateTimeFilter(
-        field_name="modified_at", lookup_expr="gte", label="Modified since (ISO 8601)"
-    )
 
     def filter_as_at(self, queryset, name, value):
         return queryset.as_at(value)
