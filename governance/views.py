@@ -4,7 +4,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from governance import presenters
 from governance.feeds import board_calendar
@@ -107,7 +107,7 @@ def person_detail(request, slug):
     )
 
 
-@require_GET
+@require_safe
 def board_meetings_ics(request, slug):
     """A board's meetings as an iCalendar feed to subscribe to. Two queries."""
     board = get_object_or_404(Board.objects.select_related("ics"), slug=slug)

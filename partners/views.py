@@ -3,7 +3,7 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from ics_portal.core.as_at import as_at_for
 from ics_portal.core.csv_export import csv_response
@@ -66,7 +66,7 @@ def directory(request):
     )
 
 
-@require_GET
+@require_safe
 def directory_csv(request):
     """The partner directory as CSV: the page's FilterSet, day, order and columns, every page of it.
 

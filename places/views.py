@@ -1,6 +1,6 @@
 """Downloads of the ICS list. The ICS and place pages draw on every app: they live in ics_portal/site."""
 
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from ics_portal.core.as_at import as_at_for
 from ics_portal.core.csv_export import csv_response
@@ -18,7 +18,7 @@ ICS_CSV_HEADER = (
 )
 
 
-@require_GET
+@require_safe
 def ics_csv(request):
     """The home page's list of ICSs by region, with each one's stage on the as-at day, as CSV. Two queries."""
     as_at = as_at_for(request)

@@ -5,14 +5,22 @@
 `errors` appears on 400 only and names each field at fault (`non_field_errors` for
 a rule about several fields). Model validation (`full_clean()`), database
 constraint races (IntegrityError → 409) and protected deletes (→ 409) all land
-here, so a client never sees a 500 for bad input.
+here, so a client never sees a 500 for bad input. A database that cannot be reached
+answers 503 with Retry-After (`code`: `service_unavailable`).
 """
+
+import logging
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import ProtectedError, RestrictedError
+from django.utils.cache import add_never_cache_headers
 from rest_framework import exceptions, serializers, status
 from rest_framework.views import exception_handler, set_rollback
+
+from ics_portal.core.availability import DATABASE_ERRORS, RETRY_AFTER_SECONDS, UNAVAILABLE_CODE, UNAVAILABLE_DETAIL
+
+logger = logging.getLogger(__name__)
 
 # Model-level errors that are really about one field: Django reports them as non-field errors.
 NON_FIELD_CODES_TO_FIELD = {
@@ -26,6 +34,14 @@ class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "The change conflicts with another record."
     default_code = "conflict"
+
+
+class ServiceUnavailable(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = UNAVAILABLE_DETAIL
+    default_code = UNAVAILABLE_CODE
+    # DRF's handler turns `wait` into Retry-After, as it does for a throttled request.
+    wait = RETRY_AFTER_SECONDS
 
 
 def django_validation_to_drf(exc: DjangoValidationError) -> serializers.ValidationError:
@@ -59,6 +75,9 @@ def portal_exception_handler(exc, context):
         exc = django_validation_to_drf(exc)
     elif isinstance(exc, ProtectedError | RestrictedError):
         exc = Conflict("Other records still refer to this one; remove or move them first.", code="protected")
+    elif isinstance(exc, DATABASE_ERRORS):
+        logger.warning("Database unavailable for %s: %s", context["request"].path, exc)
+        exc = ServiceUnavailable()
     elif isinstance(exc, IntegrityError):
         exc = Conflict("The change breaks a rule of the database (a duplicate or an overlap); nothing was saved.")
 
@@ -73,4 +92,7 @@ def portal_exception_handler(exc, context):
         detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data
         codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
         response.data = {"detail": str(detail), "code": codes if isinstance(codes, str) else "error"}
+    if isinstance(exc, ServiceUnavailable):
+        # An outage must not be kept by a client or a cache in front of the portal.
+        add_never_cache_headers(response)
     return response

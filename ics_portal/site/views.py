@@ -4,7 +4,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from governance.presenters import structure_diagram
 from ics_portal.core.as_at import as_at_for, split_by_day
@@ -114,13 +114,13 @@ def _search_context(request):
     }
 
 
-@require_GET
+@require_safe
 def search_page(request):
     """Search results grouped by kind, with a count for each; one query per kind."""
     return render(request, "site/search_results.html", _search_context(request))
 
 
-@require_GET
+@require_safe
 def search_csv(request):
     """The results the search page shows for the same `q` and `kind`, as CSV."""
     context = _search_context(request)
@@ -133,7 +133,7 @@ def search_csv(request):
     return csv_response("ics-portal-search", SEARCH_CSV_HEADER, rows)
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     lines = [
         "User-agent: *",

@@ -1,0 +1,63 @@
+"""What the portal answers while its database cannot be reached: 503 with Retry-After.
+
+A dropped or refused connection surfaces as `OperationalError` (or `InterfaceError` on a
+connection already closed). The answer must be built without the database: no session,
+no user, no context processors, so the page is rendered from a template that extends
+nothing. Django closes a connection that failed at the end of the request and opens a new
+one on the next, so the portal recovers by itself once the database answers again.
+"""
+
+import logging
+
+from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections
+from django.http import HttpResponse, JsonResponse
+from django.template import loader
+from django.utils.cache import add_never_cache_headers
+
+logger = logging.getLogger(__name__)
+
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+
+# Long enough for a database restart or fail-over, short enough that a reader is not turned away for long.
+RETRY_AFTER_SECONDS = 30
+
+UNAVAILABLE_DETAIL = "The service is unavailable for a moment: its database cannot be reached. Try again shortly."
+UNAVAILABLE_CODE = "service_unavailable"
+
+# Paths answered as JSON (the API's error shape) rather than as a page.
+API_PATH_PREFIX = "/api/"
+
+
+def database_answers(using: str = DEFAULT_DB_ALIAS) -> bool:
+    """True when the database runs `SELECT 1`; False when it cannot be reached."""
+    try:
+        with connections[using].cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DATABASE_ERRORS as error:
+        logger.warning("Database %r does not answer: %s", using, error)
+        return False
+    return True
+
+
+def _unavailable(response: HttpResponse) -> HttpResponse:
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    # An outage must not be kept by a browser or a cache in front of the portal.
+    add_never_cache_headers(response)
+    return response
+
+
+def service_unavailable_page() -> HttpResponse:
+    """The NHS.UK-styled 503 page, rendered without a request, a context processor or the database."""
+    return _unavailable(HttpResponse(loader.render_to_string("503.html"), status=503))
+
+
+def service_unavailable_json() -> JsonResponse:
+    """The API's error shape (`detail`, `code`), for API paths that DRF's own handler did not answer."""
+    return _unavailable(JsonResponse({"detail": UNAVAILABLE_DETAIL, "code": UNAVAILABLE_CODE}, status=503))
+
+
+def service_unavailable(request) -> HttpResponse:
+    if request.path_info.startswith(API_PATH_PREFIX):
+        return service_unavailable_json()
+    return service_unavailable_page()
