@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "partners",
     "governance",
     "staff",
+    "ics_portal.demo",
 ]
 
 MIDDLEWARE = [

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from governance.sample_data import load_sample_governance
+from ics_portal.demo.sample_data import load_sample_governance
 from partners.models import Organisation, Partnership
 from partners.reference_data import load_ccgs, load_constitutional_partners, load_icbs
 from places.models import IntegratedCareSystem, Place
