@@ -11,7 +11,7 @@ from django.db.models import F
 
 from governance.models import AgendaItem, Board, BoardMembership, Meeting, MoU, MoUSignatory, Person
 from ics_portal.core.models import Provenance
-from ics_portal.demo.national import portal_tables
+from ics_portal.demo.national.copy_writer import portal_tables
 from partners.models import ODS_CODE_FORMATS, OTHER_ODS_CODE_FORMAT, Organisation, Partnership
 from places.models import IntegratedCareSystem, Place
 from tests.factories import IntegratedCareSystemFactory

@@ -6,7 +6,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from ics_portal.demo.national import generate_national, portal_has_rows
+from ics_portal.demo.national import generate_national
+from ics_portal.demo.national.copy_writer import portal_has_rows
 
 
 class Command(BaseCommand):

@@ -1,34 +1,23 @@
-"""A generated data set at the scale of all of England, for load tests and "as at" browsing.
+"""Builds the national data set in memory, table by table, each row with an explicit id.
 
 The 42 ICSs, their NHS trusts, their upper-tier councils and the former CCGs come from
 the real reference files in `data/` (names and ODS/ONS codes as published); everything
 else (district councils, PCNs, GP practices, VCSE partners, boards, people, meetings,
 agenda items, MoUs) is invented from a seeded random generator in the real code
-formats. Every row is marked `provenance="generated"`.
-
-Rows are written with PostgreSQL COPY and explicit ids after TRUNCATE ... RESTART
-IDENTITY, so the same seed and day give the same rows with the same ids. COPY skips
-django-simple-history (no historical rows are written) and Django's save(): the
-database's own constraints (ODS code formats, end >= start, one chair at a time,
-signed MoUs need a signatory) are what guard the data, and they are all checked
-before the transaction commits (`SET CONSTRAINTS ALL IMMEDIATE`).
+formats. Every row is marked `provenance="generated"`. One generator draws every random
+number in a fixed order, so the same seed and day give the same rows with the same ids.
 """
-
-from __future__ import annotations
 
 import csv
 import datetime
-import io
 import random
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from django.apps import apps
 from django.conf import settings
-from django.core.management.color import no_style
-from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from governance.models import (
@@ -47,221 +36,39 @@ from ics_portal.core.models import Provenance
 from partners.models import ODS_CODE_FORMATS, OTHER_ODS_CODE_FORMAT, Organisation, Partnership
 from places.models import IcsStage, IntegratedCareSystem, Place
 
+from .vocabulary import (
+    ADVISORY_GROUPS,
+    AGENDA_TOPICS,
+    COMPASS,
+    FIRST_NAMES,
+    ICB_COMMITTEES,
+    INTERESTS,
+    LOCATIONS,
+    MINUTES_TEMPLATES,
+    MOU_TITLES,
+    OTHER_NAMES,
+    PCN_DAY,
+    PEOPLE_PER_PCN,
+    PLACE_COMMITTEES,
+    PRACTICES_PER_PCN,
+    PROGRAMMES,
+    PROVIDER_COLLABORATIVES,
+    RESOLUTIONS,
+    SAINTS,
+    STATUTORY_DAY,
+    STP_DAY,
+    STREETS,
+    SUB_COMMITTEES,
+    SUMMARY_TEMPLATES,
+    SURNAMES,
+    TITLES,
+    TOWN_ENDS,
+    TOWN_STARTS,
+    VCSE_KINDS,
+    VCSE_NAMES,
+)
+
 LONDON = ZoneInfo("Europe/London")
-STATUTORY_DAY = datetime.date(2022, 7, 1)
-STP_DAY = datetime.date(2016, 4, 1)
-PCN_DAY = datetime.date(2019, 7, 1)
-APP_LABELS = ("places", "partners", "governance")
-
-# Per-ICS averages chosen so that 42 ICSs give the national totals of issue 6.
-PEOPLE_PER_PCN = 45_000
-PRACTICES_PER_PCN = (3, 4, 4, 5, 5, 5, 5, 6, 6, 7, 8)
-
-FIRST_NAMES = (
-    "Aisha Alan Alison Amir Amy Andrew Angela Anil Ann Anthony Ben Beverley Bilal Carol Catherine Chris Claire "
-    "Colin Daniel David Deborah Dominic Elaine Emma Farah Fiona Gareth Gillian Graham Hannah Helen Ian Imran "
-    "James Jane Jason Jennifer Joanne John Jonathan Julie Karen Kate Kevin Lesley Linda Louise Mark Martin "
-    "Mary Matthew Michael Mohammed Nadia Neil Nicola Nigel Patrick Paul Priya Rachel Rebecca Richard Robert "
-    "Ruth Sally Samina Sarah Simon Sophie Stephen Steve Susan Tariq Thomas Tim Tracy Victoria Wendy Yvonne Zara"
-).split()
-SURNAMES = (
-    "Adams Ahmed Ali Allen Atkinson Bailey Baker Barker Bell Bennett Brown Butler Campbell Carter Chapman Clark "
-    "Clarke Collins Cook Cooper Cox Davies Dixon Edwards Ellis Evans Fisher Fletcher Foster Gill Graham Green "
-    "Griffiths Hall Harris Harrison Hill Holmes Hughes Hussain Jackson James Johnson Jones Kaur Kelly Khan King "
-    "Knight Lee Lewis Marshall Martin Mason Mills Mitchell Moore Morgan Morris Murphy Parker Patel Phillips "
-    "Price Rahman Richards Roberts Robinson Rogers Scott Shah Shaw Simpson Singh Smith Stevens Taylor Thomas "
-    "Thompson Turner Walker Ward Watson White Wilkinson Williams Wilson Wood Wright Young"
-).split()
-TOWN_STARTS = (
-    "Ash Alder Bar Beck Birch Brad Bram Brook Burn Cal Castle Chel Clay Cold Crom Dal Dun East Elm Fair Fern "
-    "Glen Great Green Hart Hay High Holm Kings Lang Lee Lin Long Marsh Mel Mid Mill Mor New North Oak Over Pen "
-    "Red Rich Ros Sand Shaw Stan Stoke Sut Thorn Up Wal West White Wick Wil Win Wood"
-).split()
-TOWN_ENDS = (
-    "borough bourne bridge brook bury by caster combe dale den field ford gate ham hill ley mere minster ton well "
-    "wick worth"
-).split()
-STREETS = "Church High Station Park Mill Market Victoria Albert Queen King Bridge Manor Chapel School Castle".split()
-COMPASS = ("North", "South", "East", "West", "Central")
-
-ICB_COMMITTEES = (
-    "Audit and Risk Committee",
-    "Quality and Performance Committee",
-    "Finance and Investment Committee",
-    "Remuneration Committee",
-    "People Committee",
-    "Primary Care Commissioning Committee",
-    "System Oversight Committee",
-    "Strategic Commissioning Committee",
-    "Digital and Data Committee",
-    "Population Health and Inequalities Committee",
-    "Estates Committee",
-    "Research and Innovation Committee",
-)
-SUB_COMMITTEES = (
-    "Pharmacy, Optometry and Dental Sub-committee",
-    "Information Governance Sub-committee",
-    "Medicines Optimisation Sub-committee",
-    "Safeguarding Sub-committee",
-    "Infection Prevention and Control Sub-committee",
-    "Capital Sub-committee",
-    "Procurement Sub-committee",
-    "Workforce Planning Sub-committee",
-    "Clinical Policy Sub-committee",
-    "Individual Funding Requests Panel",
-    "Cyber Security Sub-committee",
-    "Emergency Preparedness Sub-committee",
-)
-PROVIDER_COLLABORATIVES = (
-    "Acute Provider Collaborative",
-    "Mental Health, Learning Disability and Autism Collaborative",
-    "Community Provider Collaborative",
-)
-ADVISORY_GROUPS = (
-    "Clinical and Care Professional Forum",
-    "VCSE Assembly",
-    "Citizens' Panel",
-    "Development Advisory Group",
-)
-PLACE_COMMITTEES = (
-    "Place Quality Committee",
-    "Place Finance Group",
-    "Primary Care Group",
-    "Integrated Commissioning Committee",
-    "Neighbourhood Development Group",
-    "Children and Families Board",
-    "Ageing Well Board",
-)
-PROGRAMMES = (
-    ("Cancer", "Earlier diagnosis and faster treatment for people with cancer."),
-    ("Mental health", "Better access to mental health care for children and adults."),
-    ("Stroke", "Hyper-acute stroke care and rehabilitation."),
-    ("Urgent and emergency care", "Fewer long waits in emergency departments."),
-    ("Primary care", "Access to general practice, pharmacy, dental and eye care."),
-    ("Maternity", "Safer, more personal maternity care."),
-    ("Planned care", "Shorter waits for operations and outpatient care."),
-    ("Children and young people", "Joined-up care for children and families."),
-    ("Prevention and population health", "Tackling the causes of ill health and inequality."),
-)
-AGENDA_TOPICS = (
-    "Chief executive's report",
-    "Integrated performance report",
-    "Finance report: month {month}",
-    "Quality and safety report",
-    "Winter plan",
-    "Elective recovery update",
-    "Urgent and emergency care plan",
-    "Board assurance framework",
-    "Corporate risk register",
-    "Joint forward plan refresh",
-    "Workforce update",
-    "Primary care access recovery plan",
-    "Mental health investment standard",
-    "Health inequalities: progress against Core20PLUS5",
-    "Safeguarding annual report",
-    "Estates strategy",
-    "Digital strategy update",
-    "Children and young people's mental health",
-    "Cancer performance and faster diagnosis",
-    "Pharmacy, optometry and dental commissioning",
-    "Patient experience and complaints",
-    "Population health management",
-    "Annual report and accounts",
-    "Terms of reference review",
-    "Committee escalation reports",
-)
-SUMMARY_TEMPLATES = (
-    "The paper sets out {topic_l} for {where} and asks the meeting to note progress.",
-    "An update on {topic_l} across {where}, with the main risks and the actions in hand.",
-    "The meeting is asked to approve the recommendations on {topic_l}.",
-    "A report on {topic_l}, including performance against plan and the outlook for the next quarter.",
-)
-MINUTES_TEMPLATES = (
-    "{person} presented the item. Members asked about the effect on waiting times and on staff, and "
-    "noted the actions agreed with partners.",
-    "{person} introduced the paper. The meeting discussed the risks set out and asked for a further "
-    "update at the next meeting.",
-    "The item was taken as read. {person} answered questions on funding and on how partners were involved.",
-)
-RESOLUTIONS = (
-    "The meeting noted the report.",
-    "The meeting approved the recommendations.",
-    "The meeting noted the report and asked for an update in three months.",
-    "The meeting approved the plan subject to the comments made.",
-    "The meeting endorsed the approach and delegated final approval to the chair.",
-)
-LOCATIONS = (
-    "Council Chamber, Town Hall",
-    "Board Room, ICB headquarters",
-    "Online (Microsoft Teams)",
-    "Committee Room 1, Civic Centre",
-    "Conference Centre, Community Hospital",
-    "The Hub, Innovation Centre",
-)
-TITLES = (
-    "Chief Executive",
-    "Director of Finance",
-    "Medical Director",
-    "Chief Nurse",
-    "Non-executive Director",
-    "Councillor",
-    "Director of Public Health",
-    "Director of Adult Social Services",
-    "Director of Children's Services",
-    "Chief Operating Officer",
-    "Partner Member",
-    "Healthwatch Chair",
-    "Director of Strategy",
-    "Clinical Director",
-    "Chief Officer, VCSE Alliance",
-)
-MOU_TITLES = (
-    "{ics} Memorandum of Understanding",
-    "Mutual accountability agreement",
-    "Data sharing memorandum of understanding",
-    "Joint commissioning agreement",
-    "Provider collaborative agreement",
-    "VCSE partnership memorandum",
-    "Estates collaboration agreement",
-    "Workforce sharing agreement",
-)
-INTERESTS = (
-    "Partner in a GP practice in the area",
-    "Trustee of a local charity",
-    "Spouse employed by a partner trust",
-    "Shareholder in a health technology company",
-    "Governor of a local school",
-    "Member of a political party",
-    "Director of a community interest company",
-)
-VCSE_KINDS = (
-    (Organisation.Kind.VCSE, Organisation.Sector.VCSE, 45),
-    (Organisation.Kind.HOSPICE, Organisation.Sector.VCSE, 3),
-    (Organisation.Kind.CARE_PROVIDER, Organisation.Sector.INDEPENDENT, 12),
-    (Organisation.Kind.UNIVERSITY, Organisation.Sector.ACADEMIC, 2),
-    (Organisation.Kind.OTHER, Organisation.Sector.OTHER, 5),
-)
-VCSE_NAMES = (
-    "{town} Community Voluntary Services",
-    "{town} Carers' Centre",
-    "Age UK {town}",
-    "{town} Mind",
-    "{town} Food Bank",
-    "{town} Citizens Advice",
-    "{town} Youth Trust",
-    "{town} Community Transport",
-    "{town} Refugee Support",
-    "{town} Disability Forum",
-    "{town} Wellbeing Network",
-    "{town} Men's Sheds",
-)
-OTHER_NAMES = {
-    Organisation.Kind.HOSPICE: ("{town} Hospice", "St {saint}'s Hospice, {town}"),
-    Organisation.Kind.CARE_PROVIDER: ("{town} Care Homes Ltd", "{town} Home Care Services", "{town} House Care Home"),
-    Organisation.Kind.UNIVERSITY: ("University of {town}", "{town} Metropolitan University"),
-    Organisation.Kind.OTHER: ("{town} Fire and Rescue Service", "{town} Housing Association", "{town} Police"),
-}
-SAINTS = ("Anne", "Catherine", "Gemma", "John", "Luke", "Mary", "Michael", "Peter", "Oswald", "Wilfrid")
 
 
 @dataclass
@@ -275,28 +82,14 @@ class Scale:
 
 
 class Table:
-    """Rows for one model, with explicit ids, written with COPY."""
+    """Rows for one model, each with an explicit id; a field a row leaves out takes its default here."""
 
     def __init__(self, model, stamp: datetime.datetime):
         self.model = model
-        self.fields = [f for f in model._meta.concrete_fields]
-        self.by_name = {f.name: f for f in self.fields}
-        self.columns = [f.column for f in self.fields]
-        self.defaults = {}
-        for f in self.fields:
-            if f.name in ("created_at", "modified_at"):
-                self.defaults[f.name] = stamp
-            elif f.name == "provenance":
-                self.defaults[f.name] = Provenance.GENERATED
-            elif f.has_default():
-                self.defaults[f.name] = f.get_default()
-            elif f.null:
-                self.defaults[f.name] = None
-            else:
-                self.defaults[f.name] = ""
+        self.fields = list(model._meta.concrete_fields)
+        self.defaults = {f.name: _default(f, stamp) for f in self.fields}
         self.rows: list[dict] = []
         self.next_id = 1
-        self.written = 0
 
     def add(self, **values) -> int:
         pk = self.next_id
@@ -306,53 +99,18 @@ class Table:
         return pk
 
     def __len__(self):
-        return self.written + len(self.rows)
-
-    def flush(self, cursor):
-        if not self.rows:
-            return
-        unknown = (
-            set().union(*(r.keys() for r in self.rows[:50])) - set(self.by_name) - {f.attname for f in self.fields}
-        )
-        if unknown:
-            raise ValueError(f"{self.model.__name__}: unknown fields {sorted(unknown)}")
-        keys = [(f.name, f.attname) for f in self.fields]
-        defaults = self.defaults
-        buffer = io.StringIO()
-        write = buffer.write
-        for row in self.rows:
-            values = []
-            for name, attname in keys:
-                if name in row:
-                    value = row[name]
-                elif attname in row:
-                    value = row[attname]
-                else:
-                    value = defaults[name]
-                values.append(_copy_text(value))
-            write("\t".join(values))
-            write("\n")
-        buffer.seek(0)
-        columns = ", ".join(f'"{c}"' for c in self.columns)
-        cursor.copy_expert(f'COPY "{self.model._meta.db_table}" ({columns}) FROM STDIN', buffer)
-        self.written += len(self.rows)
-        self.rows = []
+        """Every row added, including those already written (and let go)."""
+        return self.next_id - 1
 
 
-def _copy_text(value) -> str:
-    if value is None:
-        return r"\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, str):
-        if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
-            value = value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-        return value
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value)
+def _default(model_field, stamp: datetime.datetime):
+    if model_field.name in ("created_at", "modified_at"):
+        return stamp
+    if model_field.name == "provenance":
+        return Provenance.GENERATED
+    if model_field.has_default():
+        return model_field.get_default()
+    return None if model_field.null else ""
 
 
 def _title_case(upper_name: str) -> str:
@@ -413,14 +171,13 @@ class IcsSketch:
 
 
 class NationalGenerator:
-    """Builds the whole data set in memory, table by table, then COPYs it in one transaction."""
+    """Builds the whole data set in memory: `t` maps each model to its Table, in the order to write them."""
 
-    def __init__(self, *, seed: int = 1, scale: float = 1.0, today: datetime.date | None = None, log=None):
+    def __init__(self, *, seed: int = 1, scale: float = 1.0, today: datetime.date | None = None):
         self.rng = random.Random(seed)
         self.scale = Scale(scale)
-        self.today = today or datetime.date.today()
+        self.today = today or timezone.localdate()
         self.stamp = datetime.datetime.combine(self.today, datetime.time(6, 0), tzinfo=datetime.UTC)
-        self.log = log or (lambda message: None)
         models = (
             IntegratedCareSystem,
             IcsStage,
@@ -1104,8 +861,6 @@ class NationalGenerator:
                     published_at=datetime.datetime.combine(start, datetime.time(9), tzinfo=datetime.UTC),
                 )
 
-    # -- writing -------------------------------------------------------------------------------------------
-
     def counts(self) -> dict[str, int]:
         return {m._meta.verbose_name_plural: len(t) for m, t in self.t.items()}
 
@@ -1119,44 +874,3 @@ def _ods_day(text: str) -> datetime.date | None:
     if len(text) != 8:
         return None
     return datetime.date(int(text[:4]), int(text[4:6]), int(text[6:]))
-
-
-def portal_tables() -> list[str]:
-    tables = []
-    for label in APP_LABELS:
-        for model in apps.get_app_config(label).get_models():
-            tables.append(model._meta.db_table)
-    return tables
-
-
-def portal_has_rows() -> bool:
-    return IntegratedCareSystem.objects.exists() or Organisation.objects.exists()
-
-
-def generate_national(*, seed: int = 1, scale: float = 1.0, today: datetime.date | None = None, log=print) -> dict:
-    """Replace every places/partners/governance row with a generated national data set. Returns row counts."""
-    if connection.vendor != "postgresql":
-        raise RuntimeError("generate_national needs PostgreSQL (it uses COPY and exclusion constraints).")
-    generator = NationalGenerator(seed=seed, scale=scale, today=today, log=log)
-    generator.build()
-    log("Built in memory: " + ", ".join(f"{n} {name}" for name, n in generator.counts().items()))
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            tables = ", ".join(f'"{t}"' for t in portal_tables())
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # TRUNCATE refuses while checks are pending
-            cursor.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
-            # Rows reference each other in every direction: check foreign keys and triggers once, at the end.
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-            for table in generator.t.values():
-                table.flush(cursor)
-            # Deferred foreign keys and the signed-MoU trigger: check now, not silently at commit.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            for sql in connection.ops.sequence_reset_sql(no_style(), [t.model for t in generator.t.values()]):
-                cursor.execute(sql)
-    # Planner statistics, and (outside a transaction) the visibility map that index-only scans need: what
-    # autovacuum would reach on its own some minutes later.
-    command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
-    with connection.cursor() as cursor:
-        for table in generator.t.values():
-            cursor.execute(f'{command} "{table.model._meta.db_table}"')
-    return generator.counts()
