@@ -306,6 +306,14 @@ def load_sample_governance(systems) -> None:
         for name, title, _ in PEOPLE
     }
     organisations = {o.ods_code: o for o in Organisation.objects.filter(ods_code__in={c for *_, c in PEOPLE if c})}
+    load_memberships(boards, people, organisations)
+    load_meetings(boards["west-yorkshire-icb-board"])
+    load_meetings(boards["wirral-place-based-partnership-board"])
+    load_mous(systems)
+    load_declarations(people)
+
+
+def load_memberships(boards, people, organisations):
     represents = {name: organisations.get(code) for name, _, code in PEOPLE}
     for board_slug, name, role, start, end in MEMBERSHIPS:
         upsert(
@@ -318,9 +326,9 @@ def load_sample_governance(systems) -> None:
                 **SAMPLE,
             },
         )
-    load_meetings(boards["west-yorkshire-icb-board"])
-    load_meetings(boards["wirral-place-based-partnership-board"])
-    load_mous(systems, organisations)
+
+
+def load_declarations(people):
     upsert(
         DeclarationOfInterest,
         {"person": people["Imran Hussain"], "interest": "Trustee of a Leeds mental health charity"},
@@ -388,49 +396,61 @@ HELD_UNTIL = datetime.date(2026, 11, 1)
 def load_meetings(board):
     """Past meetings with published minutes, one still awaiting its minutes, and one to come."""
     for day in MEETING_DAYS:
-        starts_at = datetime.datetime.combine(day, datetime.time(10), tzinfo=LONDON)
-        held = day < HELD_UNTIL
-        meeting = upsert(
-            Meeting,
-            {"board": board, "slug": day.isoformat()},
-            {
-                "starts_at": starts_at,
-                "location": "Sample venue, council chamber",
-                "status": Meeting.Status.HELD if held else Meeting.Status.SCHEDULED,
-                "is_public": True,
-                "minutes_published_at": starts_at + datetime.timedelta(days=21)
-                if day < MINUTES_PUBLISHED_UNTIL
-                else None,
-                **SAMPLE,
-            },
-        )
-        for position, (number, title, minutes, resolutions) in enumerate(AGENDA):
-            upsert(
-                AgendaItem,
-                {"meeting": meeting, "number": number},
-                {
-                    "position": position,
-                    "title": title,
-                    "summary": f"Sample paper: {title.lower()}.",
-                    "minutes": minutes if held else "",
-                    "resolutions": resolutions if held else "",
-                    **SAMPLE,
-                },
-            )
+        load_meeting(board, day)
+
+
+def load_meeting(board, day):
+    starts_at = datetime.datetime.combine(day, datetime.time(10), tzinfo=LONDON)
+    held = day < HELD_UNTIL
+    meeting = upsert(
+        Meeting,
+        {"board": board, "slug": day.isoformat()},
+        {
+            "starts_at": starts_at,
+            "location": "Sample venue, council chamber",
+            "status": Meeting.Status.HELD if held else Meeting.Status.SCHEDULED,
+            "is_public": True,
+            "minutes_published_at": starts_at + datetime.timedelta(days=21) if day < MINUTES_PUBLISHED_UNTIL else None,
+            **SAMPLE,
+        },
+    )
+    load_agenda(meeting, held)
+    upsert(
+        Document,
+        {"meeting": meeting, "kind": Document.Kind.PAPERS},
+        {
+            "title": f"Papers for {starts_at:%-d %B %Y}",
+            "url": "https://example.org/sample-papers.pdf",
+            "published_at": starts_at - datetime.timedelta(days=7),
+            **SAMPLE,
+        },
+    )
+
+
+def load_agenda(meeting, held):
+    """The same items at every meeting; minutes and resolutions only once it has been held."""
+    for position, (number, title, minutes, resolutions) in enumerate(AGENDA):
         upsert(
-            Document,
-            {"meeting": meeting, "kind": Document.Kind.PAPERS},
+            AgendaItem,
+            {"meeting": meeting, "number": number},
             {
-                "title": f"Papers for {starts_at:%-d %B %Y}",
-                "url": "https://example.org/sample-papers.pdf",
-                "published_at": starts_at - datetime.timedelta(days=7),
+                "position": position,
+                "title": title,
+                "summary": f"Sample paper: {title.lower()}.",
+                "minutes": minutes if held else "",
+                "resolutions": resolutions if held else "",
                 **SAMPLE,
             },
         )
 
 
-def load_mous(systems, organisations):
-    west_yorkshire = systems["QWO"]
+def load_mous(systems):
+    load_west_yorkshire_mou(systems["QWO"])
+    load_wirral_draft_agreement(systems["QYG"])
+
+
+def load_west_yorkshire_mou(west_yorkshire):
+    """The partnership's superseded MoU, signed by six of its constitutional partners."""
     partners = Organisation.objects.filter(
         partnerships__ics=west_yorkshire, partnerships__role="constitutional_partner"
     ).order_by("name")[:6]
@@ -467,12 +487,15 @@ def load_mous(systems, organisations):
             **SAMPLE,
         },
     )
+
+
+def load_wirral_draft_agreement(cheshire_and_merseyside):
     upsert(
         MoU,
         {"slug": "wirral-place-partnership-agreement-draft"},
         {
-            "ics": systems["QYG"],
-            "place": Place.objects.get(ics=systems["QYG"], slug="wirral"),
+            "ics": cheshire_and_merseyside,
+            "place": Place.objects.get(ics=cheshire_and_merseyside, slug="wirral"),
             "title": "Wirral Place Partnership Agreement",
             "status": MoU.Status.CONSULTATION,
             "version": "0.3",

@@ -2,11 +2,13 @@
 
 import datetime
 
+from governance.models import MoU
 from partners.models import Organisation
 
 STP_DAY = datetime.date(2016, 4, 1)
 PCN_DAY = datetime.date(2019, 7, 1)
 STATUTORY_DAY = datetime.date(2022, 7, 1)
+STP_LAST_DAY = STATUTORY_DAY - datetime.timedelta(days=1)
 
 # Per-ICS averages chosen so that 42 ICSs give England's totals (about 11,500 partners, 3,000 boards and
 # 300,000 agenda items: docs/adr/0005-benchmark.md).
@@ -218,3 +220,14 @@ OTHER_NAMES = {
     Organisation.Kind.OTHER: ("{town} Fire and Rescue Service", "{town} Housing Association", "{town} Police"),
 }
 SAINTS = ("Anne", "Catherine", "Gemma", "John", "Luke", "Mary", "Michael", "Peter", "Oswald", "Wilfrid")
+
+# How often each status is drawn for an invented MoU, in percent.
+MOU_STATUSES = (
+    (MoU.Status.DRAFT,) * 10
+    + (MoU.Status.CONSULTATION,) * 5
+    + (MoU.Status.AGREED,) * 10
+    + (MoU.Status.SIGNED,) * 15
+    + (MoU.Status.IN_FORCE,) * 35
+    + (MoU.Status.SUPERSEDED,) * 20
+    + (MoU.Status.WITHDRAWN,) * 5
+)
