@@ -52,6 +52,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A view that cannot reach the database answers 503 with Retry-After, not 500.
+    "ics_portal.core.middleware.DatabaseUnavailableMiddleware",
+    # OPTIONS on a page answers its Allow header without the page; TRACE answers 405.
+    "ics_portal.core.middleware.HttpMethodsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -141,6 +145,9 @@ CONTENT_SECURITY_POLICY = {
         "style-src": ["'self'"],
         "script-src": ["'self'"],
         "frame-ancestors": ["'none'"],
+        # No <base> may point links elsewhere, and forms (search, the admin) submit to this site only.
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
     }
 }
 
