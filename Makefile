@@ -33,9 +33,9 @@ run: setup ## Set up, migrate, load the demo data and serve http://127.0.0.1:800
 	DJANGO_DEBUG=true $(BIN)/python manage.py load_demo
 	DJANGO_DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: $(VENV)/.dev node_modules/.package-lock.json ## Set up and run the whole test suite on PostgreSQL
+test: $(VENV)/.dev node_modules/.package-lock.json ## Set up and run the whole test suite on PostgreSQL (and Redis: a throwaway one if none answers)
 	DATABASE_URL=$${DATABASE_URL:-$(DATABASE_URL_TEST)} $(BIN)/python bin/check_postgres
-	DATABASE_URL=$${DATABASE_URL:-$(DATABASE_URL_TEST)} $(BIN)/pytest
+	DATABASE_URL=$${DATABASE_URL:-$(DATABASE_URL_TEST)} PYTHON=$(BIN)/python bin/with_redis $(BIN)/pytest
 
 lint: $(VENV)/.dev ## ruff lint and format check, the layering contracts (import-linter), migrations up to date
 	$(BIN)/ruff check .

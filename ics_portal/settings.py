@@ -151,13 +151,41 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Sign-in lock-out (django-axes): 5 failures for one user from one address locks for an hour.
+# How many reverse proxies sit in front of the portal, each appending to X-Forwarded-For (0 = clients
+# connect to gunicorn directly). The client's address, for sign-in lock-out and API rate limits alike,
+# is the one the outermost of them saw: ics_portal/core/client_address.py. Too low a count makes every
+# client look like the proxy; too high lets clients choose their address.
+NUM_PROXIES = env.int("DJANGO_NUM_PROXIES", default=0 if DEBUG else 1)
+
+# Sign-in lock-out (django-axes): 5 failures for one username from one client address lock that pair
+# (never the username everywhere) for an hour; a failure while locked starts the hour again.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "ics_portal.core.client_address.client_address"
+# An NHS.UK page with 429 and Retry-After that says how long to wait: staff/lockout.py.
+AXES_LOCKOUT_CALLABLE = "staff.lockout.lockout_response"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+# The default cache holds the API's rate-limit counts. Production: CACHE_URL=redis://HOST:6379/N, one
+# Redis shared by every worker and server (ics_portal/api/throttling.py; fails open if Redis is down).
+# Without CACHE_URL: a per-process memory cache, for the quick start only.
+def cache_config(variable):
+    """A cache from the URL in an environment variable; none: local memory."""
+    config = env.cache(variable, default="locmemcache://")
+    # django-environ leaves ?key_prefix=, ?timeout=… lower-case for Django's Redis backend, which ignores them.
+    for option in ("timeout", "key_prefix", "version", "key_function"):
+        if option in config:
+            config[option.upper()] = config.pop(option)
+    if config["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        # A Redis that stops answering must not hold requests (redis-py waits for ever by default).
+        config.setdefault("OPTIONS", {}).setdefault("socket_connect_timeout", 0.5)
+        config["OPTIONS"].setdefault("socket_timeout", 0.5)
+    return config
+
+
+CACHES = {"default": cache_config("CACHE_URL")}
 
 LOGGING = {
     "version": 1,
@@ -167,8 +195,8 @@ LOGGING = {
 }
 
 # REST API (/api/v1/, ics_portal/api/): open reads, staff writes by token or session.
-# Anonymous clients get API_ANON_THROTTLE_RATE per IP (429 with Retry-After past it). The counts
-# live in the default cache, which is per process unless CACHE_URL names a shared cache.
+# Anonymous clients get API_ANON_THROTTLE_RATE per client address (429 with Retry-After past it),
+# counted in the default cache: Redis in production, so the limit holds across workers and servers.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so an anonymous write gets 401 with `WWW-Authenticate: Token`.
@@ -191,8 +219,8 @@ REST_FRAMEWORK = {
         "anon": env("API_ANON_THROTTLE_RATE", default="120/minute"),
         "user": env("API_USER_THROTTLE_RATE", default="1200/minute"),
     },
-    # Reverse proxies in front of the app: the client's address for throttling is the one the last proxy saw.
-    "NUM_PROXIES": env.int("DJANGO_NUM_PROXIES", default=0 if DEBUG else 1),
+    # The portal's throttles use ics_portal.core.client_address; DRF's own get_ident gets the same count.
+    "NUM_PROXIES": NUM_PROXIES,
     "EXCEPTION_HANDLER": "ics_portal.api.exceptions.portal_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "ics_portal.api.schema.PortalAutoSchema",
     "DEFAULT_VERSIONING_CLASS": None,

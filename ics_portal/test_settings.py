@@ -5,7 +5,7 @@ import os
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key")
 
 from ics_portal.settings import *  # noqa: E402,F403
-from ics_portal.settings import env  # noqa: E402
+from ics_portal.settings import cache_config, env  # noqa: E402
 
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
@@ -17,3 +17,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 AXES_ENABLED = True
+# The in-process suite counts rate limits in local memory, whatever CACHE_URL (or .env) says: each test
+# clears the cache, which on Redis would empty the whole database. The tests that prove the limits across
+# processes (tests/api/test_throttling.py) serve the portal with gunicorn and this module, and pass
+# TEST_SERVER_CACHE_URL=redis://…?key_prefix=<one per run>.
+CACHES = {"default": cache_config("TEST_SERVER_CACHE_URL")}
