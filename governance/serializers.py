@@ -35,14 +35,13 @@ class ProgrammeSerializer(PortalSerializer):
         ]
         read_only_fields = AUDIT_FIELDS
 
-    def page_path(self, obj):
+    def page_view(self, obj):
         """Programmes are listed on their ICS's page."""
-        return self.reverse_path("site:ics_detail", slug=obj.ics.slug)
+        return "site:ics_detail", {"slug": obj.ics.slug}
 
 
 class BoardSerializer(PortalSerializer):
     url = ApiLink(view_name="api:board-detail", lookup_field="slug")
-    page_route = ("governance:board_detail", "slug", "slug")  # = Board.get_absolute_url()
     ics = SlugLink(queryset=IntegratedCareSystem.objects.all())
     place = IdLink(
         queryset=Place.objects.all(),
@@ -75,15 +74,20 @@ class BoardSerializer(PortalSerializer):
         ]
         read_only_fields = AUDIT_FIELDS
 
+    def page_view(self, obj):
+        return "governance:board_detail", {"slug": obj.slug}
+
 
 class PersonSerializer(PortalSerializer):
     url = ApiLink(view_name="api:person-detail", lookup_field="slug")
-    page_route = ("governance:person_detail", "slug", "slug")  # = Person.get_absolute_url()
 
     class Meta:
         model = Person
         fields = ["id", "url", "page_url", "slug", "name", "title", *AUDIT_FIELDS]
         read_only_fields = AUDIT_FIELDS
+
+    def page_view(self, obj):
+        return "governance:person_detail", {"slug": obj.slug}
 
 
 class BoardMembershipSerializer(PortalSerializer):
@@ -116,9 +120,9 @@ class BoardMembershipSerializer(PortalSerializer):
         ]
         read_only_fields = AUDIT_FIELDS
 
-    def page_path(self, obj):
+    def page_view(self, obj):
         """A seat is shown on its board's page."""
-        return self.reverse_path("governance:board_detail", slug=obj.board.slug)
+        return "governance:board_detail", {"slug": obj.board.slug}
 
 
 class AgendaItemSerializer(RowRepresentation, serializers.ModelSerializer):
@@ -165,9 +169,8 @@ class MeetingSerializer(PortalSerializer):
         ]
         read_only_fields = AUDIT_FIELDS
 
-    def page_path(self, obj):
-        """= obj.get_absolute_url(), from the pattern's template."""
-        return self.reverse_path("governance:meeting_detail", board_slug=obj.board.slug, slug=obj.slug)
+    def page_view(self, obj):
+        return "governance:meeting_detail", {"board_slug": obj.board.slug, "slug": obj.slug}
 
 
 class MoUSignatorySerializer(RowRepresentation, serializers.ModelSerializer):
@@ -183,7 +186,6 @@ class MoUSignatorySerializer(RowRepresentation, serializers.ModelSerializer):
 
 class MoUSerializer(PortalSerializer):
     url = ApiLink(view_name="api:mou-detail", lookup_field="slug")
-    page_route = ("governance:mou_detail", "slug", "slug")  # = MoU.get_absolute_url()
     ics = SlugLink(queryset=IntegratedCareSystem.objects.all())
     place = IdLink(
         queryset=Place.objects.all(), allow_null=True, required=False, help_text="The place's id, if place-level."
@@ -211,6 +213,9 @@ class MoUSerializer(PortalSerializer):
             *AUDIT_FIELDS,
         ]
         read_only_fields = AUDIT_FIELDS
+
+    def page_view(self, obj):
+        return "governance:mou_detail", {"slug": obj.slug}
 
 
 class AgendaItemRecordSerializer(PortalSerializer):
@@ -240,10 +245,10 @@ class AgendaItemRecordSerializer(PortalSerializer):
             "resolutions": {"allow_null": True, "help_text": "Null to the public until the minutes are published."},
         }
 
-    def page_path(self, obj):
+    def page_view(self, obj):
         """An agenda item is shown on its meeting's page."""
         meeting = obj.meeting
-        return self.reverse_path("governance:meeting_detail", board_slug=meeting.board.slug, slug=meeting.slug)
+        return "governance:meeting_detail", {"board_slug": meeting.board.slug, "slug": meeting.slug}
 
     def to_representation(self, item):
         data = super().to_representation(item)
@@ -284,6 +289,6 @@ class MoUSignatoryRecordSerializer(PortalSerializer):
         ]
         read_only_fields = AUDIT_FIELDS
 
-    def page_path(self, obj):
+    def page_view(self, obj):
         """A signatory is shown on its MoU's page."""
-        return self.reverse_path("governance:mou_detail", slug=obj.mou.slug)
+        return "governance:mou_detail", {"slug": obj.mou.slug}

@@ -1,7 +1,6 @@
 """API representations of organisations and their partnerships."""
 
-import datetime
-
+from django.utils import timezone
 from rest_framework import serializers
 
 from ics_portal.api.serializers import AUDIT_FIELDS, ApiLink, IdLink, PortalSerializer, SlugLink
@@ -39,12 +38,13 @@ class OrganisationSerializer(PortalSerializer):
         ]
         read_only_fields = AUDIT_FIELDS
 
-    page_route = ("site:organisation_detail", "slug", "slug")  # = Organisation.get_absolute_url()
+    def page_view(self, obj):
+        return "site:organisation_detail", {"slug": obj.slug}
 
     def get_active(self, obj) -> bool:
         today = self.__dict__.get("_today")
         if today is None:  # once per serializer (per request), not per row
-            today = self._today = datetime.date.today()
+            today = self._today = timezone.localdate()
         return obj.is_current_on(today)
 
 
@@ -82,6 +82,6 @@ class PartnershipSerializer(PortalSerializer):
         ]
         read_only_fields = AUDIT_FIELDS
 
-    def page_path(self, obj):
+    def page_view(self, obj):
         """A partnership has no page of its own: it is shown on the organisation's page."""
-        return obj.organisation.get_absolute_url()
+        return "site:organisation_detail", {"slug": obj.organisation.slug}

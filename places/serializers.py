@@ -4,7 +4,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ics_portal.api.serializers import AUDIT_FIELDS, ApiLink, PortalSerializer, RowRepresentation, SlugLink, api_url
+from ics_portal.api.serializers import AUDIT_FIELDS, ApiLink, PortalSerializer, RowRepresentation, SlugLink, build_url
 from places.models import IcsStage, IntegratedCareSystem, Place
 
 
@@ -16,7 +16,6 @@ class IcsStageSerializer(RowRepresentation, serializers.ModelSerializer):
 
 class IntegratedCareSystemSerializer(PortalSerializer):
     url = ApiLink(view_name="api:ics-detail", lookup_field="slug")
-    page_route = ("site:ics_detail", "slug", "slug")  # = IntegratedCareSystem.get_absolute_url()
     partners_url = serializers.SerializerMethodField(help_text="This ICS's partner organisations, in this API.")
     stages = IcsStageSerializer(many=True, read_only=True, help_text="STP, shadow ICS, ICS, statutory ICS.")
 
@@ -42,9 +41,12 @@ class IntegratedCareSystemSerializer(PortalSerializer):
         ]
         read_only_fields = AUDIT_FIELDS
 
+    def page_view(self, obj):
+        return "site:ics_detail", {"slug": obj.slug}
+
     @extend_schema_field(OpenApiTypes.URI)
     def get_partners_url(self, obj) -> str:
-        return api_url(self.context.get("request"), "api:ics-partners", slug=obj.slug)
+        return build_url(self.context.get("request"), "api:ics-partners", slug=obj.slug)
 
 
 class PlaceSerializer(PortalSerializer):
@@ -71,6 +73,5 @@ class PlaceSerializer(PortalSerializer):
         ]
         read_only_fields = AUDIT_FIELDS
 
-    def page_path(self, obj):
-        """= obj.get_absolute_url(), from the pattern's template."""
-        return self.reverse_path("site:place_detail", ics_slug=obj.ics.slug, slug=obj.slug)
+    def page_view(self, obj):
+        return "site:place_detail", {"ics_slug": obj.ics.slug, "slug": obj.slug}

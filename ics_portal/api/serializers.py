@@ -1,4 +1,7 @@
-"""Base serializer: API URL, page URL, and the model's own validation on every write."""
+"""Base serializer: API URL, page URL, and the model's own validation on every write.
+
+Every URL a serializer writes comes from `build_url()`.
+"""
 
 import copy
 import re
@@ -6,7 +9,7 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models.manager import BaseManager
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -16,7 +19,7 @@ from rest_framework.relations import PKOnlyObject
 from rest_framework.settings import api_settings
 
 from ics_portal.api.exceptions import django_validation_to_drf
-from ics_portal.core.reverse import PLAIN_VALUE, fast_reverse, url_template
+from ics_portal.core.reverse import Reverser, fast_reverse
 
 # Fields every portal record carries and nobody writes.
 AUDIT_FIELDS = ("provenance", "created_at", "modified_at")
@@ -26,23 +29,25 @@ _PLAIN_PATH = re.compile(r"^/[-A-Za-z0-9_/.]*$")
 _MISSING = object()
 
 
-def absolute(request, path: str | None) -> str | None:
-    """`request.build_absolute_uri(path)`; for a plain path, the request's origin (worked out once) + path."""
-    if path is None:
-        return None
+def build_url(request, viewname: str, /, **kwargs) -> str:
+    """`request.build_absolute_uri(reverse(viewname, kwargs=kwargs))`, the one way a serializer writes a URL.
+
+    The path is fast_reverse()'s, from a Reverser made once per request; for a plain path, the
+    request's origin (also worked out once) goes in front. Without a request, the path. A URL
+    never carries the request's `?format=`: links name the record, not a rendering of it.
+    """
     if request is None:
-        return path
+        return fast_reverse(viewname, **kwargs)
+    reverse = getattr(request, "_portal_reverser", None)
+    if reverse is None:
+        reverse = request._portal_reverser = Reverser()
+    path = reverse(viewname, **kwargs)
     if not _PLAIN_PATH.match(path) or path.startswith("//"):
         return request.build_absolute_uri(path)
     origin = getattr(request, "_portal_origin", None)
     if origin is None:
         origin = request._portal_origin = request.build_absolute_uri("/")[:-1]
     return origin + path
-
-
-def api_url(request, viewname: str, **kwargs) -> str:
-    """An absolute API URL without the request's `?format=`: links name the record, not a rendering of it."""
-    return absolute(request, fast_reverse(viewname, **kwargs))
 
 
 def _iso_in_current_zone(field) -> bool:
@@ -87,6 +92,10 @@ class RowRepresentation:
     DRF's own path, so the output is identical.
     """
 
+    # The docstring above is also the OpenAPI description of the nested serializers that have none of their
+    # own (drf-spectacular reads it through the class hierarchy), so changing it changes /api/v1/schema/.
+    # tests/api/test_fast_path.py compares this path with DRF's, byte for byte.
+
     def _row_readers(self):
         readers = self.__dict__.get("_row_readers_cache")
         if readers is None:
@@ -96,23 +105,11 @@ class RowRepresentation:
     def _reader(self, field):
         request = self.context.get("request")
         if isinstance(field, serializers.SerializerMethodField):
-            if field.method_name == "get_page_url" and (reader := self._page_url_reader(request)) is not None:
-                return reader
             return getattr(self, field.method_name)
         if isinstance(field, ApiLink) and field.source == "*" and request is not None:
-            view_name, lookup_field, kwarg = field.view_name, field.lookup_field, field.lookup_url_kwarg
-            template = url_template(view_name, (kwarg,))
-            marker = f"__{kwarg}__"
-
-            def read_link(obj):
-                if obj.pk in (None, ""):
-                    return None
-                value = str(getattr(obj, lookup_field))
-                if template is None or not PLAIN_VALUE.match(value):
-                    return api_url(request, view_name, **{kwarg: value})
-                return absolute(request, template.replace(marker, value))
-
-            return read_link
+            # DRF's HyperlinkedIdentityField.to_representation, less its Hyperlink wrapper (a str all the same).
+            get_url, view_name = field.get_url, field.view_name
+            return lambda obj: get_url(obj, view_name, request, None)
         model = getattr(getattr(self, "Meta", None), "model", None)
         attrs = field.source_attrs
         if model is None or len(attrs) != 1 or field.default is not empty:
@@ -196,25 +193,6 @@ class RowRepresentation:
 
         return read_with_drf
 
-    def _page_url_reader(self, request):
-        """`page_url` from `page_route`'s template, when the serializer declares one and keeps the default method."""
-        route = getattr(self, "page_route", None)
-        if route is None or type(self).get_page_url is not PortalSerializer.get_page_url:
-            return None
-        viewname, kwarg, attribute = route
-        template = url_template(viewname, (kwarg,))
-        if template is None:
-            return None
-        marker, method = f"__{kwarg}__", self.get_page_url
-
-        def read_page_url(obj):
-            value = str(getattr(obj, attribute))
-            if not PLAIN_VALUE.match(value):
-                return method(obj)
-            return absolute(request, template.replace(marker, value))
-
-        return read_page_url
-
     def get_fields(self):
         """ModelSerializer.get_fields() works the fields out from the model on every request (~0.1 ms);
         they depend on the class alone, so they are built once and copied, each request binding its own copies.
@@ -229,20 +207,6 @@ class RowRepresentation:
         if template is None:
             template = _FIELD_TEMPLATES[cls] = super().get_fields()
         return {name: _copy_field(field) for name, field in template.items()}
-
-    def reverse_path(self, viewname: str, **kwargs) -> str:
-        """`reverse(viewname, kwargs=kwargs)` from the pattern's template, looked up once per serializer."""
-        names = tuple(sorted(kwargs))
-        memo = self.__dict__.setdefault("_url_templates", {})
-        template = memo.get((viewname, names), _MISSING)
-        if template is _MISSING:
-            template = memo[viewname, names] = url_template(viewname, names)
-        values = {name: str(value) for name, value in kwargs.items()}
-        if template is None or not all(PLAIN_VALUE.match(value) for value in values.values()):
-            return reverse(viewname, kwargs=kwargs)
-        for name, value in values.items():
-            template = template.replace(f"__{name}__", value)
-        return template
 
     def to_representation(self, instance):
         row = {}
@@ -259,7 +223,11 @@ class ApiLink(serializers.HyperlinkedIdentityField):
     def __init__(self, view_name, **kwargs):
         kwargs.setdefault("help_text", "This record in the API.")
         super().__init__(view_name, **kwargs)
-        self.reverse = lambda viewname, kwargs=None, request=None, format=None: api_url(request, viewname, **kwargs)
+
+    def get_url(self, obj, view_name, request, format):
+        if obj.pk in (None, ""):  # not saved yet
+            return None
+        return build_url(request, view_name, **{self.lookup_url_kwarg: getattr(obj, self.lookup_field)})
 
 
 class _NoBlank:
@@ -293,23 +261,22 @@ class PortalSerializer(RowRepresentation, serializers.ModelSerializer):
     """
 
     page_url = serializers.SerializerMethodField(help_text="The public page that shows this record.")
-    # (view name, URL kwarg, attribute) of the record's page when it is `obj.get_absolute_url()` by one
-    # slug or id: `page_url` then comes from the URL pattern's template, not reverse() per row.
-    page_route: tuple[str, str, str] | None = None
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_page_url(self, obj) -> str | None:
+        viewname, kwargs = self.page_view(obj)
         try:
-            path = self.page_path(obj)
+            return build_url(self.context.get("request"), viewname, **kwargs)
         except NoReverseMatch:  # The page does not exist (yet): say so rather than fail.
             return None
-        return absolute(self.context.get("request"), path)
 
-    def page_path(self, obj) -> str | None:
-        if self.page_route is not None:
-            viewname, kwarg, attribute = self.page_route
-            return self.reverse_path(viewname, **{kwarg: getattr(obj, attribute)})
-        return obj.get_absolute_url()
+    def page_view(self, obj) -> tuple[str, dict]:
+        """The view name and URL kwargs of the page that shows `obj`.
+
+        For a record with a page of its own, what its `get_absolute_url()` reverses
+        (tests/api/test_fast_path.py holds them equal); else the page that lists it.
+        """
+        raise NotImplementedError
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
