@@ -1,12 +1,22 @@
 """Boards and committees, who sits on them, their meetings, and MoUs between partners."""
 
 from django.contrib.postgres.fields import RangeOperators
+from django.contrib.postgres.indexes import OpClass
+from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Prefetch, Q
+from django.db.models.functions import Upper
 from simple_history.models import HistoricalRecords
 
-from ics_portal.core.models import DatedModel, DatedQuerySet, DateRange, PortalModel, PostgresExclusionConstraint
+from ics_portal.core.models import (
+    DatedModel,
+    DatedQuerySet,
+    DateRange,
+    PortalModel,
+    PostgresExclusionConstraint,
+    PostgresGinIndex,
+)
 from ics_portal.core.reverse import fast_reverse
 from partners.models import Organisation
 from places.models import IntegratedCareSystem, Place
@@ -112,7 +122,12 @@ class Board(DatedModel):
 
     class Meta(DatedModel.Meta):
         ordering = ["name"]
-        indexes = [models.Index(fields=["name", "id"], name="governance_board_name_id")]
+        indexes = [
+            models.Index(fields=["name", "id"], name="governance_board_name_id"),
+            # Site search, full text or a name substring: the expressions the search writes.
+            PostgresGinIndex(SearchVector("name", config="english"), name="governance_board_search"),
+            PostgresGinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="governance_board_name_trgm"),
+        ]
         constraints = [
             *DatedModel.Meta.constraints,
             models.CheckConstraint(
@@ -170,7 +185,12 @@ class Person(PortalModel):
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "people"
-        indexes = [models.Index(fields=["name", "id"], name="governance_person_name_id")]
+        indexes = [
+            models.Index(fields=["name", "id"], name="governance_person_name_id"),
+            # Site search, full text or a name substring: the expressions the search writes.
+            PostgresGinIndex(SearchVector("name", "title", config="english"), name="governance_person_search"),
+            PostgresGinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="governance_person_name_trgm"),
+        ]
 
     def __str__(self):
         return self.name
@@ -387,6 +407,11 @@ class MoU(DatedModel):
         verbose_name = "MoU"
         verbose_name_plural = "MoUs"
         ordering = ["-start_date", "title"]
+        indexes = [
+            # Site search, full text or a title substring: the expressions the search writes.
+            PostgresGinIndex(SearchVector("title", "summary", config="english"), name="governance_mou_search"),
+            PostgresGinIndex(OpClass(Upper("title"), name="gin_trgm_ops"), name="governance_mou_title_trgm"),
+        ]
 
     def __str__(self):
         return self.title

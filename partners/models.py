@@ -2,12 +2,15 @@
 
 import re
 
+from django.contrib.postgres.indexes import OpClass
+from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Prefetch, Q
+from django.db.models.functions import Upper
 from simple_history.models import HistoricalRecords
 
-from ics_portal.core.models import DatedModel, DatedQuerySet, Provenance
+from ics_portal.core.models import DatedModel, DatedQuerySet, PostgresBTreeIndex, PostgresGinIndex, Provenance
 from ics_portal.core.reverse import fast_reverse
 from places.models import IntegratedCareSystem, Place
 
@@ -108,8 +111,15 @@ class Organisation(DatedModel):
 
     class Meta(DatedModel.Meta):
         ordering = ["name"]
-        # Lists page by name with id as the tie-breaker.
-        indexes = [models.Index(fields=["name", "id"], name="partners_org_name_id")]
+        indexes = [
+            # Lists page by name with id as the tie-breaker.
+            models.Index(fields=["name", "id"], name="partners_org_name_id"),
+            # Site search: full text, a name substring or an exact code, each with its own index so
+            # PostgreSQL can combine them. The expressions must stay exactly as the search writes them.
+            PostgresGinIndex(SearchVector("name", config="english"), name="partners_org_search"),
+            PostgresGinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="partners_org_name_trgm"),
+            PostgresBTreeIndex(Upper("ods_code"), name="partners_org_ods_upper"),
+        ]
         constraints = [
             *DatedModel.Meta.constraints,
             models.CheckConstraint(

@@ -4,8 +4,10 @@ import datetime
 
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateRangeField
+from django.contrib.postgres.indexes import BTreeIndex, GinIndex
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.backends.ddl_references import Statement
 from django.db.models import F, Func, Q, Value
 
 
@@ -113,3 +115,29 @@ class PostgresExclusionConstraint(ExclusionConstraint):
     def validate(self, model, instance, exclude=None, using="default"):
         if self._supported(using):
             super().validate(model, instance, exclude=exclude, using=using)
+
+
+class _OnPostgresqlOnly:
+    """An index PostgreSQL builds and other databases skip, like PostgresExclusionConstraint.
+
+    Django runs whatever SQL an index gives it, even when a table is rebuilt on SQLite, so
+    elsewhere the SQL is an empty statement rather than none.
+    """
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):
+        if schema_editor.connection.vendor != "postgresql":
+            return Statement("")
+        return super().create_sql(model, schema_editor, using=using, **kwargs)
+
+    def remove_sql(self, model, schema_editor, **kwargs):
+        if schema_editor.connection.vendor != "postgresql":
+            return Statement("")
+        return super().remove_sql(model, schema_editor, **kwargs)
+
+
+class PostgresBTreeIndex(_OnPostgresqlOnly, BTreeIndex):
+    """A B-tree index, e.g. on an expression, that only PostgreSQL builds."""
+
+
+class PostgresGinIndex(_OnPostgresqlOnly, GinIndex):
+    """A GIN index (full text, trigrams) that only PostgreSQL builds."""
