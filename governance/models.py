@@ -13,9 +13,12 @@ from ics_portal.core.models import (
     DatedModel,
     DatedQuerySet,
     DateRange,
+    IcsOwned,
+    IcsRecord,
     PortalModel,
     PostgresExclusionConstraint,
     PostgresGinIndex,
+    SharedRecord,
 )
 from ics_portal.core.reverse import fast_reverse
 from partners.models import Organisation
@@ -28,8 +31,10 @@ class ProgrammeQuerySet(DatedQuerySet):
         return self.select_related("ics", "lead_organisation")
 
 
-class Programme(DatedModel):
+class Programme(IcsOwned, DatedModel):
     """A system-wide programme of work, such as cancer or urgent and emergency care."""
+
+    ics_path = "ics"
 
     ics = models.ForeignKey(IntegratedCareSystem, on_delete=models.CASCADE, related_name="programmes")
     name = models.CharField(max_length=200)
@@ -83,7 +88,7 @@ class BoardQuerySet(DatedQuerySet):
         )
 
 
-class Board(DatedModel):
+class Board(IcsOwned, DatedModel):
     """A board or committee at system or place level, and whom it reports to."""
 
     class Kind(models.TextChoices):
@@ -97,6 +102,8 @@ class Board(DatedModel):
         PROVIDER_COLLABORATIVE = "provider_collaborative", "Provider collaborative"
         PLACE_PARTNERSHIP_BOARD = "place_partnership_board", "Place partnership board"
         ADVISORY_GROUP = "advisory_group", "Advisory group"
+
+    ics_path = "ics"
 
     ics = models.ForeignKey(IntegratedCareSystem, on_delete=models.CASCADE, related_name="boards")
     place = models.ForeignKey(
@@ -172,7 +179,7 @@ class PersonQuerySet(models.QuerySet):
         )
 
 
-class Person(PortalModel):
+class Person(SharedRecord, PortalModel):
     """Someone who sits on a board. Only their public name and title are kept."""
 
     name = models.CharField(max_length=200)
@@ -198,6 +205,27 @@ class Person(PortalModel):
     def get_absolute_url(self):
         return fast_reverse("governance:person_detail", slug=self.slug)
 
+    # Shared between ICSs (SharedRecord): linked to each ICS on whose boards they have sat.
+
+    def linked_ics_ids(self):
+        """ICSs the person is linked to by a board membership (any dates)."""
+        if self.pk is None:
+            return set()
+        return set(BoardMembership.objects.filter(person=self).values_list("board__ics_id", flat=True))
+
+    @classmethod
+    def linked_q(cls, ics_ids):
+        return models.Exists(cls._seats().filter(board__ics__in=ics_ids))
+
+    @classmethod
+    def unlinked_q(cls):
+        return ~models.Exists(cls._seats())
+
+    @classmethod
+    def _seats(cls):
+        """The board memberships of the person of the outer query."""
+        return BoardMembership.objects.filter(person=models.OuterRef("pk"))
+
 
 class BoardMembershipQuerySet(DatedQuerySet):
     def for_api(self):
@@ -205,7 +233,7 @@ class BoardMembershipQuerySet(DatedQuerySet):
         return self.select_related("board", "person", "organisation")
 
 
-class BoardMembership(DatedModel):
+class BoardMembership(IcsOwned, DatedModel):
     """A person's seat on a board for a period, and the organisation they represent."""
 
     class Role(models.TextChoices):
@@ -214,6 +242,8 @@ class BoardMembership(DatedModel):
         MEMBER = "member", "Member"
         NON_VOTING_MEMBER = "non_voting_member", "Non-voting member"
         OBSERVER = "observer", "Observer"
+
+    ics_path = "board__ics"
 
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="memberships")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
@@ -269,7 +299,7 @@ class MeetingQuerySet(models.QuerySet):
         )
 
 
-class Meeting(PortalModel):
+class Meeting(IcsOwned, PortalModel):
     """A meeting of a board. Its minutes stay private until published."""
 
     class Status(models.TextChoices):
@@ -277,6 +307,8 @@ class Meeting(PortalModel):
         HELD = "held", "Held"
         POSTPONED = "postponed", "Postponed"
         CANCELLED = "cancelled", "Cancelled"
+
+    ics_path = "board__ics"
 
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="meetings")
     slug = models.SlugField(max_length=40, help_text="Unique within the board; usually the date, e.g. 2024-03-14.")
@@ -314,8 +346,10 @@ class AgendaItemQuerySet(models.QuerySet):
         return self.select_related("meeting__board")
 
 
-class AgendaItem(PortalModel):
+class AgendaItem(IcsOwned, PortalModel):
     """An item on a meeting's agenda, with what was minuted and resolved."""
+
+    ics_path = "meeting__board__ics"
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
     number = models.CharField(max_length=10, help_text="As printed on the agenda, e.g. 3 or 4b.")
@@ -365,7 +399,7 @@ class MoUQuerySet(DatedQuerySet):
         )
 
 
-class MoU(DatedModel):
+class MoU(IcsOwned, DatedModel):
     """A memorandum of understanding between partners of an ICS.
 
     Its dates are the period it is in force. While `published_at` is empty it is a
@@ -382,6 +416,8 @@ class MoU(DatedModel):
         WITHDRAWN = "withdrawn", "Withdrawn"
 
     SIGNED_STATUSES = (Status.SIGNED, Status.IN_FORCE)
+
+    ics_path = "ics"
 
     ics = models.ForeignKey(IntegratedCareSystem, on_delete=models.CASCADE, related_name="mous")
     place = models.ForeignKey(Place, on_delete=models.CASCADE, null=True, blank=True, related_name="mous")
@@ -426,8 +462,10 @@ class MoUSignatoryQuerySet(models.QuerySet):
         return self.select_related("mou", "organisation")
 
 
-class MoUSignatory(PortalModel):
+class MoUSignatory(IcsOwned, PortalModel):
     """An organisation that signed an MoU, who signed for it and when."""
+
+    ics_path = "mou__ics"
 
     mou = models.ForeignKey(MoU, on_delete=models.CASCADE, related_name="signatories")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="mou_signatures")
@@ -453,8 +491,11 @@ class DocumentQuerySet(models.QuerySet):
         return self.filter(published_at__isnull=False)
 
 
-class Document(PortalModel):
-    """Papers, minutes, terms of reference or an MoU text: an uploaded file or a link."""
+class Document(IcsRecord, PortalModel):
+    """Papers, minutes, terms of reference or an MoU text: an uploaded file or a link.
+
+    It belongs to the ICS of the MoU, meeting or board it is attached to (IcsRecord).
+    """
 
     class Kind(models.TextChoices):
         AGENDA = "agenda", "Agenda"
@@ -496,8 +537,27 @@ class Document(PortalModel):
     def __str__(self):
         return self.title
 
+    def owning_ics_id(self):
+        if self.mou_id:
+            return self.mou.ics_id
+        if self.meeting_id:
+            return self.meeting.board.ics_id
+        if self.board_id:
+            return self.board.ics_id
+        return None
 
-class DeclarationOfInterest(DatedModel):
+    def owning_ics(self):
+        if self.owning_ics_id() is None:
+            return None
+        owner = self.mou if self.mou_id else (self.meeting.board if self.meeting_id else self.board)
+        return owner.ics
+
+    @classmethod
+    def linked_q(cls, ics_ids):
+        return Q(mou__ics__in=ics_ids) | Q(meeting__board__ics__in=ics_ids) | Q(board__ics__in=ics_ids)
+
+
+class DeclarationOfInterest(SharedRecord, DatedModel):
     """An interest a board member has declared, and what was done about it."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="declarations")
@@ -515,3 +575,23 @@ class DeclarationOfInterest(DatedModel):
 
     def __str__(self):
         return f"{self.person}: {self.interest}"
+
+    # Shared between ICSs (SharedRecord): a declaration follows its person, linked by their board memberships.
+
+    def linked_ics_ids(self):
+        if self.pk is None:
+            return set()
+        return set(BoardMembership.objects.filter(person_id=self.person_id).values_list("board__ics_id", flat=True))
+
+    @classmethod
+    def linked_q(cls, ics_ids):
+        return models.Exists(cls._seats().filter(board__ics__in=ics_ids))
+
+    @classmethod
+    def unlinked_q(cls):
+        return ~models.Exists(cls._seats())
+
+    @classmethod
+    def _seats(cls):
+        """The board memberships of the person who made the declaration of the outer query."""
+        return BoardMembership.objects.filter(person=models.OuterRef("person_id"))

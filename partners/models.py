@@ -10,7 +10,15 @@ from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import Upper
 from simple_history.models import HistoricalRecords
 
-from ics_portal.core.models import DatedModel, DatedQuerySet, PostgresBTreeIndex, PostgresGinIndex, Provenance
+from ics_portal.core.models import (
+    DatedModel,
+    DatedQuerySet,
+    IcsOwned,
+    PostgresBTreeIndex,
+    PostgresGinIndex,
+    Provenance,
+    SharedRecord,
+)
 from ics_portal.core.reverse import fast_reverse
 from places.models import IntegratedCareSystem, Place
 
@@ -62,7 +70,7 @@ class OrganisationQuerySet(DatedQuerySet):
         )
 
 
-class Organisation(DatedModel):
+class Organisation(SharedRecord, DatedModel):
     """A body that takes part in an ICS: an NHS trust, a council, a PCN, a charity…
 
     Its dates are its operational dates (opened, closed), from ODS where it has a code.
@@ -158,6 +166,41 @@ class Organisation(DatedModel):
         elif self.ods_code == "":
             self.ods_code = None
 
+    # Shared between ICSs (SharedRecord): linked to each ICS it partners or holds a board seat in.
+
+    def linked_ics_ids(self):
+        """ICSs it is linked to by a partnership (any dates, any place) or a board seat it is represented on."""
+        if self.pk is None:
+            return set()
+        return set(Partnership.objects.filter(organisation=self).values_list("ics_id", flat=True)) | set(
+            self._board_memberships().filter(organisation=self).values_list("board__ics_id", flat=True)
+        )
+
+    @classmethod
+    def linked_q(cls, ics_ids):
+        partnered, represented = cls._links()
+        return models.Exists(partnered.filter(ics__in=ics_ids)) | models.Exists(
+            represented.filter(board__ics__in=ics_ids)
+        )
+
+    @classmethod
+    def unlinked_q(cls):
+        partnered, represented = cls._links()
+        return ~models.Exists(partnered) & ~models.Exists(represented)
+
+    @classmethod
+    def _links(cls):
+        """The partnerships and the board seats of the organisation of the outer query."""
+        return (
+            Partnership.objects.filter(organisation=models.OuterRef("pk")),
+            cls._board_memberships().filter(organisation=models.OuterRef("pk")),
+        )
+
+    @classmethod
+    def _board_memberships(cls):
+        """governance.BoardMembership's rows, through the relation it declares: partners does not import governance."""
+        return cls._meta.get_field("board_memberships").related_model.objects
+
 
 class PartnershipQuerySet(DatedQuerySet):
     def kind_counts(self):
@@ -192,7 +235,7 @@ class PartnershipQuerySet(DatedQuerySet):
         return self.select_related("organisation", "ics", "place")
 
 
-class Partnership(DatedModel):
+class Partnership(IcsOwned, DatedModel):
     """An organisation's membership of an ICS, or of one place within it, for a period."""
 
     class Role(models.TextChoices):
@@ -201,6 +244,8 @@ class Partnership(DatedModel):
         STP_MEMBER = "stp_member", "STP member"
         PARTNER = "partner", "Partner"
         ASSOCIATE = "associate", "Associate partner"
+
+    ics_path = "ics"
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="partnerships")
     ics = models.ForeignKey(IntegratedCareSystem, on_delete=models.CASCADE, related_name="partnerships")

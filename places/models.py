@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Prefetch, Q
 from simple_history.models import HistoricalRecords
 
-from ics_portal.core.models import DatedModel, DatedQuerySet, PortalModel
+from ics_portal.core.models import DatedModel, DatedQuerySet, IcsOwned, PortalModel
 from ics_portal.core.reverse import fast_reverse
 
 ICB_ODS_CODE = r"^Q[A-Z0-9]{2}$"
@@ -38,11 +38,13 @@ class IntegratedCareSystemQuerySet(models.QuerySet):
         )
 
 
-class IntegratedCareSystem(PortalModel):
+class IntegratedCareSystem(IcsOwned, PortalModel):
     """An integrated care system: the partnership that grew out of an STP.
 
     Identified by its ICB's ODS code, which carried over from the STP.
     """
+
+    ics_path = "pk"  # Its own ICS: its staff edit it, only superusers add or delete one.
 
     name = models.CharField(max_length=200)
     short_name = models.CharField(max_length=100, help_text="Everyday name, e.g. 'West Yorkshire'.")
@@ -93,7 +95,7 @@ class IntegratedCareSystem(PortalModel):
         return fast_reverse("site:ics_detail", slug=self.slug)
 
 
-class IcsStage(DatedModel):
+class IcsStage(IcsOwned, DatedModel):
     """A stage in an ICS's life (STP, shadow ICS, ICS, statutory ICS), with the name and ONS code it had then."""
 
     class Stage(models.TextChoices):
@@ -101,6 +103,8 @@ class IcsStage(DatedModel):
         SHADOW_ICS = "shadow_ics", "Shadow integrated care system"
         ICS = "ics", "Integrated care system"
         STATUTORY_ICS = "statutory_ics", "Statutory integrated care system"
+
+    ics_path = "ics"
 
     ics = models.ForeignKey(IntegratedCareSystem, on_delete=models.CASCADE, related_name="stages")
     stage = models.CharField(max_length=20, choices=Stage.choices)
@@ -127,12 +131,14 @@ class PlaceQuerySet(DatedQuerySet):
         return self.select_related("ics")
 
 
-class Place(DatedModel):
+class Place(IcsOwned, DatedModel):
     """A local footprint inside an ICS, usually one local authority's area.
 
     From July 2022 places follow the sub-ICB locations, which kept their CCG's
     ODS code; a place that moved ICS has one row per ICS it belonged to.
     """
+
+    ics_path = "ics"
 
     ics = models.ForeignKey(IntegratedCareSystem, on_delete=models.PROTECT, related_name="places")
     name = models.CharField(max_length=200)

@@ -4,10 +4,11 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from ics_portal.core.models import IcsOwned
 from places.models import IntegratedCareSystem
 
 
-class StaffRole(models.Model):
+class StaffRole(IcsOwned, models.Model):
     """A staff user's role in one ICS.
 
     An *editor* changes that ICS's places, partnerships, boards, memberships,
@@ -19,6 +20,8 @@ class StaffRole(models.Model):
     class Role(models.TextChoices):
         EDITOR = "editor", "Editor"
         PUBLISHER = "publisher", "Publisher"
+
+    ics_path = "ics"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_roles")
     ics = models.ForeignKey(IntegratedCareSystem, on_delete=models.CASCADE, related_name="staff_roles")

@@ -1,56 +1,35 @@
-"""Which ICS a record belongs to, and who may edit or publish it.
+"""Who may see, edit, delete and publish which records: the rules of docs/adr/0004-staff-roles-and-shared-records.md.
 
-One module for the admin, the API and the staff dashboard alike.
+One module for the admin, the API and the staff dashboard alike. Which ICS a record belongs to
+is declared by its model (`ics_portal.core.models.IcsRecord`): a path to its one ICS, or, for a
+record shared between ICSs, the ICSs it is linked to. This module reads only that declaration.
 
-- Every ICS-owned record belongs to exactly one ICS, found by `ics_of()` (and, in
-  queries, by the ORM path in `ICS_PATHS`).
-- Shared records (an Organisation partnering several ICSs, a Person sitting on
-  boards of several ICSs, a Person's declarations of interest) belong to no single
-  ICS. The rule (docs/adr/0004-staff-roles-and-shared-records.md):
+- A record of one ICS: that ICS's staff see, edit and delete it; its publishers publish it.
+  An ICS itself is edited by its staff, but only superusers add or delete one.
+- A shared record (an organisation, a person, a person's declarations of interest):
     * staff of ANY ICS the record is linked to may see and edit it;
-    * a shared record linked to no ICS yet (just created, or orphaned) may be seen
-      and edited by any staff user with a role, so they can create and then link it;
+    * a shared record linked to no ICS yet (just created, or orphaned) may be seen and edited
+      by any staff user with a role, so they can create and then link it;
     * deleting it needs rights over EVERY ICS it is linked to;
-    * only publishers of a linked ICS "publish" it (shared records have no drafts,
-      so this matters only to the API's publish checks).
-  An Organisation is linked to an ICS by a Partnership (any dates, any place) or by
-  a board seat it is represented on; a Person by a board membership (any dates).
+    * only publishers of a linked ICS "publish" it (shared records have no drafts, so this
+      matters only to the API's publish checks).
 - Superusers may do anything (`editable_ics_ids()` returns None: "no limit").
+
+A model that declares nothing is an error (`ImproperlyConfigured` here, and the `core.E001`
+system check at start-up), never silently a record of no ICS.
 """
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Q, QuerySet
 
+from ics_portal.core.models import IcsRecord
 from places.models import IntegratedCareSystem, Place
 
 from .models import StaffRole
 
-# ORM path from each ICS-owned model to its ICS id; None marks a shared record.
-ICS_PATHS = {
-    "places.integratedcaresystem": "pk",
-    "places.icsstage": "ics",
-    "places.place": "ics",
-    "partners.partnership": "ics",
-    "partners.organisation": None,
-    "governance.programme": "ics",
-    "governance.board": "ics",
-    "governance.boardmembership": "board__ics",
-    "governance.meeting": "board__ics",
-    "governance.agendaitem": "meeting__board__ics",
-    "governance.mou": "ics",
-    "governance.mousignatory": "mou__ics",
-    "governance.document": None,  # board, meeting or MoU: see _document_q()
-    "governance.person": None,
-    "governance.declarationofinterest": None,
-    "staff.staffrole": "ics",
-}
-
 _CACHE_ATTR = "_staff_roles_by_ics"
-
-
-def _label(model) -> str:
-    return model._meta.label_lower
 
 
 def _roles(user) -> dict[int, str]:
@@ -96,47 +75,30 @@ def is_staff_member(user) -> bool:
 # --- which ICS a record belongs to -------------------------------------------------
 
 
+def _declared(record):
+    """`record` (a model or an instance of one), once sure its model declares which ICS it belongs to."""
+    model = record if isinstance(record, type) else type(record)
+    if not issubclass(model, IcsRecord):
+        raise ImproperlyConfigured(
+            f"{model._meta.label} does not declare which ICS its records belong to: "
+            "inherit IcsOwned (with an ics_path) or SharedRecord from ics_portal.core.models."
+        )
+    return record
+
+
+def _is_an_ics(obj) -> bool:
+    """Is the record an ICS itself (its path to its ICS is its own key)?"""
+    return obj.ics_path == "pk"
+
+
 def ics_id_of(obj) -> int | None:
     """The id of the ICS `obj` belongs to, without loading the ICS row where possible."""
-    label = _label(obj)
-    if label == "places.integratedcaresystem":
-        return obj.pk
-    if label == "governance.document":
-        if obj.mou_id:
-            return obj.mou.ics_id
-        if obj.meeting_id:
-            return obj.meeting.board.ics_id
-        if obj.board_id:
-            return obj.board.ics_id
-        return None
-    path = ICS_PATHS.get(label)
-    if path is None:
-        return None
-    *hops, last = path.split("__")
-    for hop in hops:
-        obj = getattr(obj, hop, None)
-        if obj is None:
-            return None
-    return getattr(obj, f"{last}_id", None)
+    return _declared(obj).owning_ics_id()
 
 
 def ics_of(obj) -> IntegratedCareSystem | None:
     """The ICS a record belongs to, or None for shared records (organisations, people)."""
-    label = _label(obj)
-    if label == "places.integratedcaresystem":
-        return obj
-    ics_id = ics_id_of(obj)
-    if ics_id is None:
-        return None
-    # Follow the loaded relations first, so select_related() saves the query.
-    path = ICS_PATHS.get(label)
-    if label == "governance.document":
-        owner = obj.mou if obj.mou_id else (obj.meeting.board if obj.meeting_id else obj.board)
-        return owner.ics
-    target = obj
-    for hop in path.split("__"):
-        target = getattr(target, hop)
-    return target
+    return _declared(obj).owning_ics()
 
 
 def linked_ics_ids(obj) -> set[int]:
@@ -147,34 +109,10 @@ def linked_ics_ids(obj) -> set[int]:
     cached = getattr(obj, "_linked_ics_ids", None)
     if cached is not None and cached[0] == obj.pk:
         return cached[1]
-    linked = _linked_ics_ids(obj)
+    linked = _declared(obj).linked_ics_ids()
     if obj.pk is not None:
         obj._linked_ics_ids = (obj.pk, linked)
     return linked
-
-
-def _linked_ics_ids(obj) -> set[int]:
-    from governance.models import BoardMembership
-    from partners.models import Partnership
-
-    label = _label(obj)
-    if obj.pk is None:
-        own = ics_id_of(obj) if ICS_PATHS.get(label) or label == "governance.document" else None
-        return {own} if own else set()
-    if label == "partners.organisation":
-        return set(Partnership.objects.filter(organisation=obj).values_list("ics_id", flat=True)) | set(
-            BoardMembership.objects.filter(organisation=obj).values_list("board__ics_id", flat=True)
-        )
-    if label == "governance.person":
-        return set(BoardMembership.objects.filter(person=obj).values_list("board__ics_id", flat=True))
-    if label == "governance.declarationofinterest":
-        return set(BoardMembership.objects.filter(person_id=obj.person_id).values_list("board__ics_id", flat=True))
-    own = ics_id_of(obj)
-    return {own} if own else set()
-
-
-def _shared(obj) -> bool:
-    return _label(obj) in ("partners.organisation", "governance.person", "governance.declarationofinterest")
 
 
 # --- rights on one record ---------------------------------------------------------------
@@ -182,14 +120,13 @@ def _shared(obj) -> bool:
 
 def can_edit(user, obj) -> bool:
     """May `user` change (or add) `obj`? Superusers always; staff within their ICSs."""
+    _declared(obj)
     allowed = editable_ics_ids(user)
     if allowed is None:
         return True
     if not allowed or not getattr(user, "is_staff", False):
         return False
-    if _label(obj) == "places.integratedcaresystem":
-        return obj.pk in allowed
-    if _shared(obj):
+    if obj.ics_shared:
         linked = linked_ics_ids(obj)
         return not linked or bool(linked & allowed)
     ics_id = ics_id_of(obj)
@@ -198,26 +135,28 @@ def can_edit(user, obj) -> bool:
 
 def can_delete(user, obj) -> bool:
     """May `user` delete `obj`? Shared records need rights over every ICS they are linked to."""
+    _declared(obj)
     allowed = editable_ics_ids(user)
     if allowed is None:
         return True
     if not can_edit(user, obj):
         return False
-    if _label(obj) == "places.integratedcaresystem":
+    if _is_an_ics(obj):
         return False  # Only superusers add or remove whole ICSs.
-    if _shared(obj):
+    if obj.ics_shared:
         return linked_ics_ids(obj) <= allowed
     return True
 
 
 def can_publish(user, obj) -> bool:
     """May `user` publish or unpublish `obj` (MoU, document, meeting minutes)?"""
+    _declared(obj)
     allowed = publishable_ics_ids(user)
     if allowed is None:
         return True
     if not allowed or not getattr(user, "is_staff", False):
         return False
-    if _shared(obj):
+    if obj.ics_shared:
         return bool(linked_ics_ids(obj) & allowed)
     ics_id = ics_id_of(obj)
     return ics_id is not None and ics_id in allowed
@@ -227,31 +166,19 @@ def can_publish(user, obj) -> bool:
 
 
 def ics_q(model, ics_ids) -> Q:
-    """A Q object keeping the rows of `model` that belong to (or are linked to) `ics_ids`."""
-    from governance.models import BoardMembership
-    from partners.models import Partnership
+    """A Q object keeping the rows of `model` that belong to (or are linked to) `ics_ids`.
 
-    label = _label(model)
-    if label == "governance.document":
-        return Q(mou__ics__in=ics_ids) | Q(meeting__board__ics__in=ics_ids) | Q(board__ics__in=ics_ids)
-    if label == "partners.organisation":
-        partnered = Partnership.objects.filter(organisation=OuterRef("pk"))
-        represented = BoardMembership.objects.filter(organisation=OuterRef("pk"))
-        return (
-            Exists(partnered.filter(ics__in=ics_ids))
-            | Exists(represented.filter(board__ics__in=ics_ids))
-            | (~Exists(partnered) & ~Exists(represented))
-        )
-    if label in ("governance.person", "governance.declarationofinterest"):
-        person = "pk" if label == "governance.person" else "person_id"
-        seats = BoardMembership.objects.filter(person=OuterRef(person))
-        return Exists(seats.filter(board__ics__in=ics_ids)) | ~Exists(seats)
-    path = ICS_PATHS[label]
-    return Q(**{f"{path}__in" if path != "pk" else "pk__in": ics_ids})
+    Shared records linked to no ICS at all are kept too.
+    """
+    _declared(model)
+    if model.ics_shared:
+        return model.linked_q(ics_ids) | model.unlinked_q()
+    return model.linked_q(ics_ids)
 
 
 def visible_to(user, queryset: QuerySet) -> QuerySet:
     """The rows of `queryset` that `user` may see and edit as staff."""
+    _declared(queryset.model)
     allowed = editable_ics_ids(user)
     if allowed is None:
         return queryset

@@ -1,14 +1,19 @@
-"""Building blocks every portal record shares: timestamps, provenance and dates."""
+"""Building blocks every portal record shares: timestamps, provenance, dates, and which ICS it belongs to."""
 
 import datetime
+from abc import abstractmethod
+from typing import ClassVar
 
+from django.apps import apps
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateRangeField
 from django.contrib.postgres.indexes import BTreeIndex, GinIndex
+from django.core import checks
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.backends.ddl_references import Statement
 from django.db.models import F, Func, Q, Value
+from simple_history.models import HistoricalChanges
 
 
 class Provenance(models.TextChoices):
@@ -76,6 +81,160 @@ class DatedModel(PortalModel):
 
     def is_current_on(self, day: datetime.date) -> bool:
         return (self.start_date is None or self.start_date <= day) and (self.end_date is None or self.end_date >= day)
+
+
+# --- which ICS a record belongs to ------------------------------------------------------------------
+
+
+class IcsRecord:
+    """A model's declaration of which ICS its records belong to, which decides who may edit them.
+
+    Staff rights are per ICS (docs/adr/0004-staff-roles-and-shared-records.md), so every model
+    staff edit says where its ICS is, in one of three ways:
+
+    - `IcsOwned`: the record belongs to exactly one ICS, at the end of the ORM path `ics_path`;
+    - `SharedRecord`: the record belongs to no single ICS (an organisation partnering several, a
+      person sitting on boards of several); it is *linked* to every ICS its own rows lead to;
+    - this class directly, for a record owned by one ICS through whichever of several parents it
+      hangs from (a document on a board, a meeting or an MoU): implement the abstract methods.
+
+    `staff.permissions` reads only this declaration; `check_ics_declarations` refuses an app that
+    declares some of its models and forgets others.
+    """
+
+    ics_shared: ClassVar[bool] = False
+    # The ORM path to the record's one ICS; "pk" for an ICS itself; None when methods find it.
+    ics_path: ClassVar[str | None] = None
+
+    @abstractmethod
+    def owning_ics_id(self) -> int | None:
+        """The id of the one ICS the record belongs to, without loading the ICS row where possible."""
+
+    @abstractmethod
+    def owning_ics(self):
+        """The one ICS the record belongs to, following relations select_related() loaded, or None."""
+
+    def linked_ics_ids(self) -> set[int]:
+        """The ICS ids the record is linked to: its own ICS, if it has one yet."""
+        own = self.owning_ics_id()
+        return {own} if own else set()
+
+    @classmethod
+    @abstractmethod
+    def linked_q(cls, ics_ids) -> Q:
+        """A filter keeping the rows that belong, or are linked, to any of `ics_ids`."""
+
+
+class IcsOwned(IcsRecord):
+    """A record belonging to exactly one ICS, found by the ORM path `ics_path`.
+
+    e.g. `ics_path = "ics"` for a place, `"board__ics"` for a meeting, `"pk"` for the ICS itself.
+    """
+
+    ics_path: ClassVar[str]
+
+    def owning_ics_id(self) -> int | None:
+        if self.ics_path == "pk":
+            return self.pk
+        *hops, last = self.ics_path.split("__")
+        obj = self
+        for hop in hops:
+            obj = getattr(obj, hop, None)
+            if obj is None:
+                return None
+        return getattr(obj, f"{last}_id", None)
+
+    def owning_ics(self):
+        if self.ics_path == "pk":
+            return self
+        if self.owning_ics_id() is None:
+            return None
+        # Follow the relations rather than fetch the ICS by id, so select_related() saves the query.
+        target = self
+        for hop in self.ics_path.split("__"):
+            target = getattr(target, hop)
+        return target
+
+    @classmethod
+    def linked_q(cls, ics_ids) -> Q:
+        return Q(**{f"{cls.ics_path}__in": ics_ids})
+
+
+class SharedRecord(IcsRecord):
+    """A record no single ICS owns: it is linked to each ICS its rows lead to (a partnership, a board seat).
+
+    The rules for shared records (docs/adr/0004): staff of any linked ICS may see and edit one;
+    while it is linked to no ICS (just created, or orphaned) any staff user with a role may, so
+    they can create it and then link it; deleting it needs rights over every linked ICS; only
+    publishers of a linked ICS publish it. The model says what links it; `staff.permissions`
+    applies the rules.
+    """
+
+    ics_shared = True
+
+    def owning_ics_id(self) -> None:
+        return None
+
+    def owning_ics(self) -> None:
+        return None
+
+    @abstractmethod
+    def linked_ics_ids(self) -> set[int]:
+        """The ids of every ICS the record is linked to; none while it is unsaved."""
+
+    @classmethod
+    @abstractmethod
+    def linked_q(cls, ics_ids) -> Q:
+        """A filter keeping the rows linked to any of `ics_ids`."""
+
+    @classmethod
+    @abstractmethod
+    def unlinked_q(cls) -> Q:
+        """A filter keeping the rows linked to no ICS at all."""
+
+
+def ics_declaration_errors(model) -> list[checks.CheckMessage]:
+    """What is missing from `model`'s declaration of which ICS its records belong to."""
+    if not issubclass(model, IcsRecord):
+        return [
+            checks.Error(
+                f"{model._meta.label} does not declare which ICS its records belong to.",
+                hint="Inherit IcsOwned and set ics_path, or inherit SharedRecord (ics_portal/core/models.py).",
+                obj=model,
+                id="core.E001",
+            )
+        ]
+    if issubclass(model, IcsOwned) and not isinstance(getattr(model, "ics_path", None), str):
+        return [checks.Error(f"{model._meta.label} is IcsOwned but sets no ics_path.", obj=model, id="core.E002")]
+    missing = [
+        name
+        for name in ("owning_ics_id", "owning_ics", "linked_ics_ids", "linked_q", "unlinked_q")
+        if getattr(getattr(model, name, None), "__isabstractmethod__", False)
+    ]
+    if missing:
+        return [
+            checks.Error(
+                f"{model._meta.label} declares its ICS but does not implement {', '.join(missing)}.",
+                obj=model,
+                id="core.E003",
+            )
+        ]
+    return []
+
+
+@checks.register(checks.Tags.models)
+def check_ics_declarations(app_configs=None, **kwargs):
+    """In an app where any model declares its ICS, every model must, so none passes as belonging to no ICS.
+
+    History tables (django-simple-history) are left out: staff never edit them.
+    """
+    errors = []
+    for app_config in app_configs or apps.get_app_configs():
+        app_models = [model for model in app_config.get_models() if not issubclass(model, HistoricalChanges)]
+        if any(issubclass(model, IcsRecord) for model in app_models):
+            for model in app_models:
+                errors.extend(ics_declaration_errors(model))
+    return errors
 
 
 class DateRange(Func):

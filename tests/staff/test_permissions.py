@@ -52,6 +52,27 @@ def test_rights_per_role(actors, world_a):
 
 
 @pytest.mark.django_db
+def test_rights_on_every_kind_of_record(world_a, world_b, editor_a, publisher_a, editor_b, superuser):
+    for kind, record in world_a.records.items():
+        assert permissions.can_edit(editor_a, record), kind
+        # Staff of an ICS delete its records, but only superusers remove the ICS itself.
+        assert permissions.can_delete(editor_a, record) == (kind != "integratedcaresystem"), kind
+        assert not permissions.can_publish(editor_a, record), kind
+        assert permissions.can_publish(publisher_a, record), kind
+        rights_b = [check(editor_b, record) for check in (permissions.can_edit, permissions.can_delete)]
+        assert rights_b == [False, False], kind
+        assert permissions.can_delete(superuser, record), kind
+
+
+@pytest.mark.django_db
+def test_staff_see_their_own_ics_records_of_every_kind(world_a, world_b, editor_a):
+    for kind, record in world_a.records.items():
+        visible = permissions.visible_to(editor_a, type(record).objects.all())
+        assert visible.filter(pk=record.pk).exists(), kind
+        assert not visible.filter(pk=world_b.records[kind].pk).exists(), kind
+
+
+@pytest.mark.django_db
 def test_inactive_staff_lose_their_rights(editor_a, world_a):
     editor_a.is_active = False
     assert not permissions.can_edit(editor_a, world_a.records["board"])
