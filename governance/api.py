@@ -2,10 +2,17 @@
 
 Drafts stay private: an unpublished MoU is visible only to staff of its ICS (and
 superusers); unpublished minutes and resolutions show as null to everyone else.
+
+Writes of records that carry a rule (publishing, an MoU's signatories, one chair at a
+time) ask it of governance/services.py and save through its write functions.
 """
 
+from django.core.exceptions import PermissionDenied as RuleRefused
+from django.core.exceptions import ValidationError
 from django.db.models import Q
+from rest_framework.exceptions import PermissionDenied
 
+from governance import services
 from governance.filters import (
     AgendaItemFilter,
     BoardFilter,
@@ -27,10 +34,20 @@ from governance.serializers import (
     PersonSerializer,
     ProgrammeSerializer,
 )
-from governance.services import MOU_NEEDS_SIGNATORY, mou_change_status
 from ics_portal.api.exceptions import Conflict
 from ics_portal.api.pagination import NestedRowsPagination
 from ics_portal.api.viewsets import PortalViewSet
+
+PUBLISH_REFUSED = "Only a publisher of this ICS may publish or unpublish it."
+
+
+def _check_publishing(viewset, serializer):
+    """A changed publish stamp needs a publisher of the record's ICS (services.publish_check), else 403."""
+    if services.publish_stamp_changed(serializer.candidate, serializer.instance):
+        try:
+            services.publish_check(user=viewset.request.user, obj=serializer.candidate)
+        except RuleRefused:
+            raise PermissionDenied(PUBLISH_REFUSED) from None
 
 
 class ProgrammeViewSet(PortalViewSet):
@@ -74,6 +91,10 @@ class BoardMembershipViewSet(PortalViewSet):
     ordering_fields = ["start_date", "end_date", "role", "person__name", "modified_at"]
     ordering = ["board__name", "role", "person__name"]
 
+    def save(self, serializer):
+        """Through board_membership_save(); the serializer's full_clean() gave the chair rule's 400."""
+        return services.board_membership_save(membership=serializer.candidate, user=self.request.user, validated=True)
+
 
 class MeetingViewSet(PortalViewSet):
     """Meetings of boards with their agendas, by id. Minutes and resolutions are null until published."""
@@ -82,9 +103,16 @@ class MeetingViewSet(PortalViewSet):
     serializer_class = MeetingSerializer
     pagination_class = NestedRowsPagination
     filterset_class = MeetingFilter
-    publish_fields = ("minutes_published_at",)
     ordering_fields = ["starts_at", "modified_at"]
     ordering = ["-starts_at"]
+
+    def check_rules(self, serializer):
+        _check_publishing(self, serializer)
+
+    def save(self, serializer):
+        return services.meeting_save(
+            meeting=serializer.candidate, user=self.request.user, before=serializer.instance, validated=True
+        )
 
 
 class MoUViewSet(PortalViewSet):
@@ -94,17 +122,18 @@ class MoUViewSet(PortalViewSet):
     serializer_class = MoUSerializer
     filterset_class = MoUFilter
     lookup_field = "slug"
-    publish_fields = ("published_at",)
     ordering_fields = ["start_date", "title", "status", "modified_at"]
     ordering = ["-start_date", "title"]
 
+    def check_rules(self, serializer):
+        _check_publishing(self, serializer)
+
     def save(self, serializer):
-        """A status change goes through mou_change_status(): signed or in force needs a signatory (400, not 500)."""
-        status = serializer.validated_data.pop("status", None)
-        mou = serializer.save()
-        if status is not None and status != mou.status:
-            mou = mou_change_status(mou=mou, status=status, user=self.request.user)
-        return mou
+        """Through mou_save(): a status change goes through mou_change_status(), so signed or in force
+        needs a signatory (400, not 500)."""
+        return services.mou_save(
+            mou=serializer.candidate, user=self.request.user, before=serializer.instance, validated=True
+        )
 
     def get_queryset(self):
         queryset = super().get_queryset()
@@ -142,7 +171,8 @@ class MoUSignatoryViewSet(PortalViewSet):
 
     def perform_destroy(self, instance):
         """The database refuses (at commit) a signed MoU with no signatory; say why before trying."""
-        mou = instance.mou
-        if mou.status in MoU.SIGNED_STATUSES and not mou.signatories.exclude(pk=instance.pk).exists():
-            raise Conflict(f"{MOU_NEEDS_SIGNATORY} Change the MoU's status first.", code="mou_needs_signatory")
+        try:
+            services.mou_signatory_removal_check(signatory=instance)
+        except ValidationError as error:
+            raise Conflict(f"{' '.join(error.messages)} Change the MoU's status first.", code=error.code) from None
         super().perform_destroy(instance)

@@ -1,8 +1,26 @@
-"""Writes on governance records that carry rules: MoU status, publishing.
+"""The rules of governance records, each stated once here, and the writes that carry them.
 
-Keyword-only `<entity>_<verb>()` functions, each in one transaction, each
-checking the caller's rights (staff.permissions) and running full_clean().
+Rules (`*_check`): each gives the one message its rule has (raised; for the rows of one submit,
+returned per row). They take the facts the caller already holds (a form's rows, a serializer's
+candidate), so a form can show the message on the field it is about and the API can answer
+before writing anything, with no query of their own beyond what the rule needs:
+
+- `publish_check`: a record's publish stamp (PUBLISH_FIELDS) is changed only by a publisher of its ICS.
+- `mou_signatories_check`: an MoU signed or in force has at least one signatory.
+- `board_membership_chair_check`: a board has one chair at a time.
+
+Writes (`<entity>_<verb>`): keyword-only, one transaction each, the caller's rights checked
+through staff.permissions, the rules above applied, full_clean() run and the user recorded in
+the history. The admin (forms, actions, History → Revert), the API and the partner import
+(partners/importers.py) write records that carry these rules through them. `validated=True`
+says the caller's form or serializer has just run full_clean() and the checks on these very
+values in this transaction, so they are not run (and queried) twice.
+
+The database keeps its own constraints as the last line (docs/adr/0002): the one-chair
+exclusion constraint, and the deferred trigger of migration 0002 for signatories.
 """
+
+from collections.abc import Callable, Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -10,11 +28,94 @@ from django.utils import timezone
 
 from staff import permissions
 
-from .models import Document, Meeting, MoU
+from .models import BoardMembership, Document, Meeting, MoU
+
+# --- publishing ------------------------------------------------------------------------------------
+
+# The stamp that publishes each kind of record: empty while it is a draft.
+PUBLISH_FIELDS = {MoU: "published_at", Document: "published_at", Meeting: "minutes_published_at"}
+PUBLISH_REFUSED = "Only a publisher of this ICS may publish or unpublish."
+
+
+def may_publish(*, user, obj=None) -> bool:
+    """May `user` publish or unpublish `obj`; with no `obj`, anything at all (so offer the controls)?"""
+    if obj is None:
+        return permissions.publishable_ics_ids(user) != set()
+    return permissions.can_publish(user, obj)
+
+
+def publish_check(*, user, obj) -> None:
+    """The publishing rule: only a publisher of `obj`'s ICS changes its publish stamp."""
+    if not may_publish(user=user, obj=obj):
+        raise PermissionDenied(PUBLISH_REFUSED)
+
+
+def publish_stamp_changed(obj, before) -> bool:
+    """Does `obj` (as it will be saved) carry another publish stamp than `before` (None: a new record)?"""
+    field = PUBLISH_FIELDS.get(type(obj))
+    if field is None:
+        return False
+    return getattr(obj, field) != (getattr(before, field) if before is not None else None)
+
+
+def _set_stamp(*, obj, publish: bool, user):
+    # A refusal, or a record already so, opens no transaction: there is nothing to write.
+    publish_check(user=user, obj=obj)
+    field = PUBLISH_FIELDS[type(obj)]
+    if (getattr(obj, field) is None) != publish:
+        return obj
+    with transaction.atomic():
+        setattr(obj, field, timezone.now() if publish else None)
+        # The stamp is all this write changes: the rest of the row was validated when it was saved.
+        obj.full_clean(exclude=[f.name for f in obj._meta.concrete_fields if f.name != field])
+        return _save(obj, user=user)
+
+
+def mou_publish(*, mou: MoU, user, publish: bool = True) -> MoU:
+    """Publish (or with publish=False withdraw to draft) an MoU, in one transaction. Unchanged if it already is."""
+    return _set_stamp(obj=mou, publish=publish, user=user)
+
+
+def document_publish(*, document: Document, user, publish: bool = True) -> Document:
+    """Publish (or with publish=False withdraw to draft) a document, in one transaction. Unchanged if it already is."""
+    return _set_stamp(obj=document, publish=publish, user=user)
+
+
+def meeting_publish_minutes(*, meeting: Meeting, user, publish: bool = True) -> Meeting:
+    """Publish a meeting's minutes and resolutions (or with publish=False withdraw them), in one transaction."""
+    return _set_stamp(obj=meeting, publish=publish, user=user)
+
+
+# --- an MoU signed or in force needs a signatory ---------------------------------------------------
 
 MOU_NEEDS_SIGNATORY = (
     "An MoU that is signed or in force needs at least one signatory: add one, or choose another status."
 )
+
+
+def mou_signatories_check(*, status: str, has_signatory: bool | Callable[[], bool], field: str | None = None) -> None:
+    """The signatory rule: an MoU whose status is signed or in force has at least one signatory.
+
+    `has_signatory` may be a function, called only when the status needs one (it may query).
+    With `field`, the error is about that form field; without, about the record as a whole.
+    """
+    if status not in MoU.SIGNED_STATUSES:
+        return
+    if has_signatory() if callable(has_signatory) else has_signatory:
+        return
+    error = ValidationError(MOU_NEEDS_SIGNATORY, code="mou_needs_signatory")
+    raise ValidationError({field: error}) if field else error
+
+
+def mou_has_signatory(*, mou: MoU) -> bool:
+    """Is a signatory of `mou` on record?"""
+    return mou.signatories.exists()
+
+
+def mou_signatory_removal_check(*, signatory) -> None:
+    """Removing `signatory` must not leave its MoU signed or in force with none."""
+    mou = signatory.mou
+    mou_signatories_check(status=mou.status, has_signatory=lambda: mou.signatories.exclude(pk=signatory.pk).exists())
 
 
 @transaction.atomic
@@ -24,44 +125,114 @@ def mou_change_status(*, mou: MoU, status: str, user) -> MoU:
     The database enforces the same rule with a deferred trigger (governance
     migration 0002); checking here gives a message instead of an IntegrityError.
     """
-    if not permissions.can_edit(user, mou):
-        raise PermissionDenied("You may not change this ICS's MoUs.")
+    _edit_check(user=user, obj=mou, message="You may not change this ICS's MoUs.")
     mou = MoU.objects.select_for_update().get(pk=mou.pk)
     if status not in MoU.Status.values:
         raise ValidationError({"status": f"Unknown status {status!r}."})
-    if status in MoU.SIGNED_STATUSES and not mou.signatories.exists():
-        raise ValidationError({"status": MOU_NEEDS_SIGNATORY}, code="mou_needs_signatory")
+    mou_signatories_check(status=status, has_signatory=lambda: mou_has_signatory(mou=mou), field="status")
     mou.status = status
-    mou._history_user = user
     mou.full_clean()
-    mou.save()
+    return _save(mou, user=user)
+
+
+@transaction.atomic
+def mou_save(*, mou: MoU, user, before: MoU | None = None, validated: bool = False) -> MoU:
+    """Save an MoU as an API client sent it (`before`: as it was; None for a new one).
+
+    Its publish stamp changes only by a publisher; its status changes through mou_change_status(),
+    after the other fields are saved, so a status that needs a signatory is refused with its message.
+    """
+    _edit_check(user=user, obj=mou)
+    if publish_stamp_changed(mou, before):
+        publish_check(user=user, obj=mou)
+    status = mou.status
+    mou.status = before.status if before is not None else MoU._meta.get_field("status").get_default()
+    if not validated:
+        mou.full_clean()
+    _save(mou, user=user)
+    if status != mou.status:
+        mou = mou_change_status(mou=mou, status=status, user=user)
     return mou
 
 
-def _set_stamp(*, obj, field: str, publish: bool, user):
-    if not permissions.can_publish(user, obj):
-        raise PermissionDenied("Only a publisher of this ICS may publish or unpublish.")
-    obj = type(obj).objects.select_for_update().get(pk=obj.pk)
-    if (getattr(obj, field) is None) == publish:
-        setattr(obj, field, timezone.now() if publish else None)
-        obj._history_user = user
-        obj.save()
+@transaction.atomic
+def mou_restore(*, mou: MoU, user, validated: bool = False) -> MoU:
+    """Save an old version of an MoU (History → Revert) as its newest version.
+
+    Its signatories are not restored with it, so a version signed or in force needs one on record now.
+    Its publish stamp is restored with it and, as before these services, without publish_check():
+    an editor's restore can publish or withdraw (a known gap, docs/adr/0004).
+    """
+    _edit_check(user=user, obj=mou)
+    if not validated:
+        mou_signatories_check(status=mou.status, has_signatory=lambda: mou_has_signatory(mou=mou), field="status")
+        mou.full_clean()
+    return _save(mou, user=user)
+
+
+# --- one chair at a time -------------------------------------------------------------------------------
+
+CHAIR_CONSTRAINT = "governance_one_chair_at_a_time"
+
+
+def _chair_constraint():
+    return next(c for c in BoardMembership._meta.constraints if c.name == CHAIR_CONSTRAINT)
+
+
+def _overlap(a, b) -> bool:
+    """Do two seats' terms share a day? Both ends inclusive, an empty end open (the constraint's daterange '[]')."""
+    return (a.start_date is None or b.end_date is None or a.start_date <= b.end_date) and (
+        b.start_date is None or a.end_date is None or b.start_date <= a.end_date
+    )
+
+
+def board_membership_chair_check(*, memberships: Iterable[BoardMembership]) -> dict[int, ValidationError]:
+    """The chair rule for seats saved together (one admin page's rows): no two chair a board at once.
+
+    Each seat is also checked against the saved ones by full_clean(), through the model's exclusion
+    constraint, which states the rule and its message and which the database enforces. Seats of one
+    submit are not saved yet, so they are checked here, as they will be saved: a chair ending and the
+    next one starting can go in one submit. Returns {index of a seat at fault: its error}, the later
+    seat of each clashing pair.
+    """
+    constraint = _chair_constraint()
+    seats = [(i, m) for i, m in enumerate(memberships) if m.role == BoardMembership.Role.CHAIR]
+    faults = {}
+    for n, (i, seat) in enumerate(seats):
+        if any(other.board_id == seat.board_id and _overlap(other, seat) for _, other in seats[:n]):
+            faults[i] = ValidationError(constraint.get_violation_error_message(), code=constraint.violation_error_code)
+    return faults
+
+
+@transaction.atomic
+def board_membership_save(*, membership: BoardMembership, user, validated: bool = False) -> BoardMembership:
+    """Save a board seat; full_clean() applies the chair rule (the model's constraint, with its message)."""
+    _edit_check(user=user, obj=membership)
+    if not validated:
+        membership.full_clean()
+    return _save(membership, user=user)
+
+
+@transaction.atomic
+def meeting_save(*, meeting: Meeting, user, before: Meeting | None = None, validated: bool = False) -> Meeting:
+    """Save a meeting as an API client sent it; its minutes' publish stamp changes only by a publisher."""
+    _edit_check(user=user, obj=meeting)
+    if publish_stamp_changed(meeting, before):
+        publish_check(user=user, obj=meeting)
+    if not validated:
+        meeting.full_clean()
+    return _save(meeting, user=user)
+
+
+# --- shared ---------------------------------------------------------------------------------------------
+
+
+def _edit_check(*, user, obj, message="You need a staff role in the ICS this record would belong to.") -> None:
+    if not permissions.can_edit(user, obj):
+        raise PermissionDenied(message)
+
+
+def _save(obj, *, user):
+    obj._history_user = user
+    obj.save()
     return obj
-
-
-@transaction.atomic
-def mou_publish(*, mou: MoU, user, publish: bool = True) -> MoU:
-    """Publish (or with publish=False withdraw to draft) an MoU."""
-    return _set_stamp(obj=mou, field="published_at", publish=publish, user=user)
-
-
-@transaction.atomic
-def document_publish(*, document: Document, user, publish: bool = True) -> Document:
-    """Publish (or with publish=False withdraw to draft) a document."""
-    return _set_stamp(obj=document, field="published_at", publish=publish, user=user)
-
-
-@transaction.atomic
-def meeting_publish_minutes(*, meeting: Meeting, user, publish: bool = True) -> Meeting:
-    """Publish a meeting's minutes and resolutions (or with publish=False withdraw them)."""
-    return _set_stamp(obj=meeting, field="minutes_published_at", publish=publish, user=user)

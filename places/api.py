@@ -1,6 +1,10 @@
 """API viewsets for ICSs and places."""
 
+from django.core.exceptions import PermissionDenied as RuleRefused
+from rest_framework.exceptions import PermissionDenied
+
 from ics_portal.api.viewsets import PortalViewSet
+from places import services
 from places.filters import IntegratedCareSystemFilter, PlaceFilter
 from places.models import IntegratedCareSystem, Place
 from places.serializers import IntegratedCareSystemSerializer, PlaceSerializer
@@ -13,10 +17,20 @@ class IntegratedCareSystemViewSet(PortalViewSet):
     serializer_class = IntegratedCareSystemSerializer
     filterset_class = IntegratedCareSystemFilter
     lookup_field = "slug"
-    # An ICS's identity (names in URLs, national codes) is set nationally, by superusers (docs/adr/0004).
-    superuser_fields = ("name", "short_name", "slug", "icb_ods_code", "gss_code", "region")
     ordering_fields = ["short_name", "name", "region", "population", "icb_ods_code", "modified_at"]
     ordering = ["short_name"]
+
+    def check_rules(self, serializer):
+        # An ICS's identity (names in URLs, national codes) is set nationally, by superusers (docs/adr/0004).
+        try:
+            services.ics_identity_check(user=self.request.user, ics=serializer.candidate, before=serializer.instance)
+        except RuleRefused as refusal:
+            raise PermissionDenied(str(refusal)) from None
+
+    def save(self, serializer):
+        return services.ics_save(
+            ics=serializer.candidate, user=self.request.user, before=serializer.instance, validated=True
+        )
 
 
 class PlaceViewSet(PortalViewSet):

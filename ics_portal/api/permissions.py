@@ -4,7 +4,9 @@ Reading is open to everyone (drafts are filtered by the viewsets). Writing needs
 signed-in staff member (token or session); an ICS's staff change only that ICS's
 records, superusers anything. The checks on the record *after* the change (a
 partnership moved to another ICS, a draft being published) are in
-`viewsets.PortalViewSet`, because the object does not exist yet when DRF asks here.
+`viewsets.PortalViewSet` and the rules its viewsets ask of their app's services
+(governance/services.py, places/services.py), because the object does not exist yet
+when DRF asks here.
 """
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission

@@ -4,8 +4,9 @@
 - Answers carry ETag / Last-Modified; GET answers 304 to a matching If-None-Match;
   PUT, PATCH and DELETE honour If-Match (412 when the record changed since).
 - Writes: the model's full_clean() (in the serializer), then the staff rules on the
-  record as it will be (`can_edit`, and `can_publish` when a publish date changes),
-  saved in one transaction with the row locked, so an If-Match check cannot race.
+  record as it will be (`can_edit`, and the rules its app's services state, through
+  `check_rules()`), saved in one transaction with the row locked, so an If-Match
+  check cannot race. Viewsets whose records carry rules save through their service.
 """
 
 from django.db import transaction
@@ -22,10 +23,6 @@ class PortalViewSet(viewsets.ModelViewSet):
     filter_backends = [PortalFilterBackend, StableOrderingFilter]
     # Any path segment reaches the view, so a malformed id or slug gets the API's JSON 404, not the HTML page.
     lookup_value_regex = "[^/]+"
-    # Fields whose change publishes or unpublishes a draft: needs can_publish().
-    publish_fields: tuple[str, ...] = ()
-    # Fields only superusers may change (as in the admin).
-    superuser_fields: tuple[str, ...] = ()
 
     # --- reading ----------------------------------------------------------------------
 
@@ -50,25 +47,17 @@ class PortalViewSet(viewsets.ModelViewSet):
 
     # --- writing ----------------------------------------------------------------------
 
-    def _check_rules(self, serializer):
-        user = self.request.user
-        candidate = serializer.candidate
-        if not rules.can_edit(user, candidate):
+    def _check_write(self, serializer):
+        """Refuse, before anything is written, a change this user may not make to the record as it will be."""
+        if not rules.can_edit(self.request.user, serializer.candidate):
             raise PermissionDenied("You need a staff role in the ICS this record would belong to.")
-        before = serializer.instance
-        if before is not None and not user.is_superuser:
-            changed = [
-                n
-                for n in self.superuser_fields
-                if n in serializer.validated_data and serializer.validated_data[n] != getattr(before, n)
-            ]
-            if changed:
-                raise PermissionDenied(f"Only superusers change these fields: {', '.join(changed)}.")
-        for name in self.publish_fields:
-            if name in serializer.validated_data:
-                old = getattr(before, name) if before is not None else None
-                if serializer.validated_data[name] != old and not rules.can_publish(user, candidate):
-                    raise PermissionDenied("Only a publisher of this ICS may publish or unpublish it.")
+        self.check_rules(serializer)
+
+    def check_rules(self, serializer):
+        """The rules of this viewset's records, asked of their app's service; none for plain records.
+
+        `serializer.candidate` is the record as it will be, `serializer.instance` as it is (None when new).
+        """
 
     def _locked_object(self):
         """The object, read again after locking its row, so If-Match compares with what is committed now."""
@@ -82,8 +71,13 @@ class PortalViewSet(viewsets.ModelViewSet):
             raise conditional.PreconditionFailed()
 
     def save(self, serializer):
-        """Save a validated, permitted change; viewsets whose records have rules hand it to a service."""
-        return serializer.save()
+        """Save a validated, permitted change in one transaction.
+
+        Viewsets whose records carry rules hand `serializer.candidate` (already full_clean()ed by the
+        serializer) to their service instead, which opens the transaction.
+        """
+        with transaction.atomic():
+            return serializer.save()
 
     def _read_back(self, pk, status_code=200):
         """The saved record read the way GET reads it (by pk: the slug may have changed)."""
@@ -96,9 +90,8 @@ class PortalViewSet(viewsets.ModelViewSet):
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        self._check_rules(serializer)
-        with transaction.atomic():
-            instance = self.save(serializer)
+        self._check_write(serializer)
+        instance = self.save(serializer)
         return self._read_back(instance.pk, status_code=201)
 
     def update(self, request, *args, **kwargs):
@@ -110,9 +103,8 @@ class PortalViewSet(viewsets.ModelViewSet):
     def _update(self, instance, *, partial):
         serializer = self.get_serializer(instance, data=self.request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        self._check_rules(serializer)
-        with transaction.atomic():
-            self.save(serializer)
+        self._check_write(serializer)
+        self.save(serializer)
         # Read the saved record back the way GET does, so the ETag of this answer matches a later GET.
         return self._read_back(instance.pk)
 
