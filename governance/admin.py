@@ -1,11 +1,16 @@
-"""Staff admin for boards, people, meetings, MoUs and documents (scoped by staff.admin_mixins)."""
+"""Staff admin for boards, people, meetings, MoUs and documents (scoped by staff.admin_mixins).
 
-from django.contrib import admin
-from django.core.exceptions import ValidationError
+The rules these records carry are stated in governance/services.py: forms and formsets ask its
+checks, so each message lands on the form; publish actions and restores write through it.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
 
-from staff.admin_mixins import StaffAdmin, StaffModelForm, StaffStackedInline, StaffTabularInline
+from staff.admin_mixins import StaffAdmin, StaffModelForm, StaffStackedInline, StaffTabularInline, is_restoring
 
+from . import services
 from .models import (
     AgendaItem,
     Board,
@@ -18,7 +23,6 @@ from .models import (
     Person,
     Programme,
 )
-from .services import MOU_NEEDS_SIGNATORY
 
 ICS_FILTER = ("ics", admin.RelatedOnlyFieldListFilter)
 
@@ -43,8 +47,28 @@ class MoUDocumentInline(DocumentInline):
     fk_name = "mou"
 
 
+class BoardMembershipFormSet(BaseInlineFormSet):
+    """A page's seats saved together: one chair at a time across them, the message on the row at fault.
+
+    Each row is checked against the saved seats by its own form (the model's constraint), except on
+    a board's page, where Django leaves constraints on the inline's key (the board) out of a row's
+    check; there every seat of the board is on the page, so checking the page's rows covers it.
+    """
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        kept = [form for form in self.forms if form.cleaned_data and not self._should_delete_form(form)]
+        kept.sort(key=lambda form: form.has_changed())  # rows the user changed last: theirs get the message
+        faults = services.board_membership_chair_check(memberships=[form.instance for form in kept])
+        for i, error in faults.items():
+            kept[i].add_error(None, error)
+
+
 class BoardMembershipInline(StaffTabularInline):
     model = BoardMembership
+    formset = BoardMembershipFormSet
     fields = ("person", "organisation", "role", "is_voting", "start_date", "end_date")
     autocomplete_fields = ("person", "organisation")
 
@@ -59,33 +83,100 @@ class AgendaItemInline(StaffStackedInline):
     fields = (("number", "position"), "title", "summary", "minutes", "resolutions")
 
 
+class PublishingForm(StaffModelForm):
+    """The form of a record with a publish stamp: changing the stamp needs a publisher (services.publish_check)."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        field = services.PUBLISH_FIELDS[self._meta.model]
+        if field in self.changed_data and self.request is not None:
+            try:
+                services.publish_check(user=self.request.user, obj=self.instance)
+            except PermissionDenied as refusal:
+                self.add_error(field, str(refusal))
+
+
 class MoUSignatoryFormSet(BaseInlineFormSet):
-    """Signed or in force needs a signatory; checked here so the MoU and its first signatory go in one submit."""
+    """The signatory rule on the signatories as submitted, so the MoU and its first signatory go in one submit."""
 
     def clean(self):
         super().clean()
-        if any(self.errors) or self.instance.status not in MoU.SIGNED_STATUSES:
+        if any(self.errors):
             return
         kept = [
             form for form in self.forms if form.cleaned_data.get("organisation") and not form.cleaned_data.get("DELETE")
         ]
-        if not kept:
-            raise ValidationError(MOU_NEEDS_SIGNATORY, code="mou_needs_signatory")
+        services.mou_signatories_check(status=self.instance.status, has_signatory=bool(kept))
 
 
-class MoUForm(StaffModelForm):
+class MoUForm(PublishingForm):
     def clean(self):
         cleaned = super().clean()
-        match = getattr(self.request, "resolver_match", None)
-        restoring = bool(match and match.url_name.endswith("_simple_history"))
-        # Restoring an old version has no signatory inline: check the signatories on record.
-        if (
-            restoring
-            and cleaned.get("status") in MoU.SIGNED_STATUSES
-            and not MoUSignatory.objects.filter(mou_id=self.instance.pk).exists()
-        ):
-            self.add_error("status", MOU_NEEDS_SIGNATORY)
+        if is_restoring(self.request):
+            # Restoring an old version has no signatory inline: the signatories on record count.
+            try:
+                services.mou_signatories_check(
+                    status=cleaned.get("status"),
+                    has_signatory=lambda: services.mou_has_signatory(mou=self.instance),
+                    field="status",
+                )
+            except ValidationError as error:
+                self.add_error(None, error)
         return cleaned
+
+
+class PublishingAdmin(StaffAdmin):
+    """Records with a publish stamp (services.PUBLISH_FIELDS): only their ICS's publishers change it,
+    on the form or with the Publish / Unpublish actions, which write through the record's service."""
+
+    form = PublishingForm
+
+    @property
+    def publish_field(self) -> str:
+        return services.PUBLISH_FIELDS[self.model]
+
+    def publish(self, obj, *, user, publish: bool):
+        """Publish or unpublish one record through its service."""
+        raise NotImplementedError
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if not services.may_publish(user=request.user, obj=obj) and self.publish_field not in readonly:
+            readonly.append(self.publish_field)
+        return readonly
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if services.may_publish(user=request.user):
+            for name in ("publish_selected", "unpublish_selected"):
+                actions[name] = self.get_action(name)
+        return actions
+
+    def _set_published(self, request, queryset, publish: bool):
+        field = self.publish_field
+        done = refused = 0
+        for obj in queryset:
+            was_published = getattr(obj, field) is not None
+            try:
+                obj = self.publish(obj, user=request.user, publish=publish)
+            except PermissionDenied:
+                refused += 1
+                continue
+            done += was_published != (getattr(obj, field) is not None)
+        verb = "Published" if publish else "Unpublished"
+        self.message_user(request, f"{verb} {done} record(s).", messages.SUCCESS)
+        if refused:
+            self.message_user(
+                request, f"{refused} record(s) left unchanged: only their ICS's publishers may do that.", messages.ERROR
+            )
+
+    @admin.action(description="Publish selected")
+    def publish_selected(self, request, queryset):
+        self._set_published(request, queryset, publish=True)
+
+    @admin.action(description="Unpublish selected (back to draft)")
+    def unpublish_selected(self, request, queryset):
+        self._set_published(request, queryset, publish=False)
 
 
 class MoUSignatoryInline(StaffTabularInline):
@@ -143,7 +234,7 @@ class BoardMembershipAdmin(StaffAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(StaffAdmin):
+class MeetingAdmin(PublishingAdmin):
     list_display = ("__str__", "board", "starts_at", "status", "is_public", "minutes_published_at")
     list_filter = (
         "status",
@@ -156,7 +247,9 @@ class MeetingAdmin(StaffAdmin):
     autocomplete_fields = ("board",)
     date_hierarchy = "starts_at"
     inlines = (AgendaItemInline, MeetingDocumentInline)
-    publish_fields = ("minutes_published_at",)
+
+    def publish(self, obj, *, user, publish):
+        return services.meeting_publish_minutes(meeting=obj, user=user, publish=publish)
 
 
 @admin.register(AgendaItem)
@@ -170,7 +263,7 @@ class AgendaItemAdmin(StaffAdmin):
 
 
 @admin.register(MoU)
-class MoUAdmin(StaffAdmin):
+class MoUAdmin(PublishingAdmin):
     list_display = ("title", "ics", "place", "status", "version", "start_date", "review_date", "published_at")
     list_filter = ("status", ("published_at", admin.EmptyFieldListFilter), ICS_FILTER, "provenance")
     list_select_related = ("ics", "place")
@@ -180,7 +273,13 @@ class MoUAdmin(StaffAdmin):
     date_hierarchy = "start_date"
     form = MoUForm
     inlines = (MoUSignatoryInline, MoUDocumentInline)
-    publish_fields = ("published_at",)
+
+    def publish(self, obj, *, user, publish):
+        return services.mou_publish(mou=obj, user=user, publish=publish)
+
+    def save_restored(self, request, obj):
+        # MoUForm.clean() has checked the signatory rule on these values, in this transaction.
+        services.mou_restore(mou=obj, user=request.user, validated=True)
 
 
 @admin.register(MoUSignatory)
@@ -194,20 +293,25 @@ class MoUSignatoryAdmin(StaffAdmin):
 
     def has_delete_permission(self, request, obj=None):
         # The last signatory of a signed MoU stays: change the MoU's status first.
-        if obj is not None and obj.mou.status in MoU.SIGNED_STATUSES and obj.mou.signatories.count() <= 1:
-            return False
+        if obj is not None:
+            try:
+                services.mou_signatory_removal_check(signatory=obj)
+            except ValidationError:
+                return False
         return super().has_delete_permission(request, obj)
 
 
 @admin.register(Document)
-class DocumentAdmin(StaffAdmin):
+class DocumentAdmin(PublishingAdmin):
     list_display = ("title", "kind", "board", "meeting", "mou", "published_at")
     list_filter = ("kind", ("published_at", admin.EmptyFieldListFilter))
     list_select_related = ("board", "meeting__board", "mou")
     ordering = ("-id",)
     search_fields = ("title", "url", "board__name", "mou__title")
     autocomplete_fields = ("board", "meeting", "mou")
-    publish_fields = ("published_at",)
+
+    def publish(self, obj, *, user, publish):
+        return services.document_publish(document=obj, user=user, publish=publish)
 
 
 @admin.register(DeclarationOfInterest)

@@ -4,6 +4,7 @@ from django.contrib import admin
 
 from staff.admin_mixins import StaffAdmin, StaffTabularInline
 
+from . import services
 from .models import IcsStage, IntegratedCareSystem, Place
 
 
@@ -32,19 +33,18 @@ class IntegratedCareSystemAdmin(StaffAdmin):
     prepopulated_fields = {"slug": ("short_name",)}
     inlines = (IcsStageInline, PlaceInline)
     superuser_only_add = True
-    # An ICS's identity (names in URLs, national codes) is set nationally, by superusers.
-    identity_fields = ("name", "short_name", "slug", "icb_ods_code", "gss_code", "region")
 
     def get_readonly_fields(self, request, obj=None):
+        # An ICS's identity (names in URLs, national codes) is set nationally, by superusers (places.services).
         readonly = super().get_readonly_fields(request, obj)
-        if obj is not None and not request.user.is_superuser:
-            readonly = [*readonly, *self.identity_fields]
+        if obj is not None and not services.may_change_identity(user=request.user):
+            readonly = [*readonly, *services.ICS_IDENTITY_FIELDS]
         return readonly
 
     def get_prepopulated_fields(self, request, obj=None):
-        return (
-            {} if obj is not None and not request.user.is_superuser else super().get_prepopulated_fields(request, obj)
-        )
+        if obj is not None and not services.may_change_identity(user=request.user):
+            return {}
+        return super().get_prepopulated_fields(request, obj)
 
 
 @admin.register(IcsStage)

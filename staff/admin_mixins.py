@@ -1,18 +1,23 @@
-"""The one place the admin learns who may see, change and publish what.
+"""The one place the admin learns who may see and change what.
 
 Every ModelAdmin in places/, partners/ and governance/ derives from `StaffAdmin`
 and every inline from `StaffInlineMixin`. Rights come from `staff.permissions`
 (StaffRole rows), not from Django's per-model permissions: a staff user needs
 `is_staff` to reach the admin and a role in an ICS to see anything in it.
+
+The rules some records carry (publishing, an MoU's signatories, one chair at a
+time) are stated in their app's services (governance/services.py): the app's
+admin classes ask them, in form validation so the message lands on the form, and
+write through them.
 """
 
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
+from django.db import router, transaction
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import permissions
@@ -32,6 +37,12 @@ SCOPED_TARGETS = {
 def _is_autocomplete(request) -> bool:
     match = getattr(request, "resolver_match", None)
     return bool(match and match.url_name == "autocomplete")
+
+
+def is_restoring(request) -> bool:
+    """Is this request History → Revert (django-simple-history's form for an old version)?"""
+    match = getattr(request, "resolver_match", None)
+    return bool(match and match.url_name and match.url_name.endswith("_simple_history"))
 
 
 class PreloadedAutocompleteSelect(AutocompleteSelect):
@@ -84,24 +95,15 @@ def _limit_choices(request, db_field, kwargs):
 
 
 class StaffModelForm(OptimisticLockFormMixin, forms.ModelForm):
-    """Admin form: optimistic lock on modified_at, and publishing only by publishers."""
+    """Admin form: optimistic lock on modified_at; the request, for forms that check a rule for its user."""
 
-    publish_fields: tuple[str, ...] = ()
     request = None  # set per request by StaffAdmin.get_form()
-
-    def _post_clean(self):
-        super()._post_clean()
-        changed = [name for name in self.publish_fields if name in self.changed_data]
-        if changed and self.request is not None and not permissions.can_publish(self.request.user, self.instance):
-            for name in changed:
-                self.add_error(name, "Only a publisher of this ICS may publish or unpublish.")
 
 
 class StaffAdmin(SimpleHistoryAdmin):
     """A history-keeping ModelAdmin scoped to the user's ICSs."""
 
     form = StaffModelForm
-    publish_fields: tuple[str, ...] = ()
     # Shared records (organisations, people) may be chosen in any ICS's forms.
     autocomplete_unscoped = False
     superuser_only_add = False
@@ -142,68 +144,41 @@ class StaffAdmin(SimpleHistoryAdmin):
 
     # --- forms -------------------------------------------------------------------------
     def get_form(self, request, obj=None, change=False, **kwargs):
-        if obj is not None and request.resolver_match and request.resolver_match.url_name.endswith("_simple_history"):
+        if obj is not None and is_restoring(request):
             # Restoring an old version: the lock guards the version saved now, not the old one.
             obj._lock_modified_at = (
                 type(obj)._default_manager.filter(pk=obj.pk).values_list("modified_at", flat=True).first()
             )
         form = super().get_form(request, obj, change=change, **kwargs)
         form.request = request
-        form.publish_fields = tuple(self.publish_fields)
         return form
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = [*super().get_readonly_fields(request, obj), "created_at", "modified_at"]
-        may_publish = (
-            permissions.can_publish(request.user, obj)
-            if obj is not None
-            else permissions.publishable_ics_ids(request.user) != set()
-        )
-        if not may_publish:
-            readonly += [name for name in self.publish_fields if name not in readonly]
-        return readonly
+        return [*super().get_readonly_fields(request, obj), "created_at", "modified_at"]
 
     def save_model(self, request, obj, form, change):
         if change and not self.get_queryset(request).filter(pk=obj.pk).exists():
             raise PermissionDenied
         if not permissions.can_edit(request.user, obj):
             raise PermissionDenied
-        super().save_model(request, obj, form, change)
+        if change and is_restoring(request):
+            self.save_restored(request, obj)
+        else:
+            super().save_model(request, obj, form, change)
 
-    # --- publishing actions -----------------------------------------------------------------
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        if self.publish_fields and permissions.publishable_ics_ids(request.user) != set():
-            for name in ("publish_selected", "unpublish_selected"):
-                actions[name] = self.get_action(name)
-        return actions
+    # --- restoring an old version (History → Revert) --------------------------------------------
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method != "POST":
+            return super().history_form_view(request, object_id, version_id, extra_context)
+        # A restore is a write like any other: its form's lock check (SELECT … FOR UPDATE) and
+        # its save share one transaction, as the change form's do.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().history_form_view(request, object_id, version_id, extra_context)
 
-    def _set_published(self, request, queryset, publish: bool):
-        field = self.publish_fields[0]
-        done = refused = 0
-        for obj in queryset:
-            if not permissions.can_publish(request.user, obj):
-                refused += 1
-                continue
-            if (getattr(obj, field) is None) == publish:
-                setattr(obj, field, timezone.now() if publish else None)
-                obj._history_user = request.user
-                obj.save()
-                done += 1
-        verb = "Published" if publish else "Unpublished"
-        self.message_user(request, f"{verb} {done} record(s).", messages.SUCCESS)
-        if refused:
-            self.message_user(
-                request, f"{refused} record(s) left unchanged: only their ICS's publishers may do that.", messages.ERROR
-            )
-
-    @admin.action(description="Publish selected")
-    def publish_selected(self, request, queryset):
-        self._set_published(request, queryset, publish=True)
-
-    @admin.action(description="Unpublish selected (back to draft)")
-    def unpublish_selected(self, request, queryset):
-        self._set_published(request, queryset, publish=False)
+    def save_restored(self, request, obj):
+        """Save an old version as the newest. Admins of records whose restore carries a rule hand it
+        to their service (e.g. an MoU signed or in force needs a signatory on record)."""
+        super().save_model(request, obj, None, True)
 
 
 class StaffInlineMixin:
