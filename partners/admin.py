@@ -18,7 +18,7 @@ from places.models import IntegratedCareSystem
 from staff import permissions
 from staff.admin_mixins import StaffAdmin, StaffTabularInline
 
-from .importers import MAX_BYTES, MAX_ROWS, PartnerFileError, apply_partner_import, preview_partner_import
+from .importers import MAX_BYTES, MAX_ROWS, PartnerFileError, partner_import_apply, partner_import_preview
 from .models import Organisation, Partnership
 
 SESSION_KEY = "partner_import"
@@ -78,7 +78,7 @@ class OrganisationAdmin(StaffAdmin):
             ics, upload = form.cleaned_data["ics"], form.cleaned_data["file"]
             data = upload.read()
             try:
-                preview = preview_partner_import(ics=ics, data=data, filename=upload.name)
+                preview = partner_import_preview(ics=ics, data=data, filename=upload.name)
             except PartnerFileError as error:
                 form.add_error("file", str(error))
             else:
@@ -100,10 +100,10 @@ class OrganisationAdmin(StaffAdmin):
             return redirect("admin:partners_organisation_import")
         preview = None
         try:
-            preview = preview_partner_import(
+            preview = partner_import_preview(
                 ics=ics, data=base64.b64decode(stored["data"]), filename=stored["filename"]
             )
-            result = apply_partner_import(
+            result = partner_import_apply(
                 preview=preview, user=request.user, skip_errors=bool(request.POST.get("skip_errors"))
             )
         except (PartnerFileError, ValidationError) as error:

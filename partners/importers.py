@@ -1,7 +1,10 @@
 """Import an ICS's partner list from a CSV file: check everything first, then apply in one go.
 
 Shared by `manage.py import_partners` and the admin page
-/admin/partners/organisation/import/.
+/admin/partners/organisation/import/: `partner_import_preview()` reads and checks the
+file and writes nothing; `partner_import_apply()` is the import's one write path (one
+transaction, the user's rights through staff.permissions, full_clean() on every row
+written, the user in each history row).
 
 The file: CSV, UTF-8 (with or without a byte-order mark), at most MAX_BYTES and
 MAX_ROWS rows, a header row naming the columns (any order, case and spaces ignored):
@@ -26,11 +29,12 @@ import io
 import re
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
 from places.models import IntegratedCareSystem, Place
+from staff import permissions
 
 from .models import ODS_CODE_FORMATS, OTHER_ODS_CODE_FORMAT, Organisation, Partnership
 
@@ -187,7 +191,7 @@ def _place_index(ics) -> dict[str, Place]:
     return index
 
 
-def preview_partner_import(*, ics: IntegratedCareSystem, data: bytes, filename: str = "") -> ImportPreview:
+def partner_import_preview(*, ics: IntegratedCareSystem, data: bytes, filename: str = "") -> ImportPreview:
     """Check every row and say what applying would do. Writes nothing. Raises PartnerFileError."""
     records = read_partner_file(data, filename=filename)
     places = _place_index(ics)
@@ -246,8 +250,14 @@ def _unique_slug(name: str) -> str:
 
 
 @transaction.atomic
-def apply_partner_import(*, preview: ImportPreview, user=None, skip_errors: bool = False) -> ImportResult:
-    """Write a checked preview in one transaction. Error rows block everything unless skip_errors."""
+def partner_import_apply(*, preview: ImportPreview, user, skip_errors: bool = False) -> ImportResult:
+    """Write a checked preview in one transaction. Error rows block everything unless skip_errors.
+
+    `user`: the staff user importing, who needs a role in the ICS; None for `manage.py import_partners`,
+    run by whoever has the server's shell (a superuser's reach).
+    """
+    if user is not None and not permissions.can_edit(user, preview.ics):
+        raise PermissionDenied("You need a staff role in this ICS to import its partners.")
     if preview.errors and not skip_errors:
         raise ValidationError(
             f"{len(preview.errors)} row(s) have errors, so nothing was imported. "

@@ -3,11 +3,11 @@
 import io
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from partners.importers import MAX_BYTES, PartnerFileError, apply_partner_import, preview_partner_import
+from partners.importers import MAX_BYTES, PartnerFileError, partner_import_apply, partner_import_preview
 from partners.models import Organisation, Partnership
 from staff.models import StaffRole
 from tests import factories as f
@@ -41,11 +41,11 @@ def test_good_file_previews_then_applies(ics, bom):
     existing = f.OrganisationFactory(ods_code="RR8", name="Old name")
     data = GOOD.replace(b"name,", b"\xef\xbb\xbfname,", 1) if bom else GOOD
 
-    preview = preview_partner_import(ics=ics, data=data, filename="partners.csv")
+    preview = partner_import_preview(ics=ics, data=data, filename="partners.csv")
     assert [r.action for r in preview.rows] == ["update", "create", "create"]
     assert Organisation.objects.count() == 1  # the preview wrote nothing
 
-    result = apply_partner_import(preview=preview)
+    result = partner_import_apply(preview=preview, user=None)
     assert (result.created, result.updated, result.skipped, result.partnerships_created) == (2, 1, 0, 3)
     existing.refresh_from_db()
     assert existing.name == "Leeds Teaching Hospitals NHS Trust"
@@ -60,10 +60,10 @@ def test_good_file_previews_then_applies(ics, bom):
 
 @pytest.mark.django_db
 def test_importing_twice_updates_rather_than_duplicates(ics):
-    apply_partner_import(preview=preview_partner_import(ics=ics, data=GOOD))
-    second = preview_partner_import(ics=ics, data=GOOD)
+    partner_import_apply(preview=partner_import_preview(ics=ics, data=GOOD), user=None)
+    second = partner_import_preview(ics=ics, data=GOOD)
     assert [r.action for r in second.rows] == ["update", "update", "create"]  # no ODS code: matched by nothing
-    apply_partner_import(preview=second)
+    partner_import_apply(preview=second, user=None)
     assert Organisation.objects.filter(ods_code__in=["RR8", "235"]).count() == 2
     assert Partnership.objects.filter(organisation__ods_code="RR8").count() == 1
 
@@ -80,7 +80,7 @@ BAD = csv_bytes(
 
 @pytest.mark.django_db
 def test_bad_rows_are_reported_with_row_numbers_and_reasons(ics):
-    preview = preview_partner_import(ics=ics, data=BAD)
+    preview = partner_import_preview(ics=ics, data=BAD)
     errors = {row.number: row.reason for row in preview.errors}
     assert len(preview.to_create) == 1
     assert sorted(errors) == [3, 4, 5, 6, 7]
@@ -93,12 +93,12 @@ def test_bad_rows_are_reported_with_row_numbers_and_reasons(ics):
 
 @pytest.mark.django_db
 def test_error_rows_write_nothing_unless_skipped(ics):
-    preview = preview_partner_import(ics=ics, data=BAD)
+    preview = partner_import_preview(ics=ics, data=BAD)
     with pytest.raises(ValidationError, match="5 row\\(s\\) have errors, so nothing was imported"):
-        apply_partner_import(preview=preview)
+        partner_import_apply(preview=preview, user=None)
     assert Organisation.objects.count() == 0 and Partnership.objects.count() == 0
 
-    result = apply_partner_import(preview=preview, skip_errors=True)
+    result = partner_import_apply(preview=preview, user=None, skip_errors=True)
     assert (result.created, result.skipped) == (1, 5)
     assert list(Organisation.objects.values_list("ods_code", flat=True)) == ["RX1"]
 
@@ -123,7 +123,7 @@ def test_unreadable_files_get_one_clear_message(ics, data, filename, message):
     if message == "not UTF-8":
         data = HEADER.encode() + data
     with pytest.raises(PartnerFileError, match=message.replace("(", "\\(").replace(")", "\\)")):
-        preview_partner_import(ics=ics, data=data, filename=filename)
+        partner_import_preview(ics=ics, data=data, filename=filename)
     assert Organisation.objects.count() == 0
 
 
@@ -215,3 +215,16 @@ def test_admin_import_only_into_own_ics(client, django_user_model, ics):
 def test_anonymous_cannot_reach_the_import(client):
     response = client.get(reverse("admin:partners_organisation_import"))
     assert response.status_code == 302 and "/login/" in response.url
+
+
+@pytest.mark.django_db
+def test_applying_needs_a_role_in_the_ics(django_user_model, ics):
+    """partner_import_apply() checks rights itself, not only the admin page that calls it."""
+    outsider = _staff(django_user_model, f.IntegratedCareSystemFactory(), username="outsider")
+    preview = partner_import_preview(ics=ics, data=GOOD)
+    with pytest.raises(PermissionDenied):
+        partner_import_apply(preview=preview, user=outsider)
+    assert Organisation.objects.count() == 0
+    result = partner_import_apply(preview=preview, user=_staff(django_user_model, ics))
+    assert result.created == 3
+    assert Organisation.objects.get(ods_code="RR8").history.first().history_user.username == "importer"

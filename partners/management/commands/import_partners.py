@@ -8,7 +8,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from partners.importers import PartnerFileError, apply_partner_import, preview_partner_import
+from partners.importers import PartnerFileError, partner_import_apply, partner_import_preview
 from places.models import IntegratedCareSystem
 
 
@@ -31,7 +31,7 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
         try:
-            preview = preview_partner_import(ics=system, data=data, filename=file.name)
+            preview = partner_import_preview(ics=system, data=data, filename=file.name)
         except PartnerFileError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(
@@ -43,7 +43,7 @@ class Command(BaseCommand):
             self.stdout.write("Dry run: nothing written.")
             return
         try:
-            result = apply_partner_import(preview=preview, skip_errors=skip_errors)
+            result = partner_import_apply(preview=preview, user=None, skip_errors=skip_errors)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
         self.stdout.write(
