@@ -8,7 +8,7 @@ Steps (each printed with its time):
    https redirect) on 127.0.0.1, warmed, then wrk at 8 connections for a bounded time per URL;
 4. a table: requests/s, p50/p95/p99, queries (demo and national), bytes, worker peak RSS
    (VmHWM from /proc), p50 as a multiple of the floor view's, measured again just before each URL;
-   then the issue 6 targets.
+   then the targets (bench/targets.py, docs/adr/0005-benchmark.md).
 Everything stays on 127.0.0.1. Results are also written to bench/results/.
 """
 
@@ -200,7 +200,7 @@ def wrk(url, connections, seconds):
 def main():
     args = parse()
     env = base_env(args)
-    say("bench/run: national-scale load test (issue 6)")
+    say("bench/run: national-scale load test")
     demo_url = prepare(args, env, args.demo_db, ["load_demo"])
     national_url = prepare(args, env, args.db, ["generate_national", "--seed", str(args.seed), "--replace"])
     if args.proposed_indexes:

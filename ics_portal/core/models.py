@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.backends.ddl_references import Statement
 from django.db.models import F, Func, Q, Value
+from django.utils import timezone
 from simple_history.models import HistoricalChanges
 
 
@@ -52,7 +53,7 @@ class DatedQuerySet(models.QuerySet):
         return self.started_by(day).filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
 
     def current(self):
-        return self.as_at(datetime.date.today())
+        return self.as_at(timezone.localdate())
 
 
 class DatedModel(PortalModel):
