@@ -1,5 +1,7 @@
 """Boards and committees, who sits on them, their meetings, and MoUs between partners."""
 
+from typing import ClassVar
+
 from django.contrib.postgres.fields import RangeOperators
 from django.contrib.postgres.indexes import OpClass
 from django.contrib.postgres.search import SearchVector
@@ -158,6 +160,34 @@ class Board(IcsOwned, DatedModel):
             raise ValidationError({"reports_to": "A board cannot report to itself."})
 
 
+class LinkedByBoardSeats(SharedRecord):
+    """Shared between ICSs: linked to each ICS on whose boards a person has sat (any dates).
+
+    `person_field` names the person: "pk" on a person, "person_id" on a record that follows its person.
+    """
+
+    person_field: ClassVar[str]
+
+    def linked_ics_ids(self):
+        if self.pk is None:
+            return set()
+        person_id = getattr(self, self.person_field)
+        return set(BoardMembership.objects.filter(person_id=person_id).values_list("board__ics_id", flat=True))
+
+    @classmethod
+    def linked_q(cls, ics_ids):
+        return models.Exists(cls._seats().filter(board__ics__in=ics_ids))
+
+    @classmethod
+    def unlinked_q(cls):
+        return ~models.Exists(cls._seats())
+
+    @classmethod
+    def _seats(cls):
+        """The board memberships of the person of the outer query."""
+        return BoardMembership.objects.filter(person=models.OuterRef(cls.person_field))
+
+
 class PersonQuerySet(models.QuerySet):
     def for_api(self):
         """The API's people list and detail: name and title only, no joins."""
@@ -179,8 +209,10 @@ class PersonQuerySet(models.QuerySet):
         )
 
 
-class Person(SharedRecord, PortalModel):
+class Person(LinkedByBoardSeats, PortalModel):
     """Someone who sits on a board. Only their public name and title are kept."""
+
+    person_field = "pk"
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=120, unique=True)
@@ -204,27 +236,6 @@ class Person(SharedRecord, PortalModel):
 
     def get_absolute_url(self):
         return fast_reverse("governance:person_detail", slug=self.slug)
-
-    # Shared between ICSs (SharedRecord): linked to each ICS on whose boards they have sat.
-
-    def linked_ics_ids(self):
-        """ICSs the person is linked to by a board membership (any dates)."""
-        if self.pk is None:
-            return set()
-        return set(BoardMembership.objects.filter(person=self).values_list("board__ics_id", flat=True))
-
-    @classmethod
-    def linked_q(cls, ics_ids):
-        return models.Exists(cls._seats().filter(board__ics__in=ics_ids))
-
-    @classmethod
-    def unlinked_q(cls):
-        return ~models.Exists(cls._seats())
-
-    @classmethod
-    def _seats(cls):
-        """The board memberships of the person of the outer query."""
-        return BoardMembership.objects.filter(person=models.OuterRef("pk"))
 
 
 class BoardMembershipQuerySet(DatedQuerySet):
@@ -557,8 +568,10 @@ class Document(IcsRecord, PortalModel):
         return Q(mou__ics__in=ics_ids) | Q(meeting__board__ics__in=ics_ids) | Q(board__ics__in=ics_ids)
 
 
-class DeclarationOfInterest(SharedRecord, DatedModel):
+class DeclarationOfInterest(LinkedByBoardSeats, DatedModel):
     """An interest a board member has declared, and what was done about it."""
+
+    person_field = "person_id"
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="declarations")
     interest = models.CharField(max_length=500)
@@ -575,23 +588,3 @@ class DeclarationOfInterest(SharedRecord, DatedModel):
 
     def __str__(self):
         return f"{self.person}: {self.interest}"
-
-    # Shared between ICSs (SharedRecord): a declaration follows its person, linked by their board memberships.
-
-    def linked_ics_ids(self):
-        if self.pk is None:
-            return set()
-        return set(BoardMembership.objects.filter(person_id=self.person_id).values_list("board__ics_id", flat=True))
-
-    @classmethod
-    def linked_q(cls, ics_ids):
-        return models.Exists(cls._seats().filter(board__ics__in=ics_ids))
-
-    @classmethod
-    def unlinked_q(cls):
-        return ~models.Exists(cls._seats())
-
-    @classmethod
-    def _seats(cls):
-        """The board memberships of the person who made the declaration of the outer query."""
-        return BoardMembership.objects.filter(person=models.OuterRef("person_id"))
