@@ -1,8 +1,11 @@
 """Filters for boards, seats, people, meetings, MoUs and programmes, shared by the pages and the API."""
 
 import django_filters
+from django.db.models import Q
+from django_filters.constants import EMPTY_VALUES
 
 from governance.models import AgendaItem, Board, BoardMembership, Meeting, MoU, MoUSignatory, Person, Programme
+from ics_portal.core import filters as core_filters
 from ics_portal.core.filters import DatedFilterSet, PortalFilterSet, StrictBooleanFilter
 from partners.models import Organisation
 from places.filters import PlaceSlugFilter
@@ -21,6 +24,36 @@ def _board_filter(field_name="board"):
     )
 
 
+def _draft_ics_ids(request):
+    """The ICS ids whose drafts the API view answering `request` shows (None: all); none outside the API."""
+    view = (getattr(request, "parser_context", None) or {}).get("view")
+    draft_ics_ids = getattr(view, "draft_ics_ids", None)
+    return draft_ics_ids() if draft_ics_ids is not None else set()
+
+
+class PublicModifiedSinceFilter(core_filters.ModifiedSinceFilter):
+    """`modified_since` by the timestamp the reader is shown as `modified_at`: the real one on records whose
+    drafts they see (staff of the record's ICS), `public_modified_at` on the rest (the public's view), so
+    a draft being edited never lists a record as changed to the public."""
+
+    def __init__(self, ics_path, public_since=None, **kwargs):
+        super().__init__(**kwargs)
+        self.ics_path = ics_path
+        self.public_since = public_since or (lambda since: Q(public_modified_at__gte=since))
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        allowed = _draft_ics_ids(self.parent.request)
+        if allowed is None:
+            return qs.filter(modified_at__gte=value)
+        public = self.public_since(value)
+        if not allowed:
+            return qs.filter(public)
+        own = Q(**{f"{self.ics_path}__in": allowed})
+        return qs.filter((own & Q(modified_at__gte=value)) | (~own & public))
+
+
 class ProgrammeFilter(DatedFilterSet):
     ics = _ics_filter()
 
@@ -34,6 +67,7 @@ class BoardFilter(DatedFilterSet):
     place = PlaceSlugFilter(field_name="place")
     kind = django_filters.ChoiceFilter(choices=Board.Kind.choices)
     is_statutory = StrictBooleanFilter()
+    modified_since = PublicModifiedSinceFilter("ics")
 
     class Meta:
         model = Board
@@ -85,6 +119,7 @@ class MeetingFilter(PortalFilterSet):
     starts_before = django_filters.DateFilter(
         field_name="starts_at", lookup_expr="date__lte", label="On or before (date)"
     )
+    modified_since = PublicModifiedSinceFilter("board__ics")
 
     class Meta:
         model = Meeting
@@ -95,6 +130,7 @@ class MoUFilter(DatedFilterSet):
     ics = _ics_filter()
     place = PlaceSlugFilter(field_name="place")
     status = django_filters.ChoiceFilter(choices=MoU.Status.choices)
+    modified_since = PublicModifiedSinceFilter("ics")
 
     class Meta:
         model = MoU
@@ -106,6 +142,11 @@ class AgendaItemFilter(PortalFilterSet):
     board = _board_filter("meeting__board")
     meeting = django_filters.ModelChoiceFilter(
         field_name="meeting", queryset=Meeting.objects.all(), label="Meeting (id)"
+    )
+    # An item's public timestamp is the later of its own and its meeting's (AgendaItem.public_changed_at).
+    modified_since = PublicModifiedSinceFilter(
+        "meeting__board__ics",
+        public_since=lambda since: Q(public_modified_at__gte=since) | Q(meeting__public_modified_at__gte=since),
     )
 
     class Meta:

@@ -1,5 +1,8 @@
 """Boards and committees, who sits on them, their meetings, and MoUs between partners."""
 
+import re
+import uuid
+from pathlib import PurePath
 from typing import ClassVar
 
 from django.contrib.postgres.fields import RangeOperators
@@ -8,7 +11,10 @@ from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Prefetch, Q
+from django.db.models.fields.files import FieldFile
 from django.db.models.functions import Upper
+from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from ics_portal.core.models import (
@@ -25,6 +31,77 @@ from ics_portal.core.models import (
 from ics_portal.core.reverse import fast_reverse
 from partners.models import Organisation
 from places.models import IntegratedCareSystem, Place
+
+
+class PublicTimestamped(models.Model):
+    """A record with drafts beside what the public sees, and `public_modified_at`: when that last changed.
+
+    `modified_at` moves on every save: a draft edited, or the record saved as it was (the admin saves a
+    meeting when only its draft minutes, an inline, changed). The public's answers (the anonymous API,
+    the pages' "Last updated", sitemaps) show `public_modified_at` instead, so they cannot tell when drafts
+    are worked on. save() moves it when a field the public sees changes value, a publish stamp included:
+    every field but `draft_fields`, and those only while `drafts_are_public()`. It compares with the values
+    the record was read with (kept by from_db(), so no query is added); a record saved without them (new,
+    or rebuilt from a history row) counts as changed.
+    """
+
+    public_modified_at = models.DateTimeField(
+        "last public change",
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text="When what the public sees of this record last changed; set on save.",
+    )
+
+    # Fields the public sees only once published: compared only while drafts_are_public().
+    draft_fields = ()
+    _NOT_COMPARED = frozenset({"id", "created_at", "modified_at", "public_modified_at"})
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if self.public_modified_at is None or self._public_fields_changed(update_fields):
+            self.public_modified_at = timezone.now()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "public_modified_at"}
+        super().save(*args, **kwargs)
+        loaded = [f.attname for f in self._meta.concrete_fields if f.attname in self.__dict__]
+        self._read_values = (loaded, [self.__dict__[name] for name in loaded])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._read_values = (field_names, values)  # no copy: the row's tuple as the query gave it
+        return instance
+
+    def drafts_are_public(self) -> bool:
+        """Does the public see `draft_fields` now (their change is then a public one)?"""
+        return True
+
+    def _public_fields_changed(self, update_fields) -> bool:
+        read = getattr(self, "_read_values", None)
+        if read is None or self._state.adding:
+            return True
+        before = dict(zip(*read, strict=True))
+        drafts_changed = False
+        for field in self._meta.concrete_fields:
+            name = field.attname
+            if field.name in self._NOT_COMPARED or name not in self.__dict__:
+                continue  # an audit field, or a field deferred when read and not set since (not saved)
+            if update_fields is not None and field.name not in update_fields and name not in update_fields:
+                continue
+            if name not in before or _plain(self.__dict__[name]) != _plain(before[name]):
+                if field.name not in self.draft_fields:
+                    return True
+                drafts_changed = True
+        return drafts_changed and self.drafts_are_public()
+
+
+def _plain(value):
+    """A field's value as compared: a file by its name (a FieldFile changes its name in place)."""
+    return value.name if isinstance(value, FieldFile) else value
 
 
 class ProgrammeQuerySet(DatedQuerySet):
@@ -81,7 +158,7 @@ class BoardQuerySet(DatedQuerySet):
                 to_attr="reporting_boards_then",
             ),
             Prefetch("meetings", queryset=Meeting.objects.order_by("starts_at")),
-            Prefetch("documents", queryset=Document.objects.published().order_by("kind", "title")),
+            Prefetch("documents", queryset=Document.objects.public().order_by("kind", "title")),
             Prefetch(
                 "ics__boards",
                 queryset=Board.objects.only("pk", "name", "slug", "reports_to_id", "ics_id"),
@@ -90,7 +167,7 @@ class BoardQuerySet(DatedQuerySet):
         )
 
 
-class Board(IcsOwned, DatedModel):
+class Board(IcsOwned, PublicTimestamped, DatedModel):
     """A board or committee at system or place level, and whom it reports to."""
 
     class Kind(models.TextChoices):
@@ -306,11 +383,11 @@ class MeetingQuerySet(models.QuerySet):
         """The meeting page: its board, agenda and published papers (the page hides unpublished minutes)."""
         return self.select_related("board__ics", "board__place").prefetch_related(
             Prefetch("agenda_items", queryset=AgendaItem.objects.order_by("position", "number")),
-            Prefetch("documents", queryset=Document.objects.published().order_by("kind", "title")),
+            Prefetch("documents", queryset=Document.objects.public().order_by("kind", "title")),
         )
 
 
-class Meeting(IcsOwned, PortalModel):
+class Meeting(IcsOwned, PublicTimestamped, PortalModel):
     """A meeting of a board. Its minutes stay private until published."""
 
     class Status(models.TextChoices):
@@ -357,7 +434,7 @@ class AgendaItemQuerySet(models.QuerySet):
         return self.select_related("meeting__board")
 
 
-class AgendaItem(IcsOwned, PortalModel):
+class AgendaItem(IcsOwned, PublicTimestamped, PortalModel):
     """An item on a meeting's agenda, with what was minuted and resolved."""
 
     ics_path = "meeting__board__ics"
@@ -384,6 +461,17 @@ class AgendaItem(IcsOwned, PortalModel):
     def __str__(self):
         return f"{self.number}. {self.title}"
 
+    # Minutes and resolutions are public once the meeting's minutes are published.
+    draft_fields = ("minutes", "resolutions")
+
+    def drafts_are_public(self) -> bool:
+        return self.meeting.minutes_published_at is not None
+
+    def public_changed_at(self):
+        """When the public's view of the item last changed: its own fields, or its meeting's, whose minutes'
+        publication shows or hides the item's minutes (so no write is added to publishing)."""
+        return max(self.public_modified_at, self.meeting.public_modified_at)
+
 
 class MoUQuerySet(DatedQuerySet):
     def for_api(self):
@@ -405,12 +493,12 @@ class MoUQuerySet(DatedQuerySet):
             .select_related("ics", "place__ics")
             .prefetch_related(
                 Prefetch("signatories", queryset=MoUSignatory.objects.select_related("organisation")),
-                Prefetch("documents", queryset=Document.objects.published().order_by("kind", "title")),
+                Prefetch("documents", queryset=Document.objects.public().order_by("kind", "title")),
             )
         )
 
 
-class MoU(IcsOwned, DatedModel):
+class MoU(IcsOwned, PublicTimestamped, DatedModel):
     """A memorandum of understanding between partners of an ICS.
 
     Its dates are the period it is in force. While `published_at` is empty it is a
@@ -501,8 +589,49 @@ class DocumentQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published_at__isnull=False)
 
+    def public(self):
+        """What the public may see: published, on a published MoU if on one, and minutes only once their
+        meeting's are. The pages list these, and the file view serves these (and no others) to the public."""
+        return self.published().filter(
+            Q(mou__isnull=True) | Q(mou__published_at__isnull=False),
+            ~Q(kind=Document.Kind.MINUTES) | Q(meeting__isnull=True) | Q(meeting__minutes_published_at__isnull=False),
+        )
 
-class Document(IcsRecord, PortalModel):
+
+def document_upload_to(instance, filename):
+    """Where an upload is stored: under a random name nobody can guess, whatever it was called (its own
+    name is kept in `file_name`, for the download). Storage is never served: only the portal's view is."""
+    return f"documents/{uuid.uuid4().hex}"
+
+
+_NOT_IN_A_NAME = re.compile(r"[\x00-\x1f\x7f]+")
+DOWNLOAD_NAME_LENGTH = 200
+
+
+def download_name(name: str) -> str:
+    """An uploaded file's own name, safe to put in a URL path and a Content-Disposition header."""
+    name = re.split(r"[/\\]", name or "")[-1]
+    name = " ".join(_NOT_IN_A_NAME.sub(" ", name).split()).lstrip(".")
+    if len(name) > DOWNLOAD_NAME_LENGTH:
+        suffix = PurePath(name).suffix[:20]
+        name = name[: DOWNLOAD_NAME_LENGTH - len(suffix)] + suffix
+    return name or "document"
+
+
+class DocumentFile(FieldFile):
+    """An uploaded document's file. Its URL is the portal's view of it, which decides who may have it."""
+
+    @property
+    def url(self):
+        self._require_file()
+        return self.instance.file_url()
+
+
+class DocumentFileField(models.FileField):
+    attr_class = DocumentFile
+
+
+class Document(IcsRecord, PublicTimestamped, PortalModel):
     """Papers, minutes, terms of reference or an MoU text: an uploaded file or a link.
 
     It belongs to the ICS of the MoU, meeting or board it is attached to (IcsRecord).
@@ -518,7 +647,13 @@ class Document(IcsRecord, PortalModel):
 
     title = models.CharField(max_length=300)
     kind = models.CharField(max_length=30, choices=Kind.choices)
-    file = models.FileField(upload_to="documents/%Y/", blank=True)
+    file = DocumentFileField(upload_to=document_upload_to, blank=True)
+    file_name = models.CharField(
+        max_length=DOWNLOAD_NAME_LENGTH,
+        blank=True,
+        editable=False,
+        help_text="The uploaded file's own name, given to whoever downloads it (it is stored under a random one).",
+    )
     url = models.URLField(blank=True)
     board = models.ForeignKey(Board, on_delete=models.CASCADE, null=True, blank=True, related_name="documents")
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, null=True, blank=True, related_name="documents")
@@ -547,6 +682,26 @@ class Document(IcsRecord, PortalModel):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.file:
+            self.file_name = ""
+        elif not self.file._committed:  # a new upload: its own name, for the download
+            self.file_name = download_name(self.file.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "file" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "file_name"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        """Where a reader gets the document: the portal's view of its file, or its link."""
+        return self.file_url() if self.file else self.url
+
+    def file_url(self):
+        """The portal's view of the uploaded file: the only place it is served from."""
+        if self.pk is None:
+            raise ValueError("A document's file has no URL until the document is saved.")
+        return reverse("governance:document_file", kwargs={"pk": self.pk, "file_name": self.file_name or "document"})
 
     def owning_ics_id(self):
         if self.mou_id:

@@ -13,6 +13,13 @@ def _may_see_drafts(context, ics_id) -> bool:
     return allowed is None or ics_id in allowed
 
 
+def _public_modified_at(serializer, data, moment):
+    """Show `moment`, when what the public sees last changed, as `modified_at`, to a reader who may not see the
+    record's drafts: the body, and so the ETag and Last-Modified (ics_portal/api/conditional.py), then stay
+    as they were while drafts are worked on. Staff who see the drafts get the real `modified_at`."""
+    data["modified_at"] = serializer.fields["modified_at"].to_representation(moment)
+
+
 class ProgrammeSerializer(PortalSerializer):
     url = ApiLink(view_name="api:programme-detail")
     ics = SlugLink(queryset=IntegratedCareSystem.objects.all())
@@ -77,6 +84,12 @@ class BoardSerializer(PortalSerializer):
     def page_view(self, obj):
         return "governance:board_detail", {"slug": obj.slug}
 
+    def to_representation(self, board):
+        data = super().to_representation(board)
+        if not _may_see_drafts(self.context, board.ics_id):
+            _public_modified_at(self, data, board.public_modified_at)
+        return data
+
 
 class PersonSerializer(PortalSerializer):
     url = ApiLink(view_name="api:person-detail", lookup_field="slug")
@@ -139,8 +152,10 @@ class AgendaItemSerializer(RowRepresentation, serializers.ModelSerializer):
     def to_representation(self, item):
         data = super().to_representation(item)
         meeting = item.meeting  # Set by the meeting's prefetch: no query.
-        if meeting.minutes_published_at is None and not _may_see_drafts(self.context, meeting.board.ics_id):
-            data["minutes"] = data["resolutions"] = None
+        if not _may_see_drafts(self.context, meeting.board.ics_id):
+            if meeting.minutes_published_at is None:
+                data["minutes"] = data["resolutions"] = None
+            _public_modified_at(self, data, item.public_changed_at())
         return data
 
 
@@ -171,6 +186,12 @@ class MeetingSerializer(PortalSerializer):
 
     def page_view(self, obj):
         return "governance:meeting_detail", {"board_slug": obj.board.slug, "slug": obj.slug}
+
+    def to_representation(self, meeting):
+        data = super().to_representation(meeting)
+        if not _may_see_drafts(self.context, meeting.board.ics_id):
+            _public_modified_at(self, data, meeting.public_modified_at)
+        return data
 
 
 class MoUSignatorySerializer(RowRepresentation, serializers.ModelSerializer):
@@ -217,6 +238,12 @@ class MoUSerializer(PortalSerializer):
     def page_view(self, obj):
         return "governance:mou_detail", {"slug": obj.slug}
 
+    def to_representation(self, mou):
+        data = super().to_representation(mou)
+        if not _may_see_drafts(self.context, mou.ics_id):
+            _public_modified_at(self, data, mou.public_modified_at)
+        return data
+
 
 class AgendaItemRecordSerializer(PortalSerializer):
     """An agenda item on its own (the meeting's `agenda_items` carries the same data, read-only)."""
@@ -253,8 +280,10 @@ class AgendaItemRecordSerializer(PortalSerializer):
     def to_representation(self, item):
         data = super().to_representation(item)
         meeting = item.meeting
-        if meeting.minutes_published_at is None and not _may_see_drafts(self.context, meeting.board.ics_id):
-            data["minutes"] = data["resolutions"] = None
+        if not _may_see_drafts(self.context, meeting.board.ics_id):
+            if meeting.minutes_published_at is None:
+                data["minutes"] = data["resolutions"] = None
+            _public_modified_at(self, data, item.public_changed_at())
         return data
 
     def validate(self, attrs):

@@ -1,15 +1,20 @@
-"""Public pages for boards, their meetings, MoUs and the people on boards."""
+"""Public pages for boards, their meetings, MoUs and the people on boards, and the documents' files."""
 
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+import mimetypes
+
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
 from governance import presenters
 from governance.feeds import board_calendar
 from governance.models import Board, Document, Meeting, MoU, Person
 from ics_portal.core.as_at import as_at_for, split_by_day
+from staff import permissions
 
 
 def _crumbs_for_board(board, as_at):
@@ -115,4 +120,61 @@ def board_meetings_ics(request, slug):
     body = board_calendar(board, meetings, absolute_url=request.build_absolute_uri)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{board.slug}-meetings.ics"'
+    return response
+
+
+# Shown in the browser: the types its own viewers render without running anything of the file's in this
+# site's origin. Every other type (HTML, SVG, office documents, …) is a download.
+INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp", "text/plain", "text/csv"}
+# A served file is never a page of this site: it loads nothing, runs nothing and is framed by nobody. PDFs
+# leave out `sandbox`, under which browsers' PDF viewers show nothing (a PDF's scripts run in the viewer).
+FILE_CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; frame-ancestors 'none'"
+SANDBOXED_FILE_CSP = f"{FILE_CSP}; sandbox"
+
+
+def _document_for(request, pk):
+    """The document with an uploaded file at `pk`, and whether the public may have it.
+
+    The public gets it once it is public (Document.objects.public(): the pages' rule); staff who may
+    edit its ICS (staff.permissions.can_edit) get a draft too, to preview it from the admin. Anyone
+    else gets 404, as if there were no such document.
+    """
+    with_file = Document.objects.exclude(file="")
+    document = with_file.public().filter(pk=pk).first()
+    if document is not None:
+        return document, True
+    if permissions.is_staff_member(request.user):
+        draft = with_file.select_related("mou", "meeting__board", "board").filter(pk=pk).first()
+        if draft is not None and permissions.can_edit(request.user, draft):
+            return draft, False
+    raise Http404("No such document.")
+
+
+@require_safe
+def document_file(request, pk, file_name):
+    """An uploaded document's file, streamed from storage (which nothing else serves), under its own name."""
+    document, public = _document_for(request, pk)
+    name = document.file_name or "document"
+    if file_name != name:  # an old link, to a file since replaced
+        return redirect(document.file_url())
+    changed = document.public_modified_at if public else document.modified_at
+    not_modified = get_conditional_response(request, last_modified=int(changed.timestamp()))
+    if not_modified is None:
+        try:
+            handle = document.file.open("rb")
+        except FileNotFoundError:
+            raise Http404("No such document.") from None
+        content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        inline = content_type in INLINE_TYPES
+        response = FileResponse(handle, as_attachment=not inline, filename=name, content_type=content_type)
+    else:
+        response = not_modified
+        content_type = None
+    response["Last-Modified"] = http_date(changed.timestamp())
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = FILE_CSP if content_type == "application/pdf" else SANDBOXED_FILE_CSP
+    # A draft shown to its staff is kept by no cache; a public file may be, asking each time whether it changed.
+    response["Cache-Control"] = "no-cache" if public else "private, no-store"
+    if not public:
+        response["X-Robots-Tag"] = "noindex"
     return response

@@ -117,8 +117,12 @@ STORAGES = {
         )
     },
 }
+# Uploaded documents: stored under random names (governance.models.document_upload_to), outside static/,
+# and served by no URL pattern and not by WhiteNoise (which serves STATIC_ROOT only). The portal's document
+# view streams a file to the public once it is published, and to staff who may edit it before. Whatever
+# storage production uses must not be publicly readable or listable.
 MEDIA_URL = "media/"
-MEDIA_ROOT = BASE_DIR / "media"
+MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media")))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

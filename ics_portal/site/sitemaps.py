@@ -14,17 +14,19 @@ from places.models import IntegratedCareSystem, Place
 
 
 class _ModelSitemap(Sitemap):
-    """One section per kind of page; `lastmod` from the row's modified_at."""
+    """One section per kind of page; `lastmod` from the row's modified_at, or for a record with drafts its
+    public_modified_at, which editing a draft leaves alone."""
 
     changefreq = "weekly"
     limit = 5000
+    lastmod_field = "modified_at"
 
     def lastmod(self, obj):
-        return obj.modified_at
+        return getattr(obj, self.lastmod_field)
 
     def get_latest_lastmod(self):
         """For the index: one aggregate, not Django's default of loading every item of the section."""
-        return self.items().order_by().aggregate(latest=Max("modified_at"))["latest"]
+        return self.items().order_by().aggregate(latest=Max(self.lastmod_field))["latest"]
 
 
 class IcsSitemap(_ModelSitemap):
@@ -50,6 +52,7 @@ class OrganisationSitemap(_ModelSitemap):
 
 class BoardSitemap(_ModelSitemap):
     priority = 0.6
+    lastmod_field = "public_modified_at"
 
     def items(self):
         return Board.objects.order_by("slug")
@@ -57,6 +60,7 @@ class BoardSitemap(_ModelSitemap):
 
 class MeetingSitemap(_ModelSitemap):
     priority = 0.4
+    lastmod_field = "public_modified_at"
 
     def items(self):
         return Meeting.objects.select_related("board").order_by("board__slug", "slug")
@@ -64,6 +68,7 @@ class MeetingSitemap(_ModelSitemap):
 
 class MoUSitemap(_ModelSitemap):
     priority = 0.5
+    lastmod_field = "public_modified_at"
 
     def items(self):
         return MoU.objects.published().order_by("slug")

@@ -44,8 +44,10 @@ def test_indented_json_has_the_etag_of_the_compact_answer(ics_a, anon_client):
 def test_last_modified_is_the_newest_change_at_any_depth(anon_client):
     item = f.AgendaItemFactory()
     an_hour_ago = timezone.now() - datetime.timedelta(hours=1)
-    Meeting.objects.filter(pk=item.meeting_id).update(modified_at=an_hour_ago - datetime.timedelta(days=30))
-    AgendaItem.objects.filter(pk=item.pk).update(modified_at=an_hour_ago)
+    # The public is shown when what it sees changed (public_modified_at: tests/api/test_public_validators.py).
+    a_month_before = an_hour_ago - datetime.timedelta(days=30)
+    Meeting.objects.filter(pk=item.meeting_id).update(modified_at=a_month_before, public_modified_at=a_month_before)
+    AgendaItem.objects.filter(pk=item.pk).update(modified_at=an_hour_ago, public_modified_at=an_hour_ago)
     answer = anon_client.get("/api/v1/meetings/")
     assert [row["agenda_items"][0]["id"] for row in answer.json()["results"]] == [item.pk]
     assert answer["Last-Modified"] == http_date(an_hour_ago.timestamp())

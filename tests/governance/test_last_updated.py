@@ -23,7 +23,9 @@ WHEN = timezone.make_aware(datetime.datetime(2025, 3, 4, 12, 0))
 )
 def test_record_pages_say_when_the_record_last_changed(client, factory):
     record = factory()
-    type(record).objects.filter(pk=record.pk).update(modified_at=WHEN)
+    # A record with drafts says when what the public sees last changed (public_modified_at).
+    stamps = {name: WHEN for name in ("modified_at", "public_modified_at") if hasattr(record, name)}
+    type(record).objects.filter(pk=record.pk).update(**stamps)
     response = client.get(record.get_absolute_url())
     assert response.status_code == 200
     assert 'Last updated <time datetime="2025-03-04T12:00:00' in response.text

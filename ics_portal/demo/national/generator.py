@@ -114,7 +114,7 @@ class Table:
 
 
 def _default(model_field, stamp: datetime.datetime):
-    if model_field.name in ("created_at", "modified_at"):
+    if model_field.name in ("created_at", "modified_at", "public_modified_at"):
         return stamp
     if model_field.name == "provenance":
         return Provenance.GENERATED
