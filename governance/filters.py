@@ -6,7 +6,7 @@ from django_filters.constants import EMPTY_VALUES
 
 from governance.models import AgendaItem, Board, BoardMembership, Meeting, MoU, MoUSignatory, Person, Programme
 from ics_portal.core import filters as core_filters
-from ics_portal.core.filters import DatedFilterSet, PortalFilterSet, StrictBooleanFilter
+from ics_portal.core.filters import DatedFilterSet, PortalDateFilter, PortalFilterSet, StrictBooleanFilter
 from partners.models import Organisation
 from places.filters import PlaceSlugFilter
 from places.models import IntegratedCareSystem
@@ -113,12 +113,8 @@ class MeetingFilter(PortalFilterSet):
     ics = _ics_filter("board__ics")
     board = _board_filter()
     status = django_filters.ChoiceFilter(choices=Meeting.Status.choices)
-    starts_after = django_filters.DateFilter(
-        field_name="starts_at", lookup_expr="date__gte", label="On or after (date)"
-    )
-    starts_before = django_filters.DateFilter(
-        field_name="starts_at", lookup_expr="date__lte", label="On or before (date)"
-    )
+    starts_after = PortalDateFilter(field_name="starts_at", lookup_expr="date__gte", label="On or after (date)")
+    starts_before = PortalDateFilter(field_name="starts_at", lookup_expr="date__lte", label="On or before (date)")
     modified_since = PublicModifiedSinceFilter("board__ics")
 
     class Meta:

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A path or query string holding NUL (%00) answers 400 before any view or file look-up sees it.
+    "ics_portal.core.middleware.NulCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A view that cannot reach the database answers 503 with Retry-After, not 500.
     "ics_portal.core.middleware.DatabaseUnavailableMiddleware",

@@ -1,5 +1,7 @@
 """API viewsets for organisations, partnerships, and one ICS's partner list."""
 
+from django.core.validators import slug_re
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 
@@ -37,8 +39,12 @@ class IcsPartnerViewSet(PortalViewSet):
     ordering = ["name"]
 
     def fixed_filter_data(self):
-        get_object_or_404(IntegratedCareSystem, slug=self.kwargs["slug"])
-        return {"ics": self.kwargs["slug"]}
+        slug = self.kwargs["slug"]
+        # The route takes any text: only a slug is looked up (a NUL character would fail in PostgreSQL).
+        if len(slug) > IntegratedCareSystem._meta.get_field("slug").max_length or not slug_re.match(slug):
+            raise Http404("No ICS has this slug.")
+        get_object_or_404(IntegratedCareSystem, slug=slug)
+        return {"ics": slug}
 
 
 class PartnershipViewSet(PortalViewSet):

@@ -1,6 +1,7 @@
 """The partner directory and its CSV. An organisation's own page draws on every app: it lives in ics_portal/site."""
 
 from django.core.paginator import Paginator
+from django.core.validators import slug_re
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -10,9 +11,10 @@ from ics_portal.core.csv_export import csv_response
 from partners import presenters
 from partners.filters import OrganisationFilter
 from partners.models import Organisation, Partnership
-from places.models import Place
+from places.models import IntegratedCareSystem, Place
 
 PAGE_SIZE = 25
+ICS_SLUG_LENGTH = IntegratedCareSystem._meta.get_field("slug").max_length
 SHOWN_FILTERS = ("q", "ics", "place", "kind", "sector")
 
 
@@ -20,14 +22,18 @@ def directory_filterset(request, as_at):
     """The directory's FilterSet on the page's day (a bad `as_at` falls back to today; the banner says so).
 
     Place slugs are unique only within an ICS (a place that moved ICS has a row in each), so the place
-    list holds the places of that day, narrowed to the chosen ICS when there is one.
+    list holds the places of that day, narrowed to the chosen ICS when there is one. The ICS is read
+    raw here, before the form checks it: a value not shaped like a slug matches no ICS, so no place
+    (and the form says why), without asking the database.
     """
     data = request.GET.copy()
     data["as_at"] = as_at.day.isoformat()
     filterset = OrganisationFilter(data, queryset=Organisation.objects.for_directory(as_at.day), request=request)
     places = Place.objects.as_at(as_at.day).select_related("ics").order_by("ics__short_name", "name")
-    if data.get("ics"):
-        places = places.filter(ics__slug=data["ics"])
+    ics = data.get("ics", "")
+    if ics:
+        is_slug = len(ics) <= ICS_SLUG_LENGTH and slug_re.match(ics)
+        places = places.filter(ics__slug=ics) if is_slug else places.none()
     place_field = filterset.form.fields["place"]
     place_field.queryset = places
     return filterset

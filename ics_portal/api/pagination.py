@@ -13,6 +13,11 @@ from rest_framework.response import Response
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
+# Past the end of any list (500 million rows at the largest page size), and an OFFSET well inside
+# PostgreSQL's bigint: a bigger number answers 400 rather than reaching the database.
+MAX_PAGE = 1_000_000
+# Digits read of a page or page size: more than int() should be asked to convert (or a bigint holds).
+_MAX_DIGITS = 18
 # An unfiltered list of a table at least this big gets PostgreSQL's row estimate as its count.
 ESTIMATE_FROM = 100_000
 COUNT_DESCRIPTION = (
@@ -20,6 +25,17 @@ COUNT_DESCRIPTION = (
     f"{ESTIMATE_FROM:,} rows (agenda items), where it is PostgreSQL's estimate and the answer carries "
     "`X-Total-Count-Estimated: true`; follow `next` rather than computing the last page from it."
 )
+
+
+def whole_number(raw: str) -> int | None:
+    """`raw` as a whole number if it is ASCII digits only, else None; absurdly long numbers read as 10**18.
+
+    str.isdigit() alone also takes "²" and "١", which int() then refuses.
+    """
+    if not raw.isascii() or not raw.isdigit():
+        return None
+    digits = raw.lstrip("0") or "0"
+    return int(digits) if len(digits) <= _MAX_DIGITS else 10**_MAX_DIGITS
 
 
 class _EstimatedPage(Page):
@@ -90,6 +106,8 @@ class EstimatingPaginator(Paginator):
             raise PageNotAnInteger(self.error_messages["invalid_page"]) from exc
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
+        if number > MAX_PAGE:  # the OFFSET would outgrow a bigint long before any table had such a page
+            raise EmptyPage(self.error_messages["no_results"])
         return number
 
     def page(self, number):
@@ -116,14 +134,34 @@ class PortalPagination(PageNumberPagination):
         raw = request.query_params.get(self.page_size_query_param)
         if not raw:  # Absent or empty (?page_size=): the default, as for every other parameter.
             return self.page_size
-        if not raw.isdigit() or int(raw) < 1:
+        size = whole_number(raw)
+        if size is None or size < 1:
             raise ValidationError({self.page_size_query_param: [f"A whole number from 1 to {self.max_page_size}."]})
-        return min(int(raw), self.max_page_size)
+        return min(size, self.max_page_size)
+
+    def get_page_number(self, request, paginator):
+        """The page asked for: 400 for anything but a whole number from 1 to MAX_PAGE (or `last`).
+
+        DRF would answer 404 "Invalid page." for `?page=x` as for a page past the end, and hand a huge
+        number to the paginator, whose OFFSET then overflows PostgreSQL's bigint (a 500) when the count
+        is an estimate. A page past the end of the list is still a 404.
+        """
+        raw = request.query_params.get(self.page_query_param)
+        if not raw:  # Absent or empty (?page=): the first page, as DRF does.
+            return 1
+        if raw in self.last_page_strings:
+            return paginator.num_pages
+        number = whole_number(raw)
+        if number is None or not 1 <= number <= MAX_PAGE:
+            raise ValidationError({self.page_query_param: [f"A whole number from 1 to {MAX_PAGE:,}."]})
+        return number
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
             parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"]["maximum"] = MAX_PAGE
         return parameters
 
     def get_paginated_response(self, data):

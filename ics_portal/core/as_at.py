@@ -12,10 +12,11 @@ from urllib.parse import urlencode
 from django.utils import timezone
 from django.utils.formats import date_format
 
+# The days the portal records, which every date entered is also held to (ics_portal/core/date_range.py).
+from .date_range import EARLIEST, LATEST
+
 AS_AT_PARAMETER = "as_at"
-_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-EARLIEST = datetime.date(1948, 7, 5)  # the NHS's first day; nothing in the portal is older
-LATEST = datetime.date(2099, 12, 31)
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 
 
 def parse_as_at(request) -> tuple[datetime.date, str | None]:

@@ -5,11 +5,14 @@
 - `HttpMethodsMiddleware`: OPTIONS and TRACE on a page. Function views would otherwise
   render the whole page for both (or 405 without saying why for OPTIONS). And HEAD leaves
   the body out here, so the WSGI server has none to drop (gunicorn logs each one it drops).
+- `NulCharacterMiddleware`: 400 for a path or query string holding a NUL character (`%00`),
+  before any view passes it to the database.
 """
 
 import logging
 
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed, JsonResponse
+from django.template import loader
 from django.views import View
 
 from .availability import API_PATH_PREFIX, DATABASE_ERRORS, service_unavailable
@@ -71,3 +74,55 @@ class HttpMethodsMiddleware:
         response["Allow"] = ", ".join(allowed)
         response["Content-Length"] = "0"
         return response
+
+
+NUL = "\x00"
+
+
+class NulCharacterMiddleware:
+    """400 for any request whose path, or a query-string name or value, holds a NUL character.
+
+    PostgreSQL text cannot hold NUL, and psycopg refuses a query parameter holding one with a
+    ValueError: a 500 wherever a view hands the value to a query (a slug in the path, a filter of
+    the directory). No address of the portal holds one, so it is refused here, once, before any
+    view: under /api/ in the API's error shape, elsewhere with the NHS.UK 400 page. It runs before
+    WhiteNoise too, whose file look-up would fail on such a path in development.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        where = nul_in(request)
+        if where is None:
+            return self.get_response(request)
+        response = nul_refused(request, where)
+        if request.method == "HEAD":  # as HttpMethodsMiddleware does, further in
+            response["Content-Length"] = str(len(response.content))
+            response.content = b""
+        return response
+
+
+def nul_in(request) -> str | None:
+    """Where a NUL character is: "path", or the name of the first query-string parameter holding one; else None."""
+    if NUL in request.path_info:
+        return "path"
+    for name, values in request.GET.lists():
+        if NUL in name or any(NUL in value for value in values):
+            # The name is echoed in the answer: never the NUL itself.
+            return name.replace(NUL, "%00")
+    return None
+
+
+def nul_refused(request, where: str) -> HttpResponse:
+    if where == "path":
+        message = "The address holds a NUL character (%00), which no address of the portal contains."
+    else:
+        message = f"The value of “{where}” holds a NUL character (%00), which no search or filter can contain."
+    if request.path_info.startswith(API_PATH_PREFIX):
+        return JsonResponse(
+            {"detail": f"Invalid input: {where}: {message}", "code": "invalid", "errors": {where: [message]}},
+            status=400,
+        )
+    # Rendered without the request, as Django's own 400 view does, so nothing of the address is echoed.
+    return HttpResponseBadRequest(loader.render_to_string("400.html", {"message": message}))

@@ -91,3 +91,39 @@ def test_strict_boolean_takes_the_words(raw, expected):
 @pytest.mark.parametrize("raw", ["2", "3", "1", "0", "yes", "TRUE"])
 def test_strict_boolean_refuses_anything_else(raw):
     assert _errors({"flag": raw}) == {"flag": ["Use true or false."]}
+
+
+@pytest.mark.django_db
+def test_a_value_longer_than_any_the_portal_holds_is_refused_before_it_is_looked_up(django_assert_num_queries):
+    from ics_portal.core.filters import MAX_VALUE_LENGTH
+
+    assert MAX_VALUE_LENGTH == 200
+    filterset = partners_filters.OrganisationFilter(
+        {"ics": "x" * 201, "q": "y" * 10_000, "kind": "nhs_trust"}, queryset=Organisation.objects.none()
+    )
+    with django_assert_num_queries(0):  # the ICS is not looked up
+        assert not filterset.is_valid()
+    assert filterset.errors == {"ics": ["Enter at most 200 characters."], "q": ["Enter at most 200 characters."]}
+    assert filterset.form.cleaned_data["kind"] == "nhs_trust"  # the other filters still clean
+
+
+def test_a_value_of_the_longest_length_is_read():
+    assert _cleaned({"flag": "true", "modified_since": "2024-06-01T12:00:00Z" + " " * 179}) is not None
+
+
+@pytest.mark.parametrize("day", ["0144-03-07", "1948-07-04", "2100-01-01"])
+def test_as_at_and_meeting_days_outside_the_portals_range_are_refused(day):
+    expected = f"Enter a date from 5 July 1948 (the NHS's first day) to 31 December 2099; {day} is outside"
+    places = places_filters.PlaceFilter({"as_at": day}, queryset=Organisation.objects.none())
+    assert not places.is_valid() and places.errors["as_at"][0].startswith(expected)
+    meetings = governance_filters.MeetingFilter(
+        {"starts_after": day, "starts_before": day}, queryset=Organisation.objects.none()
+    )
+    assert not meetings.is_valid()
+    assert set(meetings.errors) == {"starts_after", "starts_before"}
+
+
+@pytest.mark.parametrize("day", ["1948-07-05", "2099-12-31"])
+def test_the_first_and_last_days_are_in_range(day):
+    places = places_filters.PlaceFilter({"as_at": day}, queryset=Organisation.objects.none())
+    assert places.is_valid(), places.errors

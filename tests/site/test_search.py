@@ -145,7 +145,8 @@ def test_no_results_suggests_what_to_try(client):
     assert "Improve your search" in body
 
 
-@pytest.mark.parametrize("raw", ['"', "-", "a & b | !c", "rr8:*", "\x00leeds", "' OR 1=1 --", "the", "x" * 500, "(("])
+# A NUL character answers 400 before the search sees it (NulCharacterMiddleware; tests/site/test_page_fuzz.py).
+@pytest.mark.parametrize("raw", ['"', "-", "a & b | !c", "rr8:*", "' OR 1=1 --", "the", "x" * 500, "(("])
 def test_odd_queries_never_break_the_page(client, raw):
     OrganisationFactory(name="Leeds City Council", kind=Organisation.Kind.LOCAL_AUTHORITY, ods_code="238")
     response = client.get(reverse("site:search"), {"q": raw})
