@@ -67,8 +67,14 @@ class PublicTimestamped(models.Model):
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "public_modified_at"}
         super().save(*args, **kwargs)
-        loaded = [f.attname for f in self._meta.concrete_fields if f.attname in self.__dict__]
-        self._read_values = (loaded, [self.__dict__[name] for name in loaded])
+        # What is stored now is what the next save compares with (only the fields saved, if not all were).
+        saved = kwargs.get("update_fields")
+        read = getattr(self, "_read_values", None)
+        stored = dict(zip(*read, strict=True)) if saved is not None and read is not None else {}
+        for field in self._meta.concrete_fields:
+            if field.attname in self.__dict__ and (saved is None or field.name in saved or field.attname in saved):
+                stored[field.attname] = _plain(self.__dict__[field.attname])
+        self._read_values = (list(stored), list(stored.values()))
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -92,7 +98,7 @@ class PublicTimestamped(models.Model):
                 continue  # an audit field, or a field deferred when read and not set since (not saved)
             if update_fields is not None and field.name not in update_fields and name not in update_fields:
                 continue
-            if name not in before or _plain(self.__dict__[name]) != _plain(before[name]):
+            if name not in before or _plain(self.__dict__[name]) != before[name]:
                 if field.name not in self.draft_fields:
                     return True
                 drafts_changed = True

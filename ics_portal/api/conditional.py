@@ -9,6 +9,11 @@ list: ~0.3 ms, bench/run). `If-Match` compares the hash part only, so a
 client may send back either. Last-Modified is the newest `modified_at` in the data;
 it is informational for lists, because a deleted row does not move it, so 304 for
 lists comes from `If-None-Match` only.
+
+Both come from the representation alone, so they tell a reader no more than it shows.
+Records with drafts are shown to a reader who may not see the drafts with their
+`public_modified_at` as `modified_at` (governance/serializers.py): editing a draft then
+changes neither the public's body nor its ETag nor its Last-Modified.
 """
 
 import hashlib
