@@ -6,8 +6,9 @@ file and writes nothing; `partner_import_apply()` is the import's one write path
 transaction, the user's rights through staff.permissions, full_clean() on every row
 written, the user in each history row).
 
-The file: CSV, UTF-8 (with or without a byte-order mark), at most MAX_BYTES and
-MAX_ROWS rows, a header row naming the columns (any order, case and spaces ignored):
+The file: CSV, UTF-8 (with or without a byte-order mark; a UTF-16 file, as Excel's "Unicode
+text" saves, is refused by name), at most MAX_BYTES and MAX_ROWS rows, a header row naming the
+columns (any order, case and spaces ignored):
 
     name        required  the organisation's name
     kind        required  icb, ccg, nhs_trust, foundation_trust, local_authority, pcn, gp_practice,
@@ -18,7 +19,10 @@ MAX_ROWS rows, a header row naming the columns (any order, case and spaces ignor
     start_date  optional  YYYY-MM-DD or DD/MM/YYYY: when the partnership began
     end_date    optional  same formats; not before start_date
 
-Rows are numbered as a spreadsheet shows them: the header is row 1.
+Rows are numbered as a spreadsheet shows them: the header is row 1, and blank rows count.
+The preview refuses, row by row, whatever applying would fail on: a value longer than its column
+holds (MAX_LENGTHS, from the models), cells beyond the header's columns (which would be lost), a
+NUL character (which PostgreSQL cannot store), a date outside the days the portal records.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
+from ics_portal.core.date_range import EARLIEST, LATEST, RANGE_TEXT
 from places.models import IntegratedCareSystem, Place
 from staff import permissions
 
@@ -42,6 +47,24 @@ MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
 REQUIRED_COLUMNS = ("name", "kind")
 COLUMNS = ("name", "ods_code", "kind", "place", "role", "start_date", "end_date")
+NUL = "\x00"
+
+
+def _longest_spelling(choices) -> int:
+    return max(len(text) for choice in choices for text in (choice[0], str(choice[1])))
+
+
+# The most characters each column can hold: the model field it is stored in; for a choice, its longest
+# spelling (key or label); for a place, the longest of the names, slugs and codes it is looked up by.
+MAX_LENGTHS = {
+    "name": Organisation._meta.get_field("name").max_length,
+    "ods_code": Organisation._meta.get_field("ods_code").max_length,
+    "kind": _longest_spelling(Organisation.Kind.choices),
+    "place": max(Place._meta.get_field(name).max_length for name in ("name", "slug", "ods_code")),
+    "role": _longest_spelling(Partnership.Role.choices),
+    "start_date": len("YYYY-MM-DD"),
+    "end_date": len("YYYY-MM-DD"),
+}
 
 SECTOR_OF_KIND = {
     "icb": "nhs",
@@ -62,6 +85,18 @@ SECTOR_OF_KIND = {
 
 class PartnerFileError(Exception):
     """The file as a whole cannot be read: one clear message, nothing written."""
+
+
+@dataclass
+class PartnerRecord:
+    """One row of the file: its number as a spreadsheet shows it, its cells by column, and any cells beyond."""
+
+    number: int
+    values: dict[str, str]
+    extra: list[str] = field(default_factory=list)
+
+    def get(self, column: str, default: str = "") -> str:
+        return self.values.get(column, default)
 
 
 @dataclass
@@ -116,8 +151,33 @@ def _key(header: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", header.strip().lower()).strip("_")
 
 
-def read_partner_file(data: bytes, *, filename: str = "") -> list[dict[str, str]]:
-    """Decode and split the file into dicts keyed by column, or raise PartnerFileError."""
+def _shown(value: str, limit: int = 40) -> str:
+    """A cell as an error message quotes it: a long one cut short."""
+    return value if len(value) <= limit else value[:limit] + "…"
+
+
+def _refuse_other_encodings(data: bytes) -> None:
+    """A spreadsheet, or text in UTF-16 or UTF-32, named for what it is."""
+    if data[:4] == b"PK\x03\x04" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise PartnerFileError(
+            "This is not a CSV file but a spreadsheet (Excel) file. "
+            "In Excel choose “CSV UTF-8 (comma delimited)” when saving."
+        )
+    if data[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):
+        raise PartnerFileError("This file is UTF-32; save it as UTF-8 (CSV UTF-8 in Excel) and try again.")
+    # UTF-16 with a byte-order mark, or without one: mostly ASCII, so a zero byte after (or before) each letter.
+    even, odd = data[:4096:2], data[1:4096:2]
+    little, big = odd.count(0) > len(odd) * 0.4, even.count(0) > len(even) * 0.4
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or little != big:
+        raise PartnerFileError("This file is UTF-16; save it as UTF-8 (CSV UTF-8 in Excel) and try again.")
+
+
+def read_partner_file(data: bytes, *, filename: str = "") -> list[PartnerRecord]:
+    """Decode and split the file into records keyed by column, or raise PartnerFileError.
+
+    What is wrong with one row (a NUL character, an over-long value, extra cells) is left to the preview,
+    which reports it with the row's number; only what makes the file as a whole unreadable is raised here.
+    """
     if filename and not filename.lower().endswith(".csv"):
         raise PartnerFileError(f"“{filename}” is not a CSV file. Save the spreadsheet as “CSV UTF-8” and try again.")
     if len(data) > MAX_BYTES:
@@ -126,8 +186,7 @@ def read_partner_file(data: bytes, *, filename: str = "") -> list[dict[str, str]
         )
     if not data.strip():
         raise PartnerFileError("The file is empty.")
-    if b"\x00" in data[:4096] or data[:4] == b"PK\x03\x04":
-        raise PartnerFileError("This is not a CSV file (it looks like a spreadsheet or binary file). Save it as CSV.")
+    _refuse_other_encodings(data)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -143,8 +202,12 @@ def read_partner_file(data: bytes, *, filename: str = "") -> list[dict[str, str]
         raise PartnerFileError(f"The file is not valid CSV: {error}.") from None
     if not header or not any(cell.strip() for cell in header):
         raise PartnerFileError("The file is empty.")
+    if any(NUL in cell for cell in header):
+        raise PartnerFileError(
+            "Row 1, the header, holds a NUL character (a zero byte): this is not a CSV file. Save it as CSV UTF-8."
+        )
     columns = [_key(cell) for cell in header]
-    unknown = [header[i].strip() for i, column in enumerate(columns) if column not in COLUMNS]
+    unknown = [_shown(header[i].strip()) for i, column in enumerate(columns) if column not in COLUMNS]
     if unknown:
         raise PartnerFileError(f"Unknown column(s): {', '.join(unknown)}. The columns are: {', '.join(COLUMNS)}.")
     repeated = sorted({column for column in columns if columns.count(column) > 1})
@@ -153,13 +216,39 @@ def read_partner_file(data: bytes, *, filename: str = "") -> list[dict[str, str]
     missing = [column for column in REQUIRED_COLUMNS if column not in columns]
     if missing:
         raise PartnerFileError(f"Missing required column(s): {', '.join(missing)}.")
-    records = [dict(zip(columns, (cell.strip() for cell in row), strict=False)) for row in rows]
-    records = [record for record in records if any(record.values())]
+    records = []
+    for number, row in enumerate(rows, start=2):
+        cells = [cell.strip() for cell in row]
+        if not any(cells):
+            continue  # a blank row: skipped, but counted, so later rows keep the numbers a spreadsheet shows
+        extra = cells[len(columns) :]
+        while extra and not extra[-1]:  # empty cells at the end of a row are how spreadsheets pad it
+            extra.pop()
+        records.append(PartnerRecord(number=number, values=dict(zip(columns, cells, strict=False)), extra=extra))
     if not records:
         raise PartnerFileError("The file has a header but no rows.")
     if len(records) > MAX_ROWS:
         raise PartnerFileError(f"The file has {len(records)} rows; the limit is {MAX_ROWS}. Split it.")
     return records
+
+
+def _cell_errors(record: PartnerRecord) -> list[str]:
+    """What makes a row unreadable, before its values are checked: NUL characters, over-long values, extra cells."""
+    errors = []
+    nul_columns = [column for column, value in record.values.items() if NUL in value]
+    if nul_columns or any(NUL in cell for cell in record.extra):
+        where = f"in {', '.join(nul_columns)}" if nul_columns else "in a cell beyond the last column"
+        errors.append(f"holds a NUL character (a zero byte) {where}, which cannot be stored; remove it")
+    for column, value in record.values.items():
+        if len(value) > MAX_LENGTHS[column]:
+            errors.append(f"{column} is {len(value):,} characters long; it holds at most {MAX_LENGTHS[column]}")
+    if record.extra:
+        columns = len(record.values)
+        errors.append(
+            f"has {len(record.extra)} cell(s) beyond the {columns} column(s) the header names, which would be lost "
+            "(a comma inside a value needs the value in double quotes)"
+        )
+    return errors
 
 
 def _choice(value: str, choices) -> str | None:
@@ -175,10 +264,14 @@ def _date(value: str, column: str, errors: list[str]) -> datetime.date | None:
         return None
     for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
-            return datetime.datetime.strptime(value, fmt).date()
+            day = datetime.datetime.strptime(value, fmt).date()
         except ValueError:
             continue
-    errors.append(f"{column} “{value}” is not a date (use YYYY-MM-DD or DD/MM/YYYY)")
+        if not EARLIEST <= day <= LATEST:
+            errors.append(f"{column} {day.isoformat()} is outside the dates the portal records, {RANGE_TEXT}")
+            return None
+        return day
+    errors.append(f"{column} “{_shown(value)}” is not a date (use YYYY-MM-DD or DD/MM/YYYY)")
     return None
 
 
@@ -195,22 +288,29 @@ def partner_import_preview(*, ics: IntegratedCareSystem, data: bytes, filename: 
     """Check every row and say what applying would do. Writes nothing. Raises PartnerFileError."""
     records = read_partner_file(data, filename=filename)
     places = _place_index(ics)
+    unreadable = {record.number: _cell_errors(record) for record in records}
     codes = {
-        (record.get("ods_code") or "").strip().upper() for record in records if (record.get("ods_code") or "").strip()
+        record.get("ods_code").upper() for record in records if record.get("ods_code") and not unreadable[record.number]
     }
     existing = {org.ods_code: org for org in Organisation.objects.filter(ods_code__in=codes)}
     seen: dict[tuple, int] = {}
     rows = []
-    for number, record in enumerate(records, start=2):
-        row = ImportRow(number=number, name=record.get("name", ""))
+    for record in records:
+        number = record.number
+        row = ImportRow(number=number)
+        if unreadable[number]:  # the values themselves are not checked, nor quoted back
+            row.errors, row.action = unreadable[number], "error"
+            rows.append(row)
+            continue
+        row.name = record.get("name")
         errors = row.errors
         if not row.name:
             errors.append("name is empty")
-        kind = _choice(record.get("kind", ""), Organisation.Kind.choices)
+        kind = _choice(record.get("kind"), Organisation.Kind.choices)
         if kind is None:
-            errors.append(f"kind “{record.get('kind', '')}” is not one of {', '.join(Organisation.Kind.values)}")
+            errors.append(f"kind “{record.get('kind')}” is not one of {', '.join(Organisation.Kind.values)}")
         row.kind = kind or ""
-        code = (record.get("ods_code") or "").strip().upper() or None
+        code = record.get("ods_code").upper() or None
         row.ods_code = code
         if code and kind:
             pattern, described = ODS_CODE_FORMATS.get(kind, OTHER_ODS_CODE_FORMAT)
