@@ -17,6 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from ics_portal.core.date_range import HELP_TEXT as DATE_RANGE_HELP_TEXT
+from ics_portal.core.date_range import VIOLATION_MESSAGE as DATE_RANGE_VIOLATION
+from ics_portal.core.date_range import day_in_range, moment_in_range, validate_day, validate_moment
 from ics_portal.core.models import (
     DatedModel,
     DatedQuerySet,
@@ -406,12 +409,15 @@ class Meeting(IcsOwned, PublicTimestamped, PortalModel):
 
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="meetings")
     slug = models.SlugField(max_length=40, help_text="Unique within the board; usually the date, e.g. 2024-03-14.")
-    starts_at = models.DateTimeField()
+    starts_at = models.DateTimeField(validators=[validate_moment], help_text=DATE_RANGE_HELP_TEXT)
     location = models.CharField(max_length=300, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SCHEDULED)
     is_public = models.BooleanField(default=True, help_text="Held in public (part 1) rather than in private.")
     minutes_published_at = models.DateTimeField(
-        null=True, blank=True, help_text="Empty while the minutes are a draft; set by a publisher."
+        null=True,
+        blank=True,
+        validators=[validate_moment],
+        help_text="Empty while the minutes are a draft; set by a publisher.",
     )
 
     history = HistoricalRecords()
@@ -421,6 +427,12 @@ class Meeting(IcsOwned, PublicTimestamped, PortalModel):
         ordering = ["-starts_at"]
         constraints = [
             models.UniqueConstraint(fields=["board", "slug"], name="governance_meeting_unique_slug_on_board"),
+            models.CheckConstraint(
+                condition=moment_in_range("starts_at", "minutes_published_at"),
+                name="governance_meeting_dates_in_range",
+                violation_error_message=DATE_RANGE_VIOLATION,
+                violation_error_code="date_out_of_range",
+            ),
         ]
         indexes = [
             models.Index(fields=["board", "starts_at"], name="governance_meeting_board_start"),
@@ -536,9 +548,12 @@ class MoU(IcsOwned, PublicTimestamped, DatedModel):
     )
     version = models.CharField(max_length=20, blank=True)
     summary = models.TextField(blank=True)
-    review_date = models.DateField(null=True, blank=True)
+    review_date = models.DateField(null=True, blank=True, validators=[validate_day], help_text=DATE_RANGE_HELP_TEXT)
     published_at = models.DateTimeField(
-        null=True, blank=True, help_text="Empty while this is a draft; set by a publisher."
+        null=True,
+        blank=True,
+        validators=[validate_moment],
+        help_text="Empty while this is a draft; set by a publisher.",
     )
 
     history = HistoricalRecords()
@@ -548,6 +563,15 @@ class MoU(IcsOwned, PublicTimestamped, DatedModel):
         verbose_name = "MoU"
         verbose_name_plural = "MoUs"
         ordering = ["-start_date", "title"]
+        constraints = [
+            *DatedModel.Meta.constraints,
+            models.CheckConstraint(
+                condition=day_in_range("review_date") & moment_in_range("published_at"),
+                name="governance_mou_review_and_published_in_range",
+                violation_error_message=DATE_RANGE_VIOLATION,
+                violation_error_code="date_out_of_range",
+            ),
+        ]
         indexes = [
             # Site search, full text or a title substring: the expressions the search writes.
             PostgresGinIndex(SearchVector("title", "summary", config="english"), name="governance_mou_search"),
@@ -575,7 +599,7 @@ class MoUSignatory(IcsOwned, PortalModel):
     mou = models.ForeignKey(MoU, on_delete=models.CASCADE, related_name="signatories")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="mou_signatures")
     signed_by = models.CharField(max_length=200, blank=True, help_text="Name and title of who signed.")
-    signed_on = models.DateField(null=True, blank=True)
+    signed_on = models.DateField(null=True, blank=True, validators=[validate_day], help_text=DATE_RANGE_HELP_TEXT)
 
     history = HistoricalRecords()
     objects = MoUSignatoryQuerySet.as_manager()
@@ -585,6 +609,12 @@ class MoUSignatory(IcsOwned, PortalModel):
         ordering = ["mou", "organisation__name"]
         constraints = [
             models.UniqueConstraint(fields=["mou", "organisation"], name="governance_mousignatory_once_per_mou"),
+            models.CheckConstraint(
+                condition=day_in_range("signed_on"),
+                name="governance_mousignatory_signed_on_in_range",
+                violation_error_message=DATE_RANGE_VIOLATION,
+                violation_error_code="date_out_of_range",
+            ),
         ]
 
     def __str__(self):

@@ -4,6 +4,7 @@ Every URL a serializer writes comes from `build_url()`.
 """
 
 import copy
+import datetime
 import re
 
 from django.conf import settings
@@ -57,7 +58,12 @@ def _iso_in_current_zone(field) -> bool:
 
 
 def _datetime_reader(name, field):
-    """DateTimeField.to_representation for aware datetimes, with the current zone looked up once."""
+    """DateTimeField.to_representation for aware datetimes, with the current zone looked up once.
+
+    An offset of whole minutes always: OpenAPI's date-time (RFC 3339) has no seconds in an offset, which
+    Europe/London had before 1847 (-00:01:15). Such a moment is given in UTC. Stored dates are held to
+    1948-2099 (ics_portal/core/date_range.py), so this is a guard, not a path any row takes.
+    """
     zone = timezone.get_current_timezone()
 
     def read_datetime(obj):
@@ -65,6 +71,8 @@ def _datetime_reader(name, field):
         if value is None or value.tzinfo is None:
             return None if value is None else field.to_representation(value)
         text = value.astimezone(zone).isoformat()
+        if text[-6] == ":":  # ±HH:MM:SS
+            text = value.astimezone(datetime.UTC).isoformat()
         return text[:-6] + "Z" if text.endswith("+00:00") else text
 
     return read_datetime

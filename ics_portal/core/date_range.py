@@ -28,6 +28,8 @@ LATEST_MOMENT = datetime.datetime.combine(LATEST, datetime.time.max, tzinfo=date
 
 RANGE_TEXT = "5 July 1948 (the NHS's first day) to 31 December 2099"
 HELP_TEXT = f"From {RANGE_TEXT}."
+# What a check constraint says when a write that skipped validation breaks it.
+VIOLATION_MESSAGE = f"Every date must be from {RANGE_TEXT}."
 
 
 def out_of_range_message(value) -> str:

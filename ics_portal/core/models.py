@@ -16,6 +16,10 @@ from django.db.models import F, Func, Q, Value
 from django.utils import timezone
 from simple_history.models import HistoricalChanges
 
+from .date_range import HELP_TEXT as DATE_RANGE_HELP_TEXT
+from .date_range import VIOLATION_MESSAGE as DATE_RANGE_VIOLATION
+from .date_range import day_in_range, validate_day
+
 
 class Provenance(models.TextChoices):
     PUBLIC_RECORD = "public_record", "Public record"
@@ -57,10 +61,14 @@ class DatedQuerySet(models.QuerySet):
 
 
 class DatedModel(PortalModel):
-    """A record true over a period. Both dates are inclusive; empty means open-ended."""
+    """A record true over a period. Both dates are inclusive; empty means open-ended.
 
-    start_date = models.DateField(null=True, blank=True)
-    end_date = models.DateField(null=True, blank=True)
+    Both are days the portal records, 5 July 1948 to 31 December 2099 (ics_portal/core/date_range.py),
+    in the field's validators and in a check constraint.
+    """
+
+    start_date = models.DateField(null=True, blank=True, validators=[validate_day], help_text=DATE_RANGE_HELP_TEXT)
+    end_date = models.DateField(null=True, blank=True, validators=[validate_day], help_text=DATE_RANGE_HELP_TEXT)
 
     objects = DatedQuerySet.as_manager()
 
@@ -72,6 +80,12 @@ class DatedModel(PortalModel):
                 name="%(app_label)s_%(class)s_ends_after_start",
                 violation_error_message="The end date cannot be before the start date.",
                 violation_error_code="end_before_start",
+            ),
+            models.CheckConstraint(
+                condition=day_in_range("start_date", "end_date"),
+                name="%(app_label)s_%(class)s_dates_in_range",
+                violation_error_message=DATE_RANGE_VIOLATION,
+                violation_error_code="date_out_of_range",
             ),
         ]
 
