@@ -19,7 +19,13 @@ from simple_history.models import HistoricalRecords
 
 from ics_portal.core.date_range import HELP_TEXT as DATE_RANGE_HELP_TEXT
 from ics_portal.core.date_range import VIOLATION_MESSAGE as DATE_RANGE_VIOLATION
-from ics_portal.core.date_range import day_in_range, moment_in_range, validate_day, validate_moment
+from ics_portal.core.date_range import (
+    InRangeConstraint,
+    day_in_range,
+    moment_in_range,
+    validate_day,
+    validate_moment,
+)
 from ics_portal.core.models import (
     DatedModel,
     DatedQuerySet,
@@ -427,7 +433,7 @@ class Meeting(IcsOwned, PublicTimestamped, PortalModel):
         ordering = ["-starts_at"]
         constraints = [
             models.UniqueConstraint(fields=["board", "slug"], name="governance_meeting_unique_slug_on_board"),
-            models.CheckConstraint(
+            InRangeConstraint(
                 condition=moment_in_range("starts_at", "minutes_published_at"),
                 name="governance_meeting_dates_in_range",
                 violation_error_message=DATE_RANGE_VIOLATION,
@@ -565,7 +571,7 @@ class MoU(IcsOwned, PublicTimestamped, DatedModel):
         ordering = ["-start_date", "title"]
         constraints = [
             *DatedModel.Meta.constraints,
-            models.CheckConstraint(
+            InRangeConstraint(
                 condition=day_in_range("review_date") & moment_in_range("published_at"),
                 name="governance_mou_review_and_published_in_range",
                 violation_error_message=DATE_RANGE_VIOLATION,
@@ -609,7 +615,7 @@ class MoUSignatory(IcsOwned, PortalModel):
         ordering = ["mou", "organisation__name"]
         constraints = [
             models.UniqueConstraint(fields=["mou", "organisation"], name="governance_mousignatory_once_per_mou"),
-            models.CheckConstraint(
+            InRangeConstraint(
                 condition=day_in_range("signed_on"),
                 name="governance_mousignatory_signed_on_in_range",
                 violation_error_message=DATE_RANGE_VIOLATION,

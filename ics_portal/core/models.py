@@ -18,7 +18,7 @@ from simple_history.models import HistoricalChanges
 
 from .date_range import HELP_TEXT as DATE_RANGE_HELP_TEXT
 from .date_range import VIOLATION_MESSAGE as DATE_RANGE_VIOLATION
-from .date_range import day_in_range, validate_day
+from .date_range import InRangeConstraint, day_in_range, validate_day
 
 
 class Provenance(models.TextChoices):
@@ -81,7 +81,7 @@ class DatedModel(PortalModel):
                 violation_error_message="The end date cannot be before the start date.",
                 violation_error_code="end_before_start",
             ),
-            models.CheckConstraint(
+            InRangeConstraint(
                 condition=day_in_range("start_date", "end_date"),
                 name="%(app_label)s_%(class)s_dates_in_range",
                 violation_error_message=DATE_RANGE_VIOLATION,

@@ -54,10 +54,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='icsstage',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('start_date__isnull', True), models.Q(('start_date__gte', datetime.date(1948, 7, 5)), ('start_date__lte', datetime.date(2099, 12, 31))), _connector='OR'), models.Q(('end_date__isnull', True), models.Q(('end_date__gte', datetime.date(1948, 7, 5)), ('end_date__lte', datetime.date(2099, 12, 31))), _connector='OR')), name='places_icsstage_dates_in_range', violation_error_code='date_out_of_range', violation_error_message="Every date must be from 5 July 1948 (the NHS's first day) to 31 December 2099."),
+            constraint=ics_portal.core.date_range.InRangeConstraint(condition=models.Q(models.Q(('start_date__isnull', True), models.Q(('start_date__gte', datetime.date(1948, 7, 5)), ('start_date__lte', datetime.date(2099, 12, 31))), _connector='OR'), models.Q(('end_date__isnull', True), models.Q(('end_date__gte', datetime.date(1948, 7, 5)), ('end_date__lte', datetime.date(2099, 12, 31))), _connector='OR')), name='places_icsstage_dates_in_range', violation_error_code='date_out_of_range', violation_error_message="Every date must be from 5 July 1948 (the NHS's first day) to 31 December 2099."),
         ),
         migrations.AddConstraint(
             model_name='place',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('start_date__isnull', True), models.Q(('start_date__gte', datetime.date(1948, 7, 5)), ('start_date__lte', datetime.date(2099, 12, 31))), _connector='OR'), models.Q(('end_date__isnull', True), models.Q(('end_date__gte', datetime.date(1948, 7, 5)), ('end_date__lte', datetime.date(2099, 12, 31))), _connector='OR')), name='places_place_dates_in_range', violation_error_code='date_out_of_range', violation_error_message="Every date must be from 5 July 1948 (the NHS's first day) to 31 December 2099."),
+            constraint=ics_portal.core.date_range.InRangeConstraint(condition=models.Q(models.Q(('start_date__isnull', True), models.Q(('start_date__gte', datetime.date(1948, 7, 5)), ('start_date__lte', datetime.date(2099, 12, 31))), _connector='OR'), models.Q(('end_date__isnull', True), models.Q(('end_date__gte', datetime.date(1948, 7, 5)), ('end_date__lte', datetime.date(2099, 12, 31))), _connector='OR')), name='places_place_dates_in_range', violation_error_code='date_out_of_range', violation_error_message="Every date must be from 5 July 1948 (the NHS's first day) to 31 December 2099."),
         ),
     ]
