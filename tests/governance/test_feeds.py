@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from governance.models import Meeting
 from governance.feeds import ical_escape, ical_fold, meeting_uid
+from governance.models import Meeting
 from tests.factories import BoardFactory, IntegratedCareSystemFactory, MeetingFactory, MoUFactory
 
 pytestmark = pytest.mark.django_db
@@ -78,6 +78,23 @@ def test_calendar_never_carries_minutes(client):
     _, text = ics_for(client, board)
 
     assert "Secret draft minutes" not in text
+
+
+def test_calendar_does_not_move_while_draft_minutes_are_edited(client):
+    board = BoardFactory()
+    meeting = MeetingFactory(board=board, minutes_published_at=None)
+    item = meeting.agenda_items.create(number="1", title="Budget", minutes="First draft")
+    last_year = timezone.now() - datetime.timedelta(days=365)
+    Meeting.objects.filter(pk=meeting.pk).update(modified_at=last_year, public_modified_at=last_year)
+    meeting.refresh_from_db()
+    _, before = ics_for(client, board)
+
+    item.minutes = "Second draft"
+    item.save()
+    meeting.save()  # the admin saves the meeting whenever one of its agenda items changes
+
+    _, after = ics_for(client, board)
+    assert after == before
 
 
 def test_unknown_board_calendar_is_404(client):
