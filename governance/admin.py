@@ -1,14 +1,24 @@
 """Staff admin for boards, people, meetings, MoUs and documents (scoped by staff.admin_mixins).
 
 The rules these records carry are stated in governance/services.py: forms and formsets ask its
-checks, so each message lands on the form; publish actions and restores write through it.
+checks, so each message lands on the form; publish actions and restores write through it. A
+restore (History → Revert) is a save like any other: a version whose publish stamp differs from
+the record's now is restored only by a publisher.
 """
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
 
-from staff.admin_mixins import StaffAdmin, StaffModelForm, StaffStackedInline, StaffTabularInline, is_restoring
+from staff import permissions
+from staff.admin_mixins import (
+    StaffAdmin,
+    StaffModelForm,
+    StaffStackedInline,
+    StaffTabularInline,
+    is_restoring,
+    restoring_over,
+)
 
 from . import services
 from .models import (
@@ -84,12 +94,24 @@ class AgendaItemInline(StaffStackedInline):
 
 
 class PublishingForm(StaffModelForm):
-    """The form of a record with a publish stamp: changing the stamp needs a publisher (services.publish_check)."""
+    """The form of a record with a publish stamp: changing the stamp needs a publisher (services.publish_check).
+
+    Restoring an old version changes the stamp when the version's differs from the record's now, even
+    where the field is read-only (the version's value is saved as it was): that needs a publisher too.
+    """
 
     def _post_clean(self):
         super()._post_clean()
+        if self.request is None:
+            return
         field = services.PUBLISH_FIELDS[self._meta.model]
-        if field in self.changed_data and self.request is not None:
+        before = restoring_over(self.instance)
+        if before is not None:
+            try:
+                services.restore_publish_check(user=self.request.user, obj=self.instance, before=before)
+            except PermissionDenied as refusal:
+                self.add_error(field if field in self.fields else None, str(refusal))
+        elif field in self.changed_data:
             try:
                 services.publish_check(user=self.request.user, obj=self.instance)
             except PermissionDenied as refusal:
@@ -138,6 +160,20 @@ class PublishingAdmin(StaffAdmin):
     def publish(self, obj, *, user, publish: bool):
         """Publish or unpublish one record through its service."""
         raise NotImplementedError
+
+    def restore(self, obj, *, user, before):
+        """Save an old version over the record as it is now (`before`) through its service."""
+        raise NotImplementedError
+
+    def save_restored(self, request, obj):
+        # The form has asked services.restore_publish_check() of these values, in this transaction; the
+        # service asks the rights over the record now and the version again.
+        self.restore(obj, user=request.user, before=restoring_over(obj))
+
+    def may_apply_action(self, request, name, obj):
+        if name in ("publish_selected", "unpublish_selected"):
+            return services.may_publish(user=request.user, obj=obj)
+        return super().may_apply_action(request, name, obj)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
@@ -251,6 +287,9 @@ class MeetingAdmin(PublishingAdmin):
     def publish(self, obj, *, user, publish):
         return services.meeting_publish_minutes(meeting=obj, user=user, publish=publish)
 
+    def restore(self, obj, *, user, before):
+        return services.meeting_restore(meeting=obj, user=user, before=before, validated=True)
+
 
 @admin.register(AgendaItem)
 class AgendaItemAdmin(StaffAdmin):
@@ -277,9 +316,9 @@ class MoUAdmin(PublishingAdmin):
     def publish(self, obj, *, user, publish):
         return services.mou_publish(mou=obj, user=user, publish=publish)
 
-    def save_restored(self, request, obj):
+    def restore(self, obj, *, user, before):
         # MoUForm.clean() has checked the signatory rule on these values, in this transaction.
-        services.mou_restore(mou=obj, user=request.user, validated=True)
+        return services.mou_restore(mou=obj, user=user, before=before, validated=True)
 
 
 @admin.register(MoUSignatory)
@@ -313,6 +352,9 @@ class DocumentAdmin(PublishingAdmin):
     def publish(self, obj, *, user, publish):
         return services.document_publish(document=obj, user=user, publish=publish)
 
+    def restore(self, obj, *, user, before):
+        return services.document_restore(document=obj, user=user, before=before, validated=True)
+
 
 @admin.register(DeclarationOfInterest)
 class DeclarationOfInterestAdmin(StaffAdmin):
@@ -321,3 +363,10 @@ class DeclarationOfInterestAdmin(StaffAdmin):
     search_fields = ("person__name", "interest", "organisation__name")
     autocomplete_fields = ("person", "organisation")
     date_hierarchy = "start_date"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A declaration is part of its person's public record: declaring one (or moving one to another
+        # person) changes that person, so only people the user may change are accepted (docs/adr/0004).
+        if db_field.name == "person":
+            kwargs["queryset"] = permissions.editable(request.user, Person.objects.all())
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

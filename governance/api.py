@@ -93,7 +93,9 @@ class BoardMembershipViewSet(PortalViewSet):
 
     def save(self, serializer):
         """Through board_membership_save(); the serializer's full_clean() gave the chair rule's 400."""
-        return services.board_membership_save(membership=serializer.candidate, user=self.request.user, validated=True)
+        return services.board_membership_save(
+            membership=serializer.candidate, user=self.request.user, before=serializer.instance, validated=True
+        )
 
 
 class MeetingViewSet(PortalViewSet):

@@ -6,13 +6,17 @@ candidate), so a form can show the message on the field it is about and the API 
 before writing anything, with no query of their own beyond what the rule needs:
 
 - `publish_check`: a record's publish stamp (PUBLISH_FIELDS) is changed only by a publisher of its ICS.
+- `restore_publish_check`: restoring a version whose publish stamp differs from the record's now, likewise.
 - `mou_signatories_check`: an MoU signed or in force has at least one signatory.
 - `board_membership_chair_check`: a board has one chair at a time.
 
 Writes (`<entity>_<verb>`): keyword-only, one transaction each, the caller's rights checked
-through staff.permissions, the rules above applied, full_clean() run and the user recorded in
-the history. The admin (forms, actions, History → Revert), the API and the partner import
-(partners/importers.py) write records that carry these rules through them. `validated=True`
+through staff.permissions (`can_change`: over the record as stored, `before`, and as it will be
+saved, so nothing is moved out of or into another ICS), the rules above applied, full_clean() run
+and the user recorded in the history. A restore (`*_restore`, History → Revert) is a save like any
+other: its rights and its publish stamp are compared with the record as it is now. The admin
+(forms, actions, History → Revert), the API and the partner import (partners/importers.py) write
+records that carry these rules through them. `validated=True`
 says the caller's form or serializer has just run full_clean() and the checks on these very
 values in this transaction, so they are not run (and queried) twice.
 
@@ -35,6 +39,10 @@ from .models import BoardMembership, Document, Meeting, MoU
 # The stamp that publishes each kind of record: empty while it is a draft.
 PUBLISH_FIELDS = {MoU: "published_at", Document: "published_at", Meeting: "minutes_published_at"}
 PUBLISH_REFUSED = "Only a publisher of this ICS may publish or unpublish."
+PUBLISH_RESTORE_REFUSED = (
+    "This version's publish date differs from the record's now, so restoring it would publish or unpublish "
+    "the record: only a publisher of this ICS may do that."
+)
 
 
 def may_publish(*, user, obj=None) -> bool:
@@ -120,13 +128,14 @@ def mou_signatory_removal_check(*, signatory) -> None:
 
 @transaction.atomic
 def mou_change_status(*, mou: MoU, status: str, user) -> MoU:
-    """Move an MoU to `status`. Signed and in force need a signatory already recorded.
+    """Move the MoU `mou` names, as stored, to `status`. Signed and in force need a signatory already recorded.
 
     The database enforces the same rule with a deferred trigger (governance
     migration 0002); checking here gives a message instead of an IntegrityError.
     """
-    _edit_check(user=user, obj=mou, message="You may not change this ICS's MoUs.")
     mou = MoU.objects.select_for_update().get(pk=mou.pk)
+    # Only the status of the stored MoU changes: the rights are asked of it.
+    _edit_check(user=user, obj=mou, before=mou, message="You may not change this ICS's MoUs.")
     if status not in MoU.Status.values:
         raise ValidationError({"status": f"Unknown status {status!r}."})
     mou_signatories_check(status=status, has_signatory=lambda: mou_has_signatory(mou=mou), field="status")
@@ -142,7 +151,7 @@ def mou_save(*, mou: MoU, user, before: MoU | None = None, validated: bool = Fal
     Its publish stamp changes only by a publisher; its status changes through mou_change_status(),
     after the other fields are saved, so a status that needs a signatory is refused with its message.
     """
-    _edit_check(user=user, obj=mou)
+    _edit_check(user=user, obj=mou, before=before)
     if publish_stamp_changed(mou, before):
         publish_check(user=user, obj=mou)
     status = mou.status
@@ -155,19 +164,64 @@ def mou_save(*, mou: MoU, user, before: MoU | None = None, validated: bool = Fal
     return mou
 
 
+def restore_check(*, user, obj, before) -> None:
+    """The rules of saving `obj`, an old version restored over `before` (the record as it is now).
+
+    The user may change both (so a restore moves nothing out of or into another ICS), and a publish
+    stamp that differs from the one on record now is restored only by a publisher, as on the form.
+    """
+    _edit_check(user=user, obj=obj, before=before)
+    restore_publish_check(user=user, obj=obj, before=before)
+
+
+def restore_publish_check(*, user, obj, before) -> None:
+    """The publishing rule for a restore: a version whose stamp differs from the record's now needs a publisher."""
+    if publish_stamp_changed(obj, before) and not may_publish(user=user, obj=obj):
+        raise PermissionDenied(PUBLISH_RESTORE_REFUSED)
+
+
+def _stored(obj):
+    """The record as it is now, its row locked for the restore that replaces it."""
+    return type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+
+
 @transaction.atomic
-def mou_restore(*, mou: MoU, user, validated: bool = False) -> MoU:
-    """Save an old version of an MoU (History → Revert) as its newest version.
+def mou_restore(*, mou: MoU, user, before: MoU | None = None, validated: bool = False) -> MoU:
+    """Save an old version of an MoU (History → Revert) as its newest version, over `before` (as it is now).
 
     Its signatories are not restored with it, so a version signed or in force needs one on record now.
-    Its publish stamp is restored with it and, as before these services, without publish_check():
-    an editor's restore can publish or withdraw (a known gap, docs/adr/0004).
+    Its publish stamp is restored with it only by a publisher (restore_check).
     """
-    _edit_check(user=user, obj=mou)
-    if not validated:
+    before = before if before is not None else _stored(mou)
+    if validated:
+        _edit_check(user=user, obj=mou, before=before)
+    else:
+        restore_check(user=user, obj=mou, before=before)
         mou_signatories_check(status=mou.status, has_signatory=lambda: mou_has_signatory(mou=mou), field="status")
         mou.full_clean()
     return _save(mou, user=user)
+
+
+@transaction.atomic
+def meeting_restore(*, meeting: Meeting, user, before: Meeting | None = None, validated: bool = False) -> Meeting:
+    """Save an old version of a meeting as its newest; its minutes' publish stamp only by a publisher."""
+    return _restore(meeting, user=user, before=before, validated=validated)
+
+
+@transaction.atomic
+def document_restore(*, document: Document, user, before: Document | None = None, validated: bool = False) -> Document:
+    """Save an old version of a document as its newest; its publish stamp only by a publisher."""
+    return _restore(document, user=user, before=before, validated=validated)
+
+
+def _restore(obj, *, user, before, validated: bool):
+    before = before if before is not None else _stored(obj)
+    if validated:
+        _edit_check(user=user, obj=obj, before=before)
+    else:
+        restore_check(user=user, obj=obj, before=before)
+        obj.full_clean()
+    return _save(obj, user=user)
 
 
 # --- one chair at a time -------------------------------------------------------------------------------
@@ -205,9 +259,14 @@ def board_membership_chair_check(*, memberships: Iterable[BoardMembership]) -> d
 
 
 @transaction.atomic
-def board_membership_save(*, membership: BoardMembership, user, validated: bool = False) -> BoardMembership:
-    """Save a board seat; full_clean() applies the chair rule (the model's constraint, with its message)."""
-    _edit_check(user=user, obj=membership)
+def board_membership_save(
+    *, membership: BoardMembership, user, before: BoardMembership | None = None, validated: bool = False
+) -> BoardMembership:
+    """Save a board seat (`before`: as it is stored; None for a new one, or to read it from the database).
+
+    full_clean() applies the chair rule (the model's constraint, with its message).
+    """
+    _edit_check(user=user, obj=membership, before=before)
     if not validated:
         membership.full_clean()
     return _save(membership, user=user)
@@ -216,7 +275,7 @@ def board_membership_save(*, membership: BoardMembership, user, validated: bool 
 @transaction.atomic
 def meeting_save(*, meeting: Meeting, user, before: Meeting | None = None, validated: bool = False) -> Meeting:
     """Save a meeting as an API client sent it; its minutes' publish stamp changes only by a publisher."""
-    _edit_check(user=user, obj=meeting)
+    _edit_check(user=user, obj=meeting, before=before)
     if publish_stamp_changed(meeting, before):
         publish_check(user=user, obj=meeting)
     if not validated:
@@ -227,8 +286,11 @@ def meeting_save(*, meeting: Meeting, user, before: Meeting | None = None, valid
 # --- shared ---------------------------------------------------------------------------------------------
 
 
-def _edit_check(*, user, obj, message="You need a staff role in the ICS this record would belong to.") -> None:
-    if not permissions.can_edit(user, obj):
+def _edit_check(
+    *, user, obj, before=None, message="You need a staff role in the ICS this record would belong to."
+) -> None:
+    """The user may change the record as stored (`before`, else read from the database) and as it will be."""
+    if not permissions.can_change(user, obj, before=before):
         raise PermissionDenied(message)
 
 

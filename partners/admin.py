@@ -1,8 +1,11 @@
 """Staff admin for organisations and partnerships (scoped by staff.admin_mixins).
 
-Organisations are shared records: staff of any ICS the organisation is linked to may
-edit it (docs/adr/0004). The partner-list import lives at
-/admin/partners/organisation/import/ (partners/importers.py).
+Organisations are shared records (docs/adr/0004): staff of any ICS the organisation is
+linked to see it, but change or delete it only when every ICS it is linked to is theirs
+(else it shows read-only). Any organisation may be chosen as a partner of one's own ICS:
+that writes a partnership of that ICS and changes nothing of the organisation. The
+partner-list import lives at /admin/partners/organisation/import/ (partners/importers.py):
+a row naming an organisation the user may not change links it without changing it.
 """
 
 import base64
@@ -18,7 +21,14 @@ from places.models import IntegratedCareSystem
 from staff import permissions
 from staff.admin_mixins import StaffAdmin, StaffTabularInline
 
-from .importers import MAX_BYTES, MAX_ROWS, PartnerFileError, partner_import_apply, partner_import_preview
+from .importers import (
+    MAX_BYTES,
+    MAX_ROWS,
+    PartnerFileError,
+    partner_import_apply,
+    partner_import_preview,
+    partner_import_rights,
+)
 from .models import Organisation, Partnership
 
 SESSION_KEY = "partner_import"
@@ -79,6 +89,7 @@ class OrganisationAdmin(StaffAdmin):
             data = upload.read()
             try:
                 preview = partner_import_preview(ics=ics, data=data, filename=upload.name)
+                partner_import_rights(preview=preview, user=request.user)
             except PartnerFileError as error:
                 form.add_error("file", str(error))
             else:
@@ -112,9 +123,11 @@ class OrganisationAdmin(StaffAdmin):
             context.update(preview=preview, form=PartnerImportForm(user=request.user))
             return TemplateResponse(request, "admin/partners/organisation/import.html", context)
         del request.session[SESSION_KEY]
+        linked = f"{result.linked} linked without changes, " if result.linked else ""
         self.message_user(
             request,
-            f"Imported into {ics}: {result.created} created, {result.updated} updated, {result.skipped} rows skipped.",
+            f"Imported into {ics}: {result.created} created, {result.updated} updated, {linked}"
+            f"{result.skipped} rows skipped.",
             messages.SUCCESS,
         )
         return redirect(reverse("admin:partners_organisation_changelist"))

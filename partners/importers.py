@@ -112,6 +112,7 @@ class ImportRow:
     end_date: datetime.date | None = None
     errors: list[str] = field(default_factory=list)
     organisation: Organisation | None = None
+    note: str = ""  # why a row only links its organisation (partner_import_rights)
 
     @property
     def reason(self) -> str:
@@ -135,6 +136,10 @@ class ImportPreview:
         return self._with("update")
 
     @property
+    def to_link(self):
+        return self._with("link")
+
+    @property
     def errors(self):
         return self._with("error")
 
@@ -145,6 +150,7 @@ class ImportResult:
     updated: int = 0
     skipped: int = 0
     partnerships_created: int = 0
+    linked: int = 0  # existing organisations linked as they are, not changed
 
 
 def _key(header: str) -> str:
@@ -349,15 +355,45 @@ def _unique_slug(name: str) -> str:
     return slug
 
 
+LINK_ONLY_NOTE = (
+    "{organisation} is shared with another ICS: it is linked to {ics} as it is, not renamed or changed "
+    "(only a superuser may change it)"
+)
+
+
+def partner_import_rights(*, preview: ImportPreview, user) -> ImportPreview:
+    """Mark each row that would update an organisation `user` may not change as "link", with a note.
+
+    Linking an organisation to one's own ICS (a partnership) changes nothing of it, so such a row
+    still links it; renaming or changing it needs rights over every ICS it is linked to
+    (staff.permissions, docs/adr/0004). One query for all the rows; none for `user` None
+    (manage.py import_partners, a superuser's reach).
+    """
+    rows = [row for row in preview.rows if row.action in ("update", "link")]
+    if user is None or not rows:
+        return preview
+    matched = Organisation.objects.filter(pk__in={row.organisation.pk for row in rows})
+    may_change = set(permissions.editable(user, matched).values_list("pk", flat=True))
+    for row in rows:
+        if row.organisation.pk in may_change:
+            row.action, row.note = "update", ""
+        else:
+            row.action = "link"
+            row.note = LINK_ONLY_NOTE.format(organisation=row.organisation, ics=preview.ics)
+    return preview
+
+
 @transaction.atomic
 def partner_import_apply(*, preview: ImportPreview, user, skip_errors: bool = False) -> ImportResult:
     """Write a checked preview in one transaction. Error rows block everything unless skip_errors.
 
     `user`: the staff user importing, who needs a role in the ICS; None for `manage.py import_partners`,
-    run by whoever has the server's shell (a superuser's reach).
+    run by whoever has the server's shell (a superuser's reach). An existing organisation the user may
+    not change is linked to the ICS as it is, not updated (partner_import_rights, asked again here).
     """
     if user is not None and not permissions.can_edit(user, preview.ics):
         raise PermissionDenied("You need a staff role in this ICS to import its partners.")
+    partner_import_rights(preview=preview, user=user)
     if preview.errors and not skip_errors:
         raise ValidationError(
             f"{len(preview.errors)} row(s) have errors, so nothing was imported. "
@@ -368,7 +404,9 @@ def partner_import_apply(*, preview: ImportPreview, user, skip_errors: bool = Fa
         if row.action == "error":
             continue
         organisation = row.organisation
-        if organisation is None:
+        if row.action == "link":
+            result.linked += 1
+        elif organisation is None:
             organisation = Organisation(
                 name=row.name,
                 slug=_unique_slug(row.name),
@@ -381,9 +419,10 @@ def partner_import_apply(*, preview: ImportPreview, user, skip_errors: bool = Fa
             organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
             organisation.name, organisation.kind = row.name, row.kind
             result.updated += 1
-        organisation._history_user = user
-        organisation.full_clean()
-        organisation.save()
+        if row.action != "link":
+            organisation._history_user = user
+            organisation.full_clean()
+            organisation.save()
         partnership = Partnership.objects.filter(
             organisation=organisation, ics=preview.ics, place=row.place, role=row.role
         ).first()

@@ -1,11 +1,26 @@
 """Staff admin for ICSs, their stages and places (scoped by staff.admin_mixins)."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 
-from staff.admin_mixins import StaffAdmin, StaffTabularInline
+from staff.admin_mixins import StaffAdmin, StaffModelForm, StaffTabularInline, restoring_over
 
 from . import services
 from .models import IcsStage, IntegratedCareSystem, Place
+
+
+class IntegratedCareSystemForm(StaffModelForm):
+    """Restoring an old version puts back its identity fields too, read-only or not: only a superuser may."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        before = restoring_over(self.instance)
+        if before is None or self.request is None:
+            return
+        try:
+            services.ics_identity_check(user=self.request.user, ics=self.instance, before=before)
+        except PermissionDenied as refusal:
+            self.add_error(None, f"This version has another identity than the ICS now. {refusal}")
 
 
 class IcsStageInline(StaffTabularInline):
@@ -33,6 +48,7 @@ class IntegratedCareSystemAdmin(StaffAdmin):
     prepopulated_fields = {"slug": ("short_name",)}
     inlines = (IcsStageInline, PlaceInline)
     superuser_only_add = True
+    form = IntegratedCareSystemForm
 
     def get_readonly_fields(self, request, obj=None):
         # An ICS's identity (names in URLs, national codes) is set nationally, by superusers (places.services).
@@ -45,6 +61,10 @@ class IntegratedCareSystemAdmin(StaffAdmin):
         if obj is not None and not services.may_change_identity(user=request.user):
             return {}
         return super().get_prepopulated_fields(request, obj)
+
+    def save_restored(self, request, obj):
+        # The form has asked ics_identity_check() of these values, in this transaction.
+        services.ics_restore(ics=obj, user=request.user, before=restoring_over(obj), validated=True)
 
 
 @admin.register(IcsStage)

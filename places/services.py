@@ -1,7 +1,8 @@
 """The rule of ICS records that carries a write, stated once: an ICS's identity is set nationally.
 
 Its names (in URLs and on every page), slug and national codes are changed by superusers only:
-the admin shows them read-only to everyone else, and the API refuses the change (403).
+the admin shows them read-only to everyone else and refuses a restore (History → Revert) that would
+put back other values, and the API refuses the change (403).
 """
 
 from django.core.exceptions import PermissionDenied
@@ -35,10 +36,31 @@ def ics_save(
 
     `validated`: the caller's serializer has just run full_clean() on these values.
     """
-    if not permissions.can_edit(user, ics):
+    if not permissions.can_change(user, ics, before=before):
         raise PermissionDenied("You need a staff role in the ICS this record would belong to.")
     ics_identity_check(user=user, ics=ics, before=before)
     if not validated:
+        ics.full_clean()
+    ics._history_user = user
+    ics.save()
+    return ics
+
+
+@transaction.atomic
+def ics_restore(
+    *, ics: IntegratedCareSystem, user, before: IntegratedCareSystem | None = None, validated: bool = False
+) -> IntegratedCareSystem:
+    """Save an old version of an ICS (History → Revert) as its newest, over `before` (as it is now).
+
+    The identity rule holds as for any save: a version with other names, slug or codes is restored
+    by a superuser only. `validated`: the caller's form has just asked ics_identity_check().
+    """
+    if before is None:
+        before = IntegratedCareSystem.objects.select_for_update().get(pk=ics.pk)
+    if not permissions.can_change(user, ics, before=before):
+        raise PermissionDenied("You need a staff role in this ICS.")
+    if not validated:
+        ics_identity_check(user=user, ics=ics, before=before)
         ics.full_clean()
     ics._history_user = user
     ics.save()

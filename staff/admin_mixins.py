@@ -5,16 +5,28 @@ and every inline from `StaffInlineMixin`. Rights come from `staff.permissions`
 (StaffRole rows), not from Django's per-model permissions: a staff user needs
 `is_staff` to reach the admin and a role in an ICS to see anything in it.
 
+Every write the admin makes asks `staff.permissions` for the record as stored and as it
+will be saved (`can_change`): a change form, each inline row, each record of a bulk action
+(a selection holding one record the user may not act on is refused as a whole) and History →
+Revert, which is decided on the record as it is now AND on the version restored. A shared
+record (organisation, person) that staff may see but not change (it is linked to another ICS
+too) shows read-only.
+
 The rules some records carry (publishing, an MoU's signatories, one chair at a
-time) are stated in their app's services (governance/services.py): the app's
-admin classes ask them, in form validation so the message lands on the form, and
-write through them.
+time, an ICS's identity) are stated in their app's services (governance/services.py,
+places/services.py): the app's admin classes ask them, in form validation so the message
+lands on the form, and write through them.
 """
 
 from __future__ import annotations
 
+import copy
+import functools
+
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
 from django.db import router, transaction
@@ -24,7 +36,8 @@ from . import permissions
 from .locking import OptimisticLockFormMixin
 
 # Foreign keys whose choices are limited to the user's ICSs. Organisations and
-# people are shared records: any of them may be chosen (docs/adr/0004).
+# people are shared records: any of them may be chosen (docs/adr/0004), as choosing one
+# links it to the user's own ICS and changes nothing of it; it grants no right over it.
 SCOPED_TARGETS = {
     "places.integratedcaresystem",
     "places.place",
@@ -43,6 +56,18 @@ def is_restoring(request) -> bool:
     """Is this request History → Revert (django-simple-history's form for an old version)?"""
     match = getattr(request, "resolver_match", None)
     return bool(match and match.url_name and match.url_name.endswith("_simple_history"))
+
+
+_RESTORING_OVER = "_restoring_over"
+
+
+def restoring_over(instance):
+    """The record as it is now, when `instance` is an old version being restored over it; else None.
+
+    A restore goes through the rules of saving the record: what changes is the difference between
+    the two (a publish stamp, an ICS's identity), which the forms and services compare.
+    """
+    return getattr(instance, _RESTORING_OVER, None)
 
 
 class PreloadedAutocompleteSelect(AutocompleteSelect):
@@ -94,6 +119,16 @@ def _limit_choices(request, db_field, kwargs):
     return kwargs
 
 
+SHARED_READ_ONLY = (
+    "This {name} is shared with another ICS: you may see it and link it to yours, "
+    "but only a superuser may change or delete it."
+)
+ACTION_REFUSED = (
+    "Nothing was changed: {refused} of the selected record(s) are not yours to change in this way. "
+    "Select only records you may change."
+)
+
+
 class StaffModelForm(OptimisticLockFormMixin, forms.ModelForm):
     """Admin form: optimistic lock on modified_at; the request, for forms that check a rule for its user."""
 
@@ -127,10 +162,12 @@ class StaffAdmin(SimpleHistoryAdmin):
     def has_view_permission(self, request, obj=None):
         if obj is None:
             return permissions.is_staff_member(request.user)
-        return permissions.can_edit(request.user, obj)
+        return permissions.can_view(request.user, obj)
 
     def has_change_permission(self, request, obj=None):
-        return self.has_view_permission(request, obj)
+        if obj is None:
+            return permissions.is_staff_member(request.user)
+        return permissions.can_edit(request.user, obj)
 
     def has_add_permission(self, request):
         if self.superuser_only_add:
@@ -142,13 +179,21 @@ class StaffAdmin(SimpleHistoryAdmin):
             return self.has_add_permission(request)
         return permissions.can_delete(request.user, obj)
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        obj = getattr(response, "context_data", {}).get("original") if request.method == "GET" else None
+        if obj is not None and obj.ics_shared and not self.has_change_permission(request, obj):
+            self.message_user(request, SHARED_READ_ONLY.format(name=obj._meta.verbose_name), messages.INFO)
+        return response
+
     # --- forms -------------------------------------------------------------------------
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is not None and is_restoring(request):
-            # Restoring an old version: the lock guards the version saved now, not the old one.
-            obj._lock_modified_at = (
-                type(obj)._default_manager.filter(pk=obj.pk).values_list("modified_at", flat=True).first()
-            )
+            # Restoring an old version over the record as it is now (history_form_view loaded it): the
+            # lock guards the version saved now, not the old one; the rules compare the two.
+            current = getattr(request, _RESTORING_OVER, None)
+            setattr(obj, _RESTORING_OVER, current)
+            obj._lock_modified_at = current.modified_at if current is not None else None
         form = super().get_form(request, obj, change=change, **kwargs)
         form.request = request
         return form
@@ -157,23 +202,102 @@ class StaffAdmin(SimpleHistoryAdmin):
         return [*super().get_readonly_fields(request, obj), "created_at", "modified_at"]
 
     def save_model(self, request, obj, form, change):
-        if change and not self.get_queryset(request).filter(pk=obj.pk).exists():
-            raise PermissionDenied
-        if not permissions.can_edit(request.user, obj):
+        # The record as stored and as it will be saved must both be the user's: nothing moves
+        # out of, or into, another ICS (for a restore, the stored record is the one it replaces).
+        if not permissions.can_change(request.user, obj, before=restoring_over(obj)):
             raise PermissionDenied
         if change and is_restoring(request):
             self.save_restored(request, obj)
         else:
             super().save_model(request, obj, form, change)
 
+    def save_formset(self, request, form, formset, change):
+        # Inline rows are limited to the user's ICSs by their querysets and choices; each row saved
+        # is asked again, so no inline writes what its own page would refuse.
+        user = request.user
+        for row in formset.forms:
+            if not row.has_changed() or not hasattr(row, "cleaned_data"):
+                continue
+            deleting = formset.can_delete and formset._should_delete_form(row)
+            allowed = permissions.can_delete if deleting else permissions.can_edit
+            if row.instance.pk is not None or not deleting:
+                if not allowed(user, row.instance):
+                    raise PermissionDenied
+        super().save_formset(request, form, formset, change)
+
+    # --- bulk actions ---------------------------------------------------------------------
+    def get_action(self, action):
+        found = super().get_action(action)
+        if found is None:
+            return None
+        func, name, description = found
+        return self._all_or_nothing(func, name), name, description
+
+    def get_actions(self, request):
+        # The site's actions (delete_selected) do not pass through get_action().
+        actions = super().get_actions(request)
+        return {
+            name: (self._all_or_nothing(func, name), name, description)
+            for name, (func, _, description) in actions.items()
+        }
+
+    def may_apply_action(self, request, name: str, obj) -> bool:
+        """May the user apply the action `name` to `obj`? Deleting asks can_delete; others can_edit."""
+        if name == "delete_selected":
+            return self.has_delete_permission(request, obj)
+        return self.has_change_permission(request, obj)
+
+    def _all_or_nothing(self, func, name):
+        """The action, refused as a whole when the selection holds a record the user may not act on.
+
+        The changelist offers only the user's records, so a selection naming another (another ICS's
+        record by a forged id, a shared record linked to another ICS) does nothing at all.
+        """
+
+        if getattr(func, "all_or_nothing", False):
+            return func
+
+        @functools.wraps(func)
+        def action(modeladmin, request, queryset):
+            rows = list(queryset)  # the action reuses these rows: no second query
+            selected = {str(pk) for pk in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)}
+            across = request.POST.get("select_across") == "1"
+            unknown = 0 if across else len(selected - {str(row.pk) for row in rows})
+            refused = unknown + sum(not modeladmin.may_apply_action(request, name, row) for row in rows)
+            if refused:
+                modeladmin.message_user(request, ACTION_REFUSED.format(refused=refused), messages.ERROR)
+                return None
+            return func(modeladmin, request, queryset)
+
+        action.all_or_nothing = True
+        return action
+
     # --- restoring an old version (History → Revert) --------------------------------------------
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method != "POST":
-            return super().history_form_view(request, object_id, version_id, extra_context)
+        """An old version, decided on the record as it is now AND on the version.
+
+        Opening it needs the right to see the record now (simple-history then asks the same of the
+        version); restoring it, the right to change the record now, and save_model() asks for the
+        version as it will be saved. A record that no longer exists is not restored from here.
+        """
+        current = self.get_object(request, unquote(object_id))
+        if current is None or not self.has_view_permission(request, current):
+            raise PermissionDenied
+        posting = request.method == "POST"
+        if posting and not self.has_change_permission(request, current):
+            raise PermissionDenied
+        setattr(request, _RESTORING_OVER, current)
+        # simple-history hands the class's prepopulated_fields to the form, which fails on a field the
+        # user may not change (an ICS's slug): a restore fills its values from the version, so none.
+        view = copy.copy(self)
+        view.prepopulated_fields = {}
+        restore = super(StaffAdmin, view).history_form_view
+        if not posting:
+            return restore(request, object_id, version_id, extra_context)
         # A restore is a write like any other: its form's lock check (SELECT … FOR UPDATE) and
         # its save share one transaction, as the change form's do.
         with transaction.atomic(using=router.db_for_write(self.model)):
-            return super().history_form_view(request, object_id, version_id, extra_context)
+            return restore(request, object_id, version_id, extra_context)
 
     def save_restored(self, request, obj):
         """Save an old version as the newest. Admins of records whose restore carries a rule hand it
@@ -214,7 +338,9 @@ class StaffInlineMixin:
         return permissions.can_edit(request.user, obj)
 
     def has_view_permission(self, request, obj=None):
-        return self._parent_ok(request, obj)
+        if obj is None:
+            return permissions.is_staff_member(request.user)
+        return permissions.can_view(request.user, obj)
 
     def has_change_permission(self, request, obj=None):
         return self._parent_ok(request, obj)

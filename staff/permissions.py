@@ -7,12 +7,21 @@ record shared between ICSs, the ICSs it is linked to. This module reads only tha
 - A record of one ICS: that ICS's staff see, edit and delete it; its publishers publish it.
   An ICS itself is edited by its staff, but only superusers add or delete one.
 - A shared record (an organisation, a person, a person's declarations of interest):
-    * staff of ANY ICS the record is linked to may see and edit it;
-    * a shared record linked to no ICS yet (just created, or orphaned) may be seen and edited
-      by any staff user with a role, so they can create and then link it;
-    * deleting it needs rights over EVERY ICS it is linked to;
+    * staff of ANY ICS the record is linked to may see it (`can_view`, `visible_to`);
+    * changing or deleting it needs rights over EVERY ICS it is linked to (`can_edit`,
+      `can_delete`, `editable`), so adding a link (a partnership, a board seat in one's own ICS)
+      never grants rights over a record that was already another ICS's: otherwise only a
+      superuser changes it;
+    * a shared record linked to no ICS yet (just created, or orphaned) may be seen, changed and
+      deleted by any staff user with a role, so they can create and then link it;
+    * linking any organisation or person to one's own ICS is a change of one's own ICS's rows
+      (a partnership, a board seat), so it needs rights over that ICS only;
     * only publishers of a linked ICS "publish" it (shared records have no drafts, so this
       matters only to the API's publish checks).
+- Moving a record (a board to another ICS, a seat to another board): `can_change` asks for
+  rights over the record as it is stored AND as it will be saved. Every write path (the admin's
+  forms, inlines, actions and History → Revert, the API, the partner import, the services) asks
+  `can_change`, `can_edit` or `editable` here.
 - Superusers may do anything (`editable_ics_ids()` returns None: "no limit").
 
 A model that declares nothing is an error (`ImproperlyConfigured` here, and the `core.E001`
@@ -104,48 +113,90 @@ def ics_of(obj) -> IntegratedCareSystem | None:
 def linked_ics_ids(obj) -> set[int]:
     """ICS ids a record is linked to: its own ICS, or for a shared record every ICS it touches.
 
-    Remembered on the object, as the admin asks several times per page.
+    Remembered on the object, as the admin asks several times per page, for as long as its key and
+    the keys it refers to stay the same (a declaration moved to another person is asked again).
     """
+    key = (obj.pk, *(getattr(obj, field.attname) for field in obj._meta.concrete_fields if field.is_relation))
     cached = getattr(obj, "_linked_ics_ids", None)
-    if cached is not None and cached[0] == obj.pk:
+    if cached is not None and cached[0] == key:
         return cached[1]
     linked = _declared(obj).linked_ics_ids()
     if obj.pk is not None:
-        obj._linked_ics_ids = (obj.pk, linked)
+        obj._linked_ics_ids = (key, linked)
     return linked
 
 
 # --- rights on one record ---------------------------------------------------------------
 
 
-def can_edit(user, obj) -> bool:
-    """May `user` change (or add) `obj`? Superusers always; staff within their ICSs."""
-    _declared(obj)
+def _staff_ics_ids(user) -> set[int] | None:
+    """ICS ids a user acts for as staff: None for superusers, empty for anyone not staff."""
     allowed = editable_ics_ids(user)
     if allowed is None:
+        return None
+    return allowed if getattr(user, "is_staff", False) else set()
+
+
+def can_view(user, obj) -> bool:
+    """May `user` see `obj` as staff? A shared record: if linked to any of their ICSs, or to none."""
+    _declared(obj)
+    allowed = _staff_ics_ids(user)
+    if allowed is None:
         return True
-    if not allowed or not getattr(user, "is_staff", False):
+    if not allowed:
         return False
     if obj.ics_shared:
         linked = linked_ics_ids(obj)
         return not linked or bool(linked & allowed)
+    return can_edit(user, obj)
+
+
+def can_edit(user, obj) -> bool:
+    """May `user` change (or add) `obj` as it is? Superusers always; staff within their ICSs.
+
+    A shared record only if every ICS it is linked to is theirs (or it is linked to none), so that
+    linking another ICS's organisation or person to one's own ICS grants nothing over it.
+    """
+    _declared(obj)
+    allowed = _staff_ics_ids(user)
+    if allowed is None:
+        return True
+    if not allowed:
+        return False
+    if obj.ics_shared:
+        return linked_ics_ids(obj) <= allowed
     ics_id = ics_id_of(obj)
     return ics_id is not None and ics_id in allowed
 
 
-def can_delete(user, obj) -> bool:
-    """May `user` delete `obj`? Shared records need rights over every ICS they are linked to."""
-    _declared(obj)
-    allowed = editable_ics_ids(user)
-    if allowed is None:
-        return True
+def can_change(user, obj, *, before=None) -> bool:
+    """May `user` save `obj` (as it will be) over the record as it is stored?
+
+    Both must be theirs: a record is neither moved out of another ICS nor into one. `before` is
+    the stored record when the caller holds it (an API's instance, the row a restore replaces);
+    without it, an existing record's stored row is asked of the database (one query).
+    """
     if not can_edit(user, obj):
         return False
+    if obj.pk is None or obj._state.adding:
+        return True
+    if before is not None:
+        return can_edit(user, before)
+    allowed = _staff_ics_ids(user)
+    if allowed is None:
+        return True
+    model = type(obj)
+    return model._base_manager.filter(pk=obj.pk).filter(editable_q(model, allowed)).exists()
+
+
+def can_delete(user, obj) -> bool:
+    """May `user` delete `obj`? As for changing it; an ICS itself only a superuser deletes."""
+    _declared(obj)
+    if editable_ics_ids(user) is None:
+        return True
     if _is_an_ics(obj):
         return False  # Only superusers add or remove whole ICSs.
-    if obj.ics_shared:
-        return linked_ics_ids(obj) <= allowed
-    return True
+    return can_edit(user, obj)
 
 
 def can_publish(user, obj) -> bool:
@@ -176,8 +227,32 @@ def ics_q(model, ics_ids) -> Q:
     return model.linked_q(ics_ids)
 
 
+def editable_q(model, ics_ids) -> Q:
+    """A Q object keeping the rows of `model` that staff with rights over `ics_ids` may change.
+
+    A record of one ICS: that ICS is among them. A shared record: it is linked to no ICS outside
+    them (so one linked to none is kept).
+    """
+    _declared(model)
+    if model.ics_shared:
+        others = IntegratedCareSystem.objects.exclude(pk__in=ics_ids).values("pk")
+        return ~model.linked_q(others)
+    return model.linked_q(ics_ids)
+
+
+def editable(user, queryset: QuerySet) -> QuerySet:
+    """The rows of `queryset` that `user` may change (`can_edit` for many rows, in one query)."""
+    _declared(queryset.model)
+    allowed = _staff_ics_ids(user)
+    if allowed is None:
+        return queryset
+    if not allowed:
+        return queryset.none()
+    return queryset.filter(editable_q(queryset.model, allowed))
+
+
 def visible_to(user, queryset: QuerySet) -> QuerySet:
-    """The rows of `queryset` that `user` may see and edit as staff."""
+    """The rows of `queryset` that `user` may see as staff (for records of one ICS, also change)."""
     _declared(queryset.model)
     allowed = editable_ics_ids(user)
     if allowed is None:

@@ -2,7 +2,8 @@
 
 Reading is open to everyone (drafts are filtered by the viewsets). Writing needs a
 signed-in staff member (token or session); an ICS's staff change only that ICS's
-records, superusers anything. The checks on the record *after* the change (a
+records, and a shared record (organisation, person) only when every ICS it is linked
+to is theirs; superusers anything. The checks on the record *after* the change (a
 partnership moved to another ICS, a draft being published) are in
 `viewsets.PortalViewSet` and the rules its viewsets ask of their app's services
 (governance/services.py, places/services.py), because the object does not exist yet
@@ -12,6 +13,11 @@ when DRF asks here.
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from staff import permissions as rules
+
+SHARED_REFUSED = (
+    "This record is shared between ICSs: it is changed or deleted only by staff of every ICS it is linked to, "
+    "or by a superuser. Linking it to your ICS is allowed; changing it is not."
+)
 
 
 class StaffMayWrite(BasePermission):
@@ -25,6 +31,9 @@ class StaffMayWrite(BasePermission):
     def has_object_permission(self, request, view, obj):
         if request.method in SAFE_METHODS:
             return True
-        if request.method == "DELETE":
-            return rules.can_delete(request.user, obj)
-        return rules.can_edit(request.user, obj)
+        allowed = (
+            rules.can_delete(request.user, obj) if request.method == "DELETE" else rules.can_edit(request.user, obj)
+        )
+        if not allowed and obj.ics_shared:
+            self.message = SHARED_REFUSED
+        return allowed

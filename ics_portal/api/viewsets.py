@@ -4,7 +4,8 @@
 - Answers carry ETag / Last-Modified; GET answers 304 to a matching If-None-Match;
   PUT, PATCH and DELETE honour If-Match (412 when the record changed since).
 - Writes: the model's full_clean() (in the serializer), then the staff rules on the
-  record as it will be (`can_edit`, and the rules its app's services state, through
+  record as it is and as it will be (`can_change`: both must be the user's, so nothing
+  moves out of or into another ICS; and the rules its app's services state, through
   `check_rules()`), saved in one transaction with the row locked, so an If-Match
   check cannot race. Viewsets whose records carry rules save through their service.
 """
@@ -48,8 +49,9 @@ class PortalViewSet(viewsets.ModelViewSet):
     # --- writing ----------------------------------------------------------------------
 
     def _check_write(self, serializer):
-        """Refuse, before anything is written, a change this user may not make to the record as it will be."""
-        if not rules.can_edit(self.request.user, serializer.candidate):
+        """Refuse, before anything is written, a change this user may not make: to the record as it is
+        (`serializer.instance`, None when new) or as it will be (`serializer.candidate`)."""
+        if not rules.can_change(self.request.user, serializer.candidate, before=serializer.instance):
             raise PermissionDenied("You need a staff role in the ICS this record would belong to.")
         self.check_rules(serializer)
 

@@ -90,13 +90,25 @@ def shared(world_a, world_b):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("kind", ["organisation", "person"])
-def test_shared_record_is_edited_by_either_ics_and_deleted_by_neither(shared, editor_a, editor_b, superuser, kind):
+def test_shared_record_is_seen_by_either_ics_and_changed_by_neither(shared, editor_a, editor_b, superuser, kind):
     record = shared[kind]
     for user in (editor_a, editor_b):
-        assert permissions.can_edit(user, record)
+        assert permissions.can_view(user, record)
+        assert not permissions.can_edit(user, record)
         assert not permissions.can_delete(user, record)
         assert permissions.visible_to(user, type(record).objects.all()).filter(pk=record.pk).count() == 1
-    assert permissions.can_delete(superuser, record)
+        assert not permissions.editable(user, type(record).objects.all()).filter(pk=record.pk).exists()
+    assert permissions.can_edit(superuser, record) and permissions.can_delete(superuser, record)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["organisation", "person", "declarationofinterest"])
+def test_a_shared_record_linked_only_to_ones_own_icss_is_changed_by_its_staff(world_a, editor_a, editor_b, kind):
+    record = world_a.records[kind]
+    assert permissions.can_edit(editor_a, record) and permissions.can_delete(editor_a, record)
+    assert permissions.editable(editor_a, type(record).objects.all()).filter(pk=record.pk).exists()
+    assert not permissions.can_view(editor_b, record) and not permissions.can_edit(editor_b, record)
+    assert not permissions.editable(editor_b, type(record).objects.all()).filter(pk=record.pk).exists()
 
 
 @pytest.mark.django_db
@@ -104,6 +116,7 @@ def test_unlinked_shared_records_are_open_to_any_staff(editor_a, editor_b):
     organisation, person = f.OrganisationFactory(), f.PersonFactory()
     for user in (editor_a, editor_b):
         assert permissions.can_edit(user, organisation) and permissions.can_delete(user, organisation)
+        assert permissions.editable(user, Organisation.objects.all()).filter(pk=organisation.pk).exists()
         assert permissions.visible_to(user, Organisation.objects.all()).filter(pk=organisation.pk).exists()
         assert permissions.visible_to(user, Person.objects.all()).filter(pk=person.pk).exists()
 
@@ -116,19 +129,26 @@ def test_a_staff_user_without_a_role_edits_nothing(world_a, django_user_model):
 
 
 @pytest.mark.django_db
-def test_shared_organisation_page_shows_only_own_ics_partnerships(client, shared, editor_a, world_a, world_b):
+def test_shared_organisation_page_is_read_only_and_shows_only_own_ics_partnerships(
+    client, shared, editor_a, superuser, world_a, world_b
+):
     organisation = shared["organisation"]
+    name = organisation.name
     url = reverse("admin:partners_organisation_change", args=[organisation.pk])
+    client.force_login(superuser)
+    data = admin_form_data(client.get(url))
     client.force_login(editor_a)
     page = client.get(url)
+    assert page.status_code == 200
     rows = page.context["inline_admin_formsets"][0].formset.queryset
     assert {p.ics_id for p in rows} == {world_a.ics.pk}
+    assert page.context["has_change_permission"] is False
     assert page.context["has_delete_permission"] is False
-    data = admin_form_data(page)
+    assert "only a superuser may change or delete it" in page.content.decode()
     data["name"] = "Renamed by A"
-    assert client.post(url, data).status_code == 302
+    assert client.post(url, data).status_code == 403
     organisation.refresh_from_db()
-    assert organisation.name == "Renamed by A"
+    assert organisation.name == name
     assert organisation.partnerships.filter(ics=world_b.ics).exists()  # B's partnership untouched
     response = client.post(reverse("admin:partners_organisation_delete", args=[organisation.pk]), {"post": "yes"})
     assert response.status_code == 403
@@ -159,9 +179,10 @@ def test_bulk_delete_of_own_records_works(client, editor_a, world_a, world_b):
 
     client.force_login(editor_a)
     own, other = world_a.records["programme"], world_b.records["programme"]
-    client.post(
-        reverse("admin:governance_programme_changelist"),
-        {"action": "delete_selected", "_selected_action": [own.pk, other.pk], "post": "yes"},
-    )
+    url = reverse("admin:governance_programme_changelist")
+    # A selection naming another ICS's record (a forged id) does nothing at all.
+    client.post(url, {"action": "delete_selected", "_selected_action": [own.pk, other.pk], "post": "yes"})
+    assert set(Programme.objects.filter(pk__in=[own.pk, other.pk]).values_list("pk", flat=True)) == {own.pk, other.pk}
+    client.post(url, {"action": "delete_selected", "_selected_action": [own.pk], "post": "yes"})
     assert not Programme.objects.filter(pk=own.pk).exists()
     assert Programme.objects.filter(pk=other.pk).exists()
