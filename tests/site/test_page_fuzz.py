@@ -202,3 +202,13 @@ def test_the_directorys_pages_take_any_page_number(client, world, page):
     response = client.get("/partners/", {"page": page})
     assert response.status_code == 200
     assert response.context["page"].number == 1  # the only page
+
+
+def test_djangos_own_400_uses_the_same_page(client, world):
+    """A request Django refuses (here a Host not allowed) gets the NHS.UK 400 page too, rendered without it."""
+    response = client.get("/partners/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "There is a problem with the web address" in body
+    assert "The portal cannot answer a request made this way." in body
+    assert "evil.example" not in body
