@@ -14,6 +14,7 @@ import logging
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import ProtectedError, RestrictedError
+from django.http import Http404
 from django.utils.cache import add_never_cache_headers
 from rest_framework import exceptions, serializers, status
 from rest_framework.views import exception_handler, set_rollback
@@ -73,6 +74,8 @@ def _summary(errors) -> str:
 def portal_exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         exc = django_validation_to_drf(exc)
+    elif isinstance(exc, Http404):  # as DRF's handler does, but first, so that the code is "not_found"
+        exc = exceptions.NotFound(*exc.args)
     elif isinstance(exc, ProtectedError | RestrictedError):
         exc = Conflict("Other records still refer to this one; remove or move them first.", code="protected")
     elif isinstance(exc, DATABASE_ERRORS):

@@ -213,3 +213,10 @@ def test_an_as_at_day_the_portal_does_not_record_is_a_400(anon_client, world, da
     message = _refused(anon_client.get("/api/v1/organisations/", {"as_at": day}), "as_at")
     assert message.startswith("Enter a date from 5 July 1948 (the NHS's first day) to 31 December 2099")
     assert anon_client.get("/api/v1/organisations/", {"as_at": "1948-07-05"}).status_code == 200
+
+
+def test_a_404_says_not_found_in_its_code(anon_client, world):
+    for path in ("/api/v1/icss/nope/partners/", "/api/v1/boards/nope/", "/api/v1/agenda-items/99999999999999999999/"):
+        response = anon_client.get(path)
+        assert response.status_code == 404
+        assert response.json()["code"] == "not_found", path
