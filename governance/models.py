@@ -261,9 +261,9 @@ class LinkedByBoardSeats(SharedRecord):
     person_field: ClassVar[str]
 
     def linked_ics_ids(self):
-        if self.pk is None:
-            return set()
         person_id = getattr(self, self.person_field)
+        if person_id is None:
+            return set()
         return set(BoardMembership.objects.filter(person_id=person_id).values_list("board__ics_id", flat=True))
 
     @classmethod

@@ -111,3 +111,17 @@ def test_permissions_refuse_a_model_that_declares_nothing():
         permissions.visible_to(user, forgotten.objects.all())
     with pytest.raises(ImproperlyConfigured):
         permissions.ics_q(forgotten, [1])
+
+
+@pytest.mark.django_db
+def test_an_unsaved_declaration_is_linked_to_its_persons_boards():
+    """A new declaration follows its person at once, so rights over it are decided before it is saved."""
+    from governance.models import DeclarationOfInterest
+    from tests.factories import BoardMembershipFactory, PersonFactory
+
+    person = PersonFactory()
+    seat = BoardMembershipFactory(person=person)
+    declaration = DeclarationOfInterest(person=person, interest="Trustee of a local charity")
+
+    assert declaration.linked_ics_ids() == {seat.board.ics_id}
+    assert DeclarationOfInterest(interest="No person yet").linked_ics_ids() == set()
