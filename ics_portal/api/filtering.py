@@ -56,6 +56,14 @@ class StableOrderingFilter(OrderingFilter):
 
     def get_ordering(self, request, queryset, view):
         ordering = list(super().get_ordering(request, queryset, view) or [])
+        if not request.user.is_authenticated and _has_field(queryset.model, "public_modified_at"):
+            # The public sees public_modified_at as modified_at: ordering by the real one would show draft edits.
+            public = {"modified_at": "public_modified_at", "-modified_at": "-public_modified_at"}
+            ordering = [public.get(field, field) for field in ordering]
         if not any(field.lstrip("-") in ("pk", "id") for field in ordering):
             ordering.append("pk")
         return ordering
+
+
+def _has_field(model, name) -> bool:
+    return any(field.name == name for field in model._meta.concrete_fields)

@@ -220,3 +220,22 @@ def test_a_record_read_saved_unchanged_keeps_its_public_stamp_without_a_query(me
     board = Board(**{f.attname: getattr(meeting.board, f.attname) for f in Board._meta.concrete_fields})
     board.save()
     assert board.public_modified_at > LONG_AGO
+
+
+def test_ordering_by_modified_at_follows_what_the_public_is_shown(anon_client, staff_a, meeting):
+    later = f.MeetingFactory(board=meeting.board, minutes_published_at=None)
+    type(later).objects.filter(pk=later.pk).update(
+        modified_at=LONG_AGO + datetime.timedelta(hours=1), public_modified_at=LONG_AGO + datetime.timedelta(hours=1)
+    )
+    url = "/api/v1/meetings/?ordering=-modified_at"
+    order = [row["id"] for row in anon_client.get(url).json()["results"]]
+    assert order == [later.pk, meeting.pk]
+
+    item = meeting.agenda_items.get()
+    staff = client_for(staff_a)
+    assert staff.patch(f"/api/v1/agenda-items/{item.pk}/", {"minutes": "Draft"}, format="json").status_code == 200
+    assert (
+        staff.patch(f"/api/v1/meetings/{meeting.pk}/", {"location": meeting.location}, format="json").status_code == 200
+    )
+
+    assert [row["id"] for row in anon_client.get(url).json()["results"]] == order
