@@ -51,6 +51,17 @@ def test_healthz_answers_head(client):
 
 
 @pytest.mark.django_db
+def test_a_plain_http_probe_of_healthz_is_answered_while_pages_redirect_to_https(settings):
+    from django.test import Client
+
+    settings.SECURE_SSL_REDIRECT = True
+    probe = Client()
+
+    assert probe.get(HEALTH).status_code == 200
+    assert probe.get("/").status_code == 301
+
+
+@pytest.mark.django_db
 def test_healthz_needs_no_csrf_token_and_refuses_writes():
     from django.test import Client
 
