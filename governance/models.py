@@ -1,5 +1,6 @@
 """Boards and committees, who sits on them, their meetings, and MoUs between partners."""
 
+import datetime
 import re
 import uuid
 from pathlib import PurePath
@@ -40,6 +41,26 @@ from ics_portal.core.models import (
 from ics_portal.core.reverse import fast_reverse
 from partners.models import Organisation
 from places.models import IntegratedCareSystem, Place
+
+
+def _day_text(day: datetime.date) -> str:
+    """A day as a message gives it: 12 December 2026."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def _moment_text(moment: datetime.datetime) -> str:
+    """A moment as a message gives it, in the portal's time zone: 10:00 on 12 December 2026."""
+    local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+    return f"{local:%H:%M} on {_day_text(local.date())}"
+
+
+def _in_range(validator, value) -> bool:
+    """Is `value` one the portal records? (A value outside has its own field's message already.)"""
+    try:
+        validator(value)
+    except ValidationError:
+        return False
+    return True
 
 
 class PublicTimestamped(models.Model):
@@ -383,6 +404,29 @@ class BoardMembership(IcsOwned, DatedModel):
     def __str__(self):
         return f"{self.person} ({self.get_role_display()}, {self.board})"
 
+    def clean(self):
+        super().clean()
+        # The organisation represented was operating throughout the seat, where both dates of a pair are known.
+        org = self.organisation if self.organisation_id else None
+        if org is None:
+            return
+        start, end = self.start_date, self.end_date
+        message = None
+        if org.start_date and start and start < org.start_date:
+            message = (
+                f"{org} started operating on {_day_text(org.start_date)}, after this membership starts "
+                f"({_day_text(start)}): choose the organisation the member represented then, or change the dates."
+            )
+        elif org.end_date and (end or start) and (end or start) > org.end_date:
+            which = "ends" if end else "starts"
+            message = (
+                f"{org} stopped operating on {_day_text(org.end_date)}, before this membership {which} "
+                f"({_day_text(end or start)}): choose the organisation the member represented then, or change "
+                "the dates."
+            )
+        if message:
+            raise ValidationError({"organisation": ValidationError(message, code="organisation_not_operating")})
+
 
 class MeetingQuerySet(models.QuerySet):
     def for_api(self):
@@ -450,6 +494,35 @@ class Meeting(IcsOwned, PublicTimestamped, PortalModel):
 
     def get_absolute_url(self):
         return fast_reverse("governance:meeting_detail", board_slug=self.board.slug, slug=self.slug)
+
+    def clean(self):
+        super().clean()
+        # Rules that depend on the clock: not database constraints (docs/adr/0002).
+        if self.starts_at is None or not _in_range(validate_moment, self.starts_at):
+            return
+        started = self.starts_at <= timezone.now()
+        when = _moment_text(self.starts_at)
+        errors = {}
+        if self.status == self.Status.HELD and not started:
+            errors["status"] = ValidationError(
+                f"A meeting can be marked held only once it has started (it starts at {when}).",
+                code="held_before_start",
+            )
+        published = self.minutes_published_at
+        if published is not None and _in_range(validate_moment, published):
+            if not started:
+                errors["minutes_published_at"] = ValidationError(
+                    f"Minutes can be published only once the meeting has started (it starts at {when}).",
+                    code="minutes_before_start",
+                )
+            elif published < self.starts_at:
+                errors["minutes_published_at"] = ValidationError(
+                    f"Minutes cannot be published before their meeting: {_moment_text(published)} is before "
+                    f"it starts at {when}.",
+                    code="minutes_before_start",
+                )
+        if errors:
+            raise ValidationError(errors)
 
 
 class AgendaItemQuerySet(models.QuerySet):
@@ -625,6 +698,21 @@ class MoUSignatory(IcsOwned, PortalModel):
 
     def __str__(self):
         return f"{self.organisation} signed {self.mou}"
+
+    def clean(self):
+        super().clean()
+        # A rule that depends on the clock: not a database constraint (docs/adr/0002).
+        today = timezone.localdate()
+        if self.signed_on and _in_range(validate_day, self.signed_on) and self.signed_on > today:
+            raise ValidationError(
+                {
+                    "signed_on": ValidationError(
+                        f"A signing date cannot be in the future: {_day_text(self.signed_on)} is after today "
+                        f"({_day_text(today)}).",
+                        code="signed_in_future",
+                    )
+                }
+            )
 
 
 class DocumentQuerySet(models.QuerySet):

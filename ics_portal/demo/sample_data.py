@@ -313,15 +313,27 @@ def load_sample_governance(systems) -> None:
     load_declarations(people)
 
 
+# A seat on which its holder represented another organisation than PEOPLE gives: the one operating then
+# (a membership's organisation was operating throughout it, BoardMembership.clean()).
+# None: none on record (the organisation they represent now had not yet opened).
+SEAT_ORGANISATIONS = {
+    ("west-yorkshire-icb-board", "Owen Lister"): "QWO",  # the CCG had closed: the ICB
+    ("west-yorkshire-joint-committee-of-ccgs", "Owen Lister"): None,  # the Leeds CCG opened in 2018
+    ("cheshire-and-merseyside-partnership-board", "Rachel Adeyemi"): None,  # the ICB opened in 2022
+}
+
+
 def load_memberships(boards, people, organisations):
     represents = {name: organisations.get(code) for name, _, code in PEOPLE}
     for board_slug, name, role, start, end in MEMBERSHIPS:
+        seat = (board_slug, name)
+        organisation = organisations.get(SEAT_ORGANISATIONS[seat]) if seat in SEAT_ORGANISATIONS else represents[name]
         upsert(
             BoardMembership,
             {"board": boards[board_slug], "person": people[name], "role": role, "start_date": start},
             {
                 "end_date": end,
-                "organisation": represents[name],
+                "organisation": organisation,
                 "is_voting": role != BoardMembership.Role.NON_VOTING_MEMBER,
                 **SAMPLE,
             },

@@ -152,6 +152,7 @@ class NationalGenerator:
         self.used_ods: set[str] = set()
         self.reserved_ods: set[str] = set()
         self.council_ids: dict[str, int] = {}
+        self.org_dates: dict[int, tuple[datetime.date | None, datetime.date | None]] = {}
         self.used_slugs: dict[type, set[str]] = defaultdict(set)
         self.town_names = [a + b for a in TOWN_STARTS for b in TOWN_ENDS]
         self.rng.shuffle(self.town_names)
@@ -197,7 +198,7 @@ class NationalGenerator:
             ods_code = None
         if ods_code:
             self.used_ods.add(ods_code)
-        return self.t[Organisation].add(
+        org = self.t[Organisation].add(
             name=name[:200],
             slug=self.unique_slug(Organisation, name, 120),
             ods_code=ods_code,
@@ -208,6 +209,14 @@ class NationalGenerator:
             end_date=end,
             successor_id=successor,
         )
+        self.org_dates[org] = (start, end)
+        return org
+
+    def operating(self, org, start: datetime.date, end: datetime.date | None) -> bool:
+        """Was `org` operating throughout a seat from `start` to `end` (BoardMembership.clean()'s rule)?"""
+        opened, closed = self.org_dates.get(org, (None, None))
+        last = end or start
+        return not (opened and start < opened) and not (closed and last > closed)
 
     def partner(self, org, ics, *, place=None, role=Partnership.Role.PARTNER, start=None, end=None, source=""):
         self.t[Partnership].add(
@@ -720,10 +729,12 @@ class NationalGenerator:
         R = BoardMembership.Role
         seat_end = seat_start + datetime.timedelta(days=rng.randint(4 * 365, 8 * 365))
         holder_end = seat_end if seat_end < last_day else end
+        # Only an organisation operating throughout the seat is represented on it.
+        operating = [org for org in representers if self.operating(org, seat_start, holder_end)]
         self.t[BoardMembership].add(
             board_id=board_id,
             person_id=self.person(ics),
-            organisation_id=rng.choice(representers) if rng.random() < 0.9 else None,
+            organisation_id=rng.choice(operating) if rng.random() < 0.9 and operating else None,
             role=role,
             is_voting=role in (R.CHAIR, R.VICE_CHAIR, R.MEMBER),
             start_date=seat_start,
