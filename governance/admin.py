@@ -191,12 +191,16 @@ class PublishingAdmin(StaffAdmin):
     def _set_published(self, request, queryset, publish: bool):
         field = self.publish_field
         done = refused = 0
+        invalid = []
         for obj in queryset:
             was_published = getattr(obj, field) is not None
             try:
                 obj = self.publish(obj, user=request.user, publish=publish)
             except PermissionDenied:
                 refused += 1
+                continue
+            except ValidationError as error:  # a rule of the record's own, e.g. minutes of a meeting yet to start
+                invalid.append(f"{obj}: {' '.join(error.messages)}")
                 continue
             done += was_published != (getattr(obj, field) is not None)
         verb = "Published" if publish else "Unpublished"
@@ -205,6 +209,8 @@ class PublishingAdmin(StaffAdmin):
             self.message_user(
                 request, f"{refused} record(s) left unchanged: only their ICS's publishers may do that.", messages.ERROR
             )
+        for reason in invalid:
+            self.message_user(request, f"Left unchanged: {reason}", messages.ERROR)
 
     @admin.action(description="Publish selected")
     def publish_selected(self, request, queryset):

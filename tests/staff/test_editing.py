@@ -1,9 +1,12 @@
 """No lost edits, publishing rights, the MoU signatory rule and restoring an old version."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from governance.models import MoU
+from governance.models import Meeting, MoU
 from tests import factories as f
 
 from .helpers import admin_form_data
@@ -60,6 +63,28 @@ def test_only_publishers_publish_by_action(client, actors, world_a, role, may):
     )
     mou.refresh_from_db()
     assert (mou.published_at is not None) == may
+
+
+@pytest.mark.django_db
+def test_publishing_minutes_of_a_meeting_yet_to_start_by_action_says_why(client, publisher_a, world_a):
+    meeting = world_a.records["meeting"]
+    meeting.starts_at = timezone.now() + datetime.timedelta(days=11)
+    meeting.status = Meeting.Status.SCHEDULED
+    meeting.minutes_published_at = None
+    meeting.save()
+    client.force_login(publisher_a)
+
+    response = client.post(
+        reverse("admin:governance_meeting_changelist"),
+        {"action": "publish_selected", "_selected_action": [meeting.pk]},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    shown = [str(message) for message in response.context["messages"]]
+    assert any("Left unchanged" in text and "only once the meeting has started" in text for text in shown), shown
+    meeting.refresh_from_db()
+    assert meeting.minutes_published_at is None
 
 
 @pytest.mark.django_db
