@@ -13,6 +13,7 @@ import base64
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -28,6 +29,7 @@ from .importers import (
     partner_import_apply,
     partner_import_preview,
     partner_import_rights,
+    template_csv,
 )
 from .models import Organisation, Partnership
 
@@ -73,7 +75,20 @@ class OrganisationAdmin(StaffAdmin):
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.import_view)
-        return [path("import/", view, name="partners_organisation_import"), *super().get_urls()]
+        template = self.admin_site.admin_view(self.import_template_view)
+        return [
+            path("import/", view, name="partners_organisation_import"),
+            path("import/template.csv", template, name="partners_organisation_import_template"),
+            *super().get_urls(),
+        ]
+
+    def import_template_view(self, request):
+        """An example partner list to fill in: the columns the import reads, one row per common kind."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="partner-list-template.csv"'
+        return response
 
     def import_view(self, request):
         """Upload → preview (create / update / error rows) → apply in one transaction."""
@@ -123,10 +138,11 @@ class OrganisationAdmin(StaffAdmin):
             context.update(preview=preview, form=PartnerImportForm(user=request.user))
             return TemplateResponse(request, "admin/partners/organisation/import.html", context)
         del request.session[SESSION_KEY]
+        unchanged = f"{result.unchanged} already up to date, " if result.unchanged else ""
         linked = f"{result.linked} linked without changes, " if result.linked else ""
         self.message_user(
             request,
-            f"Imported into {ics}: {result.created} created, {result.updated} updated, {linked}"
+            f"Imported into {ics}: {result.created} created, {result.updated} updated, {unchanged}{linked}"
             f"{result.skipped} rows skipped.",
             messages.SUCCESS,
         )

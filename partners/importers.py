@@ -13,7 +13,9 @@ columns (any order, case and spaces ignored):
     name        required  the organisation's name
     kind        required  icb, ccg, nhs_trust, foundation_trust, local_authority, pcn, gp_practice,
                           healthwatch, vcse, hospice, care_provider, university, other (or their labels)
-    ods_code    optional  ODS code in the format for its kind; an existing code updates that organisation
+    ods_code    optional  ODS code in the format for its kind; an existing code updates that organisation.
+                          Without one, the row updates the partner of this ICS of the same kind and name
+                          (normalised_name()); two such partners are an error of the row, not a guess.
     place       optional  a place of this ICS, by name, slug or sub-ICB ODS code; empty = the whole ICS
     role        optional  icb, constitutional_partner, stp_member, partner (default), associate (or labels)
     start_date  optional  YYYY-MM-DD or DD/MM/YYYY: when the partnership began
@@ -23,6 +25,11 @@ Rows are numbered as a spreadsheet shows them: the header is row 1, and blank ro
 The preview refuses, row by row, whatever applying would fail on: a value longer than its column
 holds (MAX_LENGTHS, from the models), cells beyond the header's columns (which would be lost), a
 NUL character (which PostgreSQL cannot store), a date outside the days the portal records.
+
+Importing the same file again writes nothing: an organisation or partnership whose values are
+already those of its row is not saved (so no history row), and a partnership of the same
+organisation, place and role is updated, never added twice. TEMPLATE_ROWS is the example file
+the admin page offers (template_csv()).
 """
 
 from __future__ import annotations
@@ -83,6 +90,47 @@ SECTOR_OF_KIND = {
 }
 
 
+TEMPLATE_ROWS = (
+    # One example per common kind; no ODS codes or places, so the rows fit any ICS and name no real body.
+    ("Example Hospitals NHS Trust", "", "nhs_trust", "", "constitutional_partner", "2022-07-01", ""),
+    ("Example NHS Foundation Trust", "", "foundation_trust", "", "constitutional_partner", "2022-07-01", ""),
+    ("Example City Council", "", "local_authority", "", "constitutional_partner", "2022-07-01", ""),
+    ("Healthwatch Example", "", "healthwatch", "", "partner", "2022-07-01", ""),
+    ("Example Community Voluntary Services", "", "vcse", "", "partner", "01/04/2023", ""),
+    ("Example Hospice", "", "hospice", "", "associate", "", ""),
+    ("Example Care Homes Ltd", "", "care_provider", "", "associate", "", ""),
+    ("University of Example", "", "university", "", "associate", "", "2025-03-31"),
+)
+
+
+def template_csv() -> str:
+    """The example file offered on the import page: the header row and TEMPLATE_ROWS."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    writer.writerows(TEMPLATE_ROWS)
+    return out.getvalue()
+
+
+# Trailing words that name a company's legal form, not the body: "Leeds Mind Ltd" is "Leeds Mind".
+LEGAL_SUFFIXES = ("ltd", "limited", "cic")
+
+
+def normalised_name(name: str) -> str:
+    """A name as rows without an ODS code are matched by: the same body however a list spells it.
+
+    Case and runs of spaces ignored; "&" read as "and"; punctuation dropped (apostrophes vanish,
+    other marks become spaces); a trailing Ltd, Limited or CIC dropped (each, once or repeated).
+    "St. Gemma's Hospice & Care CIC" and "st gemmas hospice and care" are the same name.
+    """
+    text = name.casefold().replace("&", " and ")
+    text = re.sub(r"['’`]", "", text)
+    words = re.sub(r"[\W_]+", " ", text).split()
+    while len(words) > 1 and words[-1] in LEGAL_SUFFIXES:
+        words.pop()
+    return " ".join(words)
+
+
 class PartnerFileError(Exception):
     """The file as a whole cannot be read: one clear message, nothing written."""
 
@@ -118,6 +166,18 @@ class ImportRow:
     def reason(self) -> str:
         return "; ".join(self.errors)
 
+    @property
+    def kind_label(self) -> str:
+        return Organisation.Kind(self.kind).label if self.kind in Organisation.Kind.values else self.kind
+
+    @property
+    def role_label(self) -> str:
+        return Partnership.Role(self.role).label if self.role in Partnership.Role.values else (self.role or "")
+
+    @property
+    def place_label(self) -> str:
+        return self.place.name if self.place else "Whole ICS"
+
 
 @dataclass
 class ImportPreview:
@@ -151,6 +211,7 @@ class ImportResult:
     skipped: int = 0
     partnerships_created: int = 0
     linked: int = 0  # existing organisations linked as they are, not changed
+    unchanged: int = 0  # existing organisations whose row changes nothing of them
 
 
 def _key(header: str) -> str:
@@ -290,6 +351,16 @@ def _place_index(ics) -> dict[str, Place]:
     return index
 
 
+def _partners_by_name(ics, kinds) -> dict[tuple[str, str], list[Organisation]]:
+    """This ICS's partner organisations (a partnership, any dates) of `kinds`, by (kind, normalised name)."""
+    index: dict[tuple[str, str], list[Organisation]] = {}
+    if not kinds:
+        return index
+    for organisation in Organisation.objects.filter(kind__in=kinds, partnerships__ics=ics).distinct().order_by("pk"):
+        index.setdefault((organisation.kind, normalised_name(organisation.name)), []).append(organisation)
+    return index
+
+
 def partner_import_preview(*, ics: IntegratedCareSystem, data: bytes, filename: str = "") -> ImportPreview:
     """Check every row and say what applying would do. Writes nothing. Raises PartnerFileError."""
     records = read_partner_file(data, filename=filename)
@@ -299,6 +370,12 @@ def partner_import_preview(*, ics: IntegratedCareSystem, data: bytes, filename: 
         record.get("ods_code").upper() for record in records if record.get("ods_code") and not unreadable[record.number]
     }
     existing = {org.ods_code: org for org in Organisation.objects.filter(ods_code__in=codes)}
+    uncoded_kinds = {
+        _choice(record.get("kind"), Organisation.Kind.choices)
+        for record in records
+        if not record.get("ods_code") and not unreadable[record.number]
+    }
+    by_name = _partners_by_name(ics, uncoded_kinds - {None})
     seen: dict[tuple, int] = {}
     rows = []
     for record in records:
@@ -336,22 +413,43 @@ def partner_import_preview(*, ics: IntegratedCareSystem, data: bytes, filename: 
         row.end_date = _date(record.get("end_date", ""), "end_date", errors)
         if row.start_date and row.end_date and row.end_date < row.start_date:
             errors.append("end_date is before start_date")
-        identity = ("ods", code) if code else ("name", row.name.lower())
+        identity = ("ods", code) if code else ("name", row.kind, normalised_name(row.name))
         if identity in seen:
             errors.append(f"duplicate of row {seen[identity]}")
         else:
             seen[identity] = number
-        row.organisation = existing.get(code) if code else None
+        if code:
+            row.organisation = existing.get(code)
+        elif kind and row.name:
+            matches = by_name.get((kind, normalised_name(row.name)), [])
+            if len(matches) > 1:
+                names = ", ".join(f"“{org.name}”" + (f" ({org.ods_code})" if org.ods_code else "") for org in matches)
+                errors.append(
+                    f"matches {len(matches)} partners of {ics} of the same kind and name: {names}; "
+                    "give the ODS code of the one meant, or merge them first"
+                )
+            elif matches:
+                row.organisation = matches[0]
         row.action = "error" if errors else ("update" if row.organisation else "create")
         rows.append(row)
     return ImportPreview(ics=ics, rows=rows)
 
 
-def _unique_slug(name: str) -> str:
-    base = slugify(name)[:110] or "organisation"
+def _slug_base(name: str) -> str:
+    return slugify(name)[:110] or "organisation"
+
+
+def _unique_slug(name: str, taken: set[str]) -> str:
+    """A slug no organisation has, nor any in `taken` (the slugs found taken, or given out by this import).
+
+    `taken` starts as those of the new rows' plain slugs already in use (one query for the file), so a
+    new name costs no query; only a taken one looks further, one query a try.
+    """
+    base = _slug_base(name)
     slug, n = base, 2
-    while Organisation.objects.filter(slug=slug).exists():
+    while slug in taken or (slug != base and Organisation.objects.filter(slug=slug).exists()):
         slug, n = f"{base}-{n}", n + 1
+    taken.add(slug)
     return slug
 
 
@@ -400,35 +498,47 @@ def partner_import_apply(*, preview: ImportPreview, user, skip_errors: bool = Fa
             "Fix them, or choose to skip the rows in error."
         )
     result = ImportResult(skipped=len(preview.errors))
-    for row in preview.rows:
-        if row.action == "error":
-            continue
-        organisation = row.organisation
+    rows = [row for row in preview.rows if row.action != "error"]
+    matched = {row.organisation.pk for row in rows if row.organisation is not None}
+    locked = {org.pk: org for org in Organisation.objects.select_for_update().filter(pk__in=matched)}
+    existing: dict[tuple, Partnership] = {}
+    for partnership in Partnership.objects.filter(ics=preview.ics, organisation__in=matched).order_by("pk"):
+        existing.setdefault((partnership.organisation_id, partnership.place_id, partnership.role), partnership)
+    bases = {_slug_base(row.name) for row in rows if row.organisation is None}
+    taken = set(Organisation.objects.filter(slug__in=bases).values_list("slug", flat=True)) if bases else set()
+    for row in rows:
+        organisation = locked.get(row.organisation.pk) if row.organisation is not None else None
+        save = True
         if row.action == "link":
             result.linked += 1
+            save = False
         elif organisation is None:
             organisation = Organisation(
                 name=row.name,
-                slug=_unique_slug(row.name),
+                slug=_unique_slug(row.name, taken),
                 ods_code=row.ods_code,
                 kind=row.kind,
                 sector=SECTOR_OF_KIND.get(row.kind, "other"),
             )
             result.created += 1
+        elif (organisation.name, organisation.kind) == (row.name, row.kind):
+            result.unchanged += 1  # already as the row says: no save, so no history row
+            save = False
         else:
-            organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
             organisation.name, organisation.kind = row.name, row.kind
             result.updated += 1
-        if row.action != "link":
+        if save:
             organisation._history_user = user
             organisation.full_clean()
             organisation.save()
-        partnership = Partnership.objects.filter(
-            organisation=organisation, ics=preview.ics, place=row.place, role=row.role
-        ).first()
+        key = (organisation.pk, row.place.pk if row.place else None, row.role)
+        partnership = existing.get(key)
         if partnership is None:
             partnership = Partnership(organisation=organisation, ics=preview.ics, place=row.place, role=row.role)
+            existing[key] = partnership
             result.partnerships_created += 1
+        elif (partnership.start_date, partnership.end_date) == (row.start_date, row.end_date) and partnership.source:
+            continue  # already as the row says: no save, so no history row
         partnership.start_date, partnership.end_date = row.start_date, row.end_date
         partnership.source = partnership.source or "Partner list import"
         partnership._history_user = user

@@ -62,10 +62,10 @@ def test_good_file_previews_then_applies(ics, bom):
 def test_importing_twice_updates_rather_than_duplicates(ics):
     partner_import_apply(preview=partner_import_preview(ics=ics, data=GOOD), user=None)
     second = partner_import_preview(ics=ics, data=GOOD)
-    assert [r.action for r in second.rows] == ["update", "update", "create"]  # no ODS code: matched by nothing
-    partner_import_apply(preview=second, user=None)
-    assert Organisation.objects.filter(ods_code__in=["RR8", "235"]).count() == 2
-    assert Partnership.objects.filter(organisation__ods_code="RR8").count() == 1
+    assert [r.action for r in second.rows] == ["update", "update", "update"]  # the hospice by kind and name
+    result = partner_import_apply(preview=second, user=None)
+    assert (result.created, result.updated, result.unchanged, result.partnerships_created) == (0, 0, 3, 0)
+    assert Organisation.objects.count() == 3 and Partnership.objects.count() == 3
 
 
 BAD = csv_bytes(

@@ -1,6 +1,6 @@
 """manage.py import_partners FILE --ics SLUG [--dry-run] [--skip-errors]
 
-Columns and limits: see partners/importers.py.
+Columns, limits and how rows are matched to organisations already in the portal: see partners/importers.py.
 """
 
 from pathlib import Path
@@ -48,7 +48,8 @@ class Command(BaseCommand):
             raise CommandError(" ".join(error.messages)) from None
         self.stdout.write(
             self.style.SUCCESS(
-                f"Imported: {result.created} created, {result.updated} updated, {result.skipped} skipped, "
+                f"Imported: {result.created} created, {result.updated} updated, "
+                f"{result.unchanged} already up to date, {result.skipped} skipped, "
                 f"{result.partnerships_created} new partnerships."
             )
         )
