@@ -6,6 +6,7 @@ restore (History → Revert) is a save like any other: a version whose publish s
 the record's now is restored only by a publisher.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
@@ -37,10 +38,63 @@ from .models import (
 ICS_FILTER = ("ics", admin.RelatedOnlyFieldListFilter)
 
 
-class DocumentInline(StaffTabularInline):
+class PublishedContentFormMixin:
+    """Once a record is published, what the public reads is changed only by a publisher
+    (services.published_content_check): the message on each such field the user changed.
+
+    On a restore (History → Revert) the version's values are compared with the record's now.
+    """
+
+    request = None  # set per request by StaffAdmin.get_form, PublishedContentInlineMixin.get_formset
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.request is None:
+            return
+        before = restoring_over(self.instance)
+        if before is not None:
+            changed = services.published_content_changed(self.instance, before)
+        elif self.instance.pk is None:
+            changed = services.published_content_changed(self.instance, None)
+        else:
+            changed = self.changed_data
+        try:
+            services.published_content_check(
+                obj=self.instance, changed_fields=changed, user=self.request.user, before=before
+            )
+        except PermissionDenied as refusal:
+            content = services.PUBLISHED_CONTENT_FIELDS[self._meta.model]
+            fields = [name for name in changed if name in self.fields and name in content]
+            for name in fields or [None]:
+                self.add_error(name, str(refusal))
+
+
+class AgendaItemForm(PublishedContentFormMixin, forms.ModelForm):
+    """An agenda item row on its meeting's page: its minutes and resolutions, once published, by a publisher."""
+
+
+class AgendaItemPageForm(PublishedContentFormMixin, StaffModelForm):
+    """An agenda item's own page (and its History → Revert): the same rule."""
+
+
+class PublishedContentInlineMixin:
+    """An inline whose rows carry the published-content rule: its forms know the request's user."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.request = request  # the form class is made for this request
+        return formset
+
+
+class DocumentInlineForm(PublishedContentFormMixin, forms.ModelForm):
+    """A paper on a board's, meeting's or MoU's page: once published, its title, file and link by a publisher."""
+
+
+class DocumentInline(PublishedContentInlineMixin, StaffTabularInline):
     """Papers attached to a board, meeting or MoU. Publishing is done from the Documents list."""
 
     model = Document
+    form = DocumentInlineForm
     fields = ("title", "kind", "file", "url", "published_at")
     readonly_fields = ("published_at",)
 
@@ -88,12 +142,13 @@ class PersonMembershipInline(BoardMembershipInline):
     autocomplete_fields = ("board", "organisation")
 
 
-class AgendaItemInline(StaffStackedInline):
+class AgendaItemInline(PublishedContentInlineMixin, StaffStackedInline):
     model = AgendaItem
+    form = AgendaItemForm
     fields = (("number", "position"), "title", "summary", "minutes", "resolutions")
 
 
-class PublishingForm(StaffModelForm):
+class PublishingForm(PublishedContentFormMixin, StaffModelForm):
     """The form of a record with a publish stamp: changing the stamp needs a publisher (services.publish_check).
 
     Restoring an old version changes the stamp when the version's differs from the record's now, even
@@ -299,6 +354,7 @@ class MeetingAdmin(PublishingAdmin):
 
 @admin.register(AgendaItem)
 class AgendaItemAdmin(StaffAdmin):
+    form = AgendaItemPageForm
     list_display = ("__str__", "meeting", "position")
     list_select_related = ("meeting__board",)
     ordering = ("-id",)  # newest first; the model's meeting ordering sorts 300k rows through a join

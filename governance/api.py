@@ -50,6 +50,23 @@ def _check_publishing(viewset, serializer):
             raise PermissionDenied(PUBLISH_REFUSED) from None
 
 
+def _check_published_content(viewset, serializer):
+    """Once published, what the public reads is changed only by a publisher (services.published_content_check),
+    else 403 with the rule's message."""
+    if serializer.instance is None:
+        return
+    candidate = serializer.candidate
+    try:
+        services.published_content_check(
+            obj=candidate,
+            changed_fields=services.published_content_changed(candidate, serializer.instance),
+            user=viewset.request.user,
+            before=serializer.instance,
+        )
+    except RuleRefused as refusal:
+        raise PermissionDenied(str(refusal)) from None
+
+
 class ProgrammeViewSet(PortalViewSet):
     """System-wide programmes of work (cancer, mental health, …), by id."""
 
@@ -129,6 +146,7 @@ class MoUViewSet(PortalViewSet):
 
     def check_rules(self, serializer):
         _check_publishing(self, serializer)
+        _check_published_content(self, serializer)
 
     def save(self, serializer):
         """Through mou_save(): a status change goes through mou_change_status(), so signed or in force
@@ -153,6 +171,9 @@ class AgendaItemViewSet(PortalViewSet):
     filterset_class = AgendaItemFilter
     ordering_fields = ["position", "number", "modified_at"]
     ordering = ["meeting_id", "position", "number"]
+
+    def check_rules(self, serializer):
+        _check_published_content(self, serializer)
 
 
 class MoUSignatoryViewSet(PortalViewSet):

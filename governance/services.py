@@ -7,6 +7,9 @@ before writing anything, with no query of their own beyond what the rule needs:
 
 - `publish_check`: a record's publish stamp (PUBLISH_FIELDS) is changed only by a publisher of its ICS.
 - `restore_publish_check`: restoring a version whose publish stamp differs from the record's now, likewise.
+- `published_content_check`: once published, what the public reads (PUBLISHED_CONTENT_FIELDS: minutes and
+  resolutions, a paper's title, file and link, an MoU's title, version and summary) is changed only by a
+  publisher; an editor still changes drafts and the other fields.
 - `mou_signatories_check`: an MoU signed or in force has at least one signatory.
 - `board_membership_chair_check`: a board has one chair at a time.
 
@@ -32,7 +35,7 @@ from django.utils import timezone
 
 from staff import permissions
 
-from .models import BoardMembership, Document, Meeting, MoU
+from .models import AgendaItem, BoardMembership, Document, Meeting, MoU
 
 # --- publishing ------------------------------------------------------------------------------------
 
@@ -92,6 +95,54 @@ def document_publish(*, document: Document, user, publish: bool = True) -> Docum
 def meeting_publish_minutes(*, meeting: Meeting, user, publish: bool = True) -> Meeting:
     """Publish a meeting's minutes and resolutions (or with publish=False withdraw them), in one transaction."""
     return _set_stamp(obj=meeting, publish=publish, user=user)
+
+
+# --- published content is changed only by a publisher ------------------------------------------------
+
+# What the public reads once a record is published. An editor may change it while the record is a draft;
+# afterwards only a publisher of its ICS may, so a change to what is public is a publisher's decision.
+# An agenda item's minutes and resolutions are published with its meeting's minutes.
+PUBLISHED_CONTENT_FIELDS = {
+    AgendaItem: ("minutes", "resolutions"),
+    Document: ("title", "file", "file_name", "url"),
+    MoU: ("title", "version", "summary"),
+}
+PUBLISHED_CONTENT_REFUSED = (
+    "This is published: only a publisher of this ICS may change its {fields}. "
+    "Ask a publisher, or have them withdraw it to draft first."
+)
+
+
+def is_published(obj) -> bool:
+    """Is what `obj` shows the public published (an agenda item: its meeting's minutes)?"""
+    if isinstance(obj, AgendaItem):
+        return obj.meeting.minutes_published_at is not None
+    field = PUBLISH_FIELDS.get(type(obj))
+    return field is not None and getattr(obj, field) is not None
+
+
+def published_content_changed(obj, before) -> list[str]:
+    """The fields of PUBLISHED_CONTENT_FIELDS whose values differ between `obj` and `before` (None: new)."""
+    fields = PUBLISHED_CONTENT_FIELDS.get(type(obj), ())
+    if before is None:
+        return [name for name in fields if getattr(obj, name)]
+    return [name for name in fields if getattr(obj, name) != getattr(before, name)]
+
+
+def published_content_check(*, obj, changed_fields: Iterable[str], user, before=None) -> None:
+    """The published-content rule: once `obj` (or `before`, as stored) is published, the fields of
+    PUBLISHED_CONTENT_FIELDS among `changed_fields` are changed only by a publisher of its ICS."""
+    fields = [name for name in PUBLISHED_CONTENT_FIELDS.get(type(obj), ()) if name in set(changed_fields)]
+    if not fields:
+        return
+    if before is None and obj._state.adding and type(obj) in PUBLISH_FIELDS:
+        return  # a new record published by its own stamp: the publishing rule (publish_check) decides
+    if not (is_published(obj) or (before is not None and is_published(before))):
+        return
+    if may_publish(user=user, obj=obj):
+        return
+    shown = [name.replace("_", " ") for name in fields if name != "file_name" or "file" not in fields]
+    raise PermissionDenied(PUBLISHED_CONTENT_REFUSED.format(fields=", ".join(shown)))
 
 
 # --- an MoU signed or in force needs a signatory ---------------------------------------------------
@@ -154,6 +205,10 @@ def mou_save(*, mou: MoU, user, before: MoU | None = None, validated: bool = Fal
     _edit_check(user=user, obj=mou, before=before)
     if publish_stamp_changed(mou, before):
         publish_check(user=user, obj=mou)
+    if before is not None:
+        published_content_check(
+            obj=mou, changed_fields=published_content_changed(mou, before), user=user, before=before
+        )
     status = mou.status
     mou.status = before.status if before is not None else MoU._meta.get_field("status").get_default()
     if not validated:
@@ -168,10 +223,12 @@ def restore_check(*, user, obj, before) -> None:
     """The rules of saving `obj`, an old version restored over `before` (the record as it is now).
 
     The user may change both (so a restore moves nothing out of or into another ICS), and a publish
-    stamp that differs from the one on record now is restored only by a publisher, as on the form.
+    stamp that differs from the one on record now is restored only by a publisher, as on the form; so is
+    published content (published_content_check) that differs.
     """
     _edit_check(user=user, obj=obj, before=before)
     restore_publish_check(user=user, obj=obj, before=before)
+    published_content_check(obj=obj, changed_fields=published_content_changed(obj, before), user=user, before=before)
 
 
 def restore_publish_check(*, user, obj, before) -> None:
