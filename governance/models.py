@@ -39,6 +39,7 @@ from ics_portal.core.models import (
     SharedRecord,
 )
 from ics_portal.core.reverse import fast_reverse
+from ics_portal.core.uploads import validate_paper_file
 from partners.models import Organisation
 from places.models import IntegratedCareSystem, Place
 
@@ -777,7 +778,11 @@ class Document(IcsRecord, PublicTimestamped, PortalModel):
 
     title = models.CharField(max_length=300)
     kind = models.CharField(max_length=30, choices=Kind.choices)
-    file = DocumentFileField(upload_to=document_upload_to, blank=True)
+    file = DocumentFileField(
+        upload_to=document_upload_to,
+        blank=True,
+        validators=[validate_paper_file],
+    )
     file_name = models.CharField(
         max_length=DOWNLOAD_NAME_LENGTH,
         blank=True,

@@ -110,8 +110,40 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+
+
+def storage_config():
+    """Where uploads are stored: MEDIA_ROOT on this server's disk (the quick start, or one app server), or
+    with DJANGO_STORAGE_BACKEND=s3 (or AWS_STORAGE_BUCKET_NAME set) a private S3-compatible bucket that every
+    app server shares (django-storages; boto3 must be installed). Nothing is public: no ACL is set (the
+    bucket's own, private, applies), storage URLs are signed, and the portal's view streams every file."""
+    bucket = env("AWS_STORAGE_BUCKET_NAME", default="")
+    backend = env("DJANGO_STORAGE_BACKEND", default="s3" if bucket else "filesystem").lower()
+    if backend == "filesystem":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if backend != "s3":
+        raise environ.ImproperlyConfigured(f"DJANGO_STORAGE_BACKEND is {backend!r}: give filesystem or s3.")
+    if not bucket:
+        raise environ.ImproperlyConfigured("DJANGO_STORAGE_BACKEND=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            # Credentials come from boto3's own sources: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a role.
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),  # an S3-compatible store other than AWS
+            "region_name": env("AWS_S3_REGION_NAME", default=None),
+            "location": env("AWS_LOCATION", default=""),  # a prefix inside a shared bucket
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "file_overwrite": False,
+            "custom_domain": None,
+        },
+    }
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": storage_config(),
     "staticfiles": {
         "BACKEND": env(
             "DJANGO_STATICFILES_STORAGE",
@@ -127,6 +159,8 @@ STORAGES = {
 # storage production uses must not be publicly readable or listable.
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# The largest upload accepted (ics_portal/core/uploads.py), in bytes: 20 MB.
+DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
