@@ -242,24 +242,22 @@ def editable_q(model, ics_ids) -> Q:
 
 def editable(user, queryset: QuerySet) -> QuerySet:
     """The rows of `queryset` that `user` may change (`can_edit` for many rows, in one query)."""
-    _declared(queryset.model)
-    allowed = _staff_ics_ids(user)
-    if allowed is None:
-        return queryset
-    if not allowed:
-        return queryset.none()
-    return queryset.filter(editable_q(queryset.model, allowed))
+    return _scoped(queryset, _staff_ics_ids(user), editable_q)
 
 
 def visible_to(user, queryset: QuerySet) -> QuerySet:
     """The rows of `queryset` that `user` may see as staff (for records of one ICS, also change)."""
+    return _scoped(queryset, editable_ics_ids(user), ics_q)
+
+
+def _scoped(queryset: QuerySet, allowed: set[int] | None, q_for) -> QuerySet:
+    """`queryset` kept to `q_for(model, allowed)`; None means no limit (superusers), an empty set nothing."""
     _declared(queryset.model)
-    allowed = editable_ics_ids(user)
     if allowed is None:
         return queryset
     if not allowed:
         return queryset.none()
-    return queryset.filter(ics_q(queryset.model, allowed))
+    return queryset.filter(q_for(queryset.model, allowed))
 
 
 def editable_ics(user) -> QuerySet:
