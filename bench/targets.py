@@ -40,7 +40,7 @@ def _url(name, *, query="", **kwargs):
 def pick() -> list[tuple[str, str, str]]:
     """(name, "page" | "api" | "floor", path) for everything measured, in order."""
     ics = _biggest(IntegratedCareSystem.objects.all(), "partnerships")
-    place = _biggest(Place.objects.filter(ics=ics), "partnerships")
+    place = _biggest(Place.objects.filter(memberships__ics=ics), "partnerships")
     organisation = _biggest(
         Organisation.objects.filter(kind__in=["nhs_trust", "foundation_trust"]), "board_memberships"
     )
@@ -54,7 +54,7 @@ def pick() -> list[tuple[str, str, str]]:
     found = [
         ("home", "page", _url("site:home")),
         ("ics detail", "page", ics and _url("site:ics_detail", slug=ics.slug)),
-        ("place detail", "page", place and _url("site:place_detail", ics_slug=ics.slug, slug=place.slug)),
+        ("place detail", "page", place and _url("site:place_detail", slug=place.slug)),
         ("partner directory", "page", _url("partners:directory")),
         ("partner directory, one ics", "page", ics and _url("partners:directory", query=f"ics={ics.slug}")),
         ("organisation detail", "page", organisation and _url("site:organisation_detail", slug=organisation.slug)),

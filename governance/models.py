@@ -37,11 +37,12 @@ from ics_portal.core.models import (
     PostgresExclusionConstraint,
     PostgresGinIndex,
     SharedRecord,
+    Sourced,
 )
 from ics_portal.core.reverse import fast_reverse
 from ics_portal.core.uploads import validate_paper_file
 from partners.models import Organisation
-from places.models import IntegratedCareSystem, Place
+from places.models import Cluster, IntegratedCareSystem, Place
 
 
 def _day_text(day: datetime.date) -> str:
@@ -182,7 +183,7 @@ class BoardQuerySet(DatedQuerySet):
     def for_detail(self, day):
         """The board page as at `day`: members (all, split by the page), boards reporting to it then,
         meetings, published papers, and every board of its ICS so the reporting line needs no query per step."""
-        return self.select_related("ics", "place__ics", "reports_to").prefetch_related(
+        return self.select_related("ics", "place", "reports_to").prefetch_related(
             Prefetch(
                 "memberships",
                 queryset=BoardMembership.objects.select_related("person", "organisation").order_by(
@@ -230,6 +231,14 @@ class Board(IcsOwned, PublicTimestamped, DatedModel):
         related_name="boards",
         help_text="Leave empty for a system-level board.",
     )
+    cluster = models.ForeignKey(
+        Cluster,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="joint_boards",
+        help_text="For a joint board or committee of a cluster's ICSs: the cluster it spans (its ICS hosts it).",
+    )
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=120, unique=True)
     kind = models.CharField(max_length=30, choices=Kind.choices)
@@ -268,8 +277,8 @@ class Board(IcsOwned, PublicTimestamped, DatedModel):
 
     def clean(self):
         super().clean()
-        if self.place_id and self.ics_id and self.place.ics_id != self.ics_id:
-            raise ValidationError({"place": "That place belongs to another ICS."})
+        if self.place_id and self.ics_id and not self.place.was_in(self.ics_id, self.start_date, self.end_date):
+            raise ValidationError({"place": "That place was not in this ICS on the board's dates."})
         if self.reports_to_id and self.pk and self.reports_to_id == self.pk:
             raise ValidationError({"reports_to": "A board cannot report to itself."})
 
@@ -350,6 +359,59 @@ class Person(LinkedByBoardSeats, PortalModel):
 
     def get_absolute_url(self):
         return fast_reverse("governance:person_detail", slug=self.slug)
+
+
+class LeadershipPostQuerySet(DatedQuerySet):
+    def for_page(self):
+        return self.select_related("person").order_by("role", "start_date", "person__name")
+
+
+class LeadershipPost(IcsOwned, Sourced, DatedModel):
+    """A named person in a leadership post of an ICB, or shared by a cluster's ICBs, exactly as a source states it.
+
+    Sources rarely give dates: an empty date means the source does not state it, and `source_date` says
+    when the source saw the person in post. Where sources disagree, each keeps its row, marked disputed.
+    A cluster's posts belong to no single ICS: superusers keep them (`ics` empty).
+    """
+
+    class Role(models.TextChoices):
+        CHAIR = "chair", "Chair"
+        ACTING_CHAIR = "acting_chair", "Acting chair"
+        CHIEF_EXECUTIVE = "chief_executive", "Chief executive"
+        CHIEF_EXECUTIVE_DESIGNATE = "chief_executive_designate", "Chief executive designate"
+        INTERIM_CHIEF_EXECUTIVE = "interim_chief_executive", "Interim chief executive"
+        CLUSTER_CHAIR = "cluster_chair", "Cluster chair"
+        CLUSTER_CHIEF_EXECUTIVE = "cluster_chief_executive", "Cluster chief executive"
+
+    ics_path = "ics"
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="posts")
+    role = models.CharField(max_length=30, choices=Role.choices)
+    ics = models.ForeignKey(
+        IntegratedCareSystem, on_delete=models.CASCADE, null=True, blank=True, related_name="leadership_posts"
+    )
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, null=True, blank=True, related_name="posts")
+    disputed = models.BooleanField(
+        "sources disagree", default=False, help_text="Another source names someone else for this post."
+    )
+    note = models.TextField(blank=True, help_text="What the source says, in its words where it matters.")
+
+    history = HistoricalRecords()
+    objects = LeadershipPostQuerySet.as_manager()
+
+    class Meta(DatedModel.Meta):
+        ordering = ["role", "person__name"]
+        constraints = [
+            *DatedModel.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(ics__isnull=True) ^ Q(cluster__isnull=True),
+                name="governance_post_of_ics_or_cluster",
+                violation_error_message="A post is either an ICB's or a cluster's: choose one.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person}, {self.get_role_display()} of {self.ics or self.cluster}"
 
 
 class BoardMembershipQuerySet(DatedQuerySet):
@@ -588,7 +650,7 @@ class MoUQuerySet(DatedQuerySet):
         """The public MoU page: published MoUs only, with signatories and published documents."""
         return (
             self.published()
-            .select_related("ics", "place__ics")
+            .select_related("ics", "place")
             .prefetch_related(
                 Prefetch("signatories", queryset=MoUSignatory.objects.select_related("organisation")),
                 Prefetch("documents", queryset=Document.objects.public().order_by("kind", "title")),

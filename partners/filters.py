@@ -17,7 +17,6 @@ class OrganisationFilter(DatedFilterSet):
         label="ICS",
         method="filter_partner_of",
     )
-    # A place slug is unique only within its ICS: PlaceSlugFilter looks it up within `ics` when given.
     place = PlaceSlugFilter(field_name="partnerships__place", label="Place", method="filter_partner_of")
     kind = django_filters.ChoiceFilter(choices=Organisation.Kind.choices)
     sector = django_filters.ChoiceFilter(choices=Organisation.Sector.choices)

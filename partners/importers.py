@@ -344,7 +344,7 @@ def _date(value: str, column: str, errors: list[str]) -> datetime.date | None:
 
 def _place_index(ics) -> dict[str, Place]:
     index = {}
-    for place in Place.objects.filter(ics=ics):
+    for place in Place.objects.filter(memberships__ics=ics).distinct():
         for key in (place.name, place.slug, place.ods_code):
             if key:
                 index[key.strip().lower()] = place

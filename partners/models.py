@@ -273,5 +273,5 @@ class Partnership(IcsOwned, DatedModel):
 
     def clean(self):
         super().clean()
-        if self.place_id and self.ics_id and self.place.ics_id != self.ics_id:
-            raise ValidationError({"place": "That place belongs to another ICS."})
+        if self.place_id and self.ics_id and not self.place.was_in(self.ics_id, self.start_date, self.end_date):
+            raise ValidationError({"place": "That place was not in this ICS on the partnership's dates."})

@@ -11,7 +11,7 @@ from ics_portal.core.csv_export import csv_response
 from partners import presenters
 from partners.filters import OrganisationFilter
 from partners.models import Organisation, Partnership
-from places.models import IntegratedCareSystem, Place
+from places.models import IntegratedCareSystem, Place, PlaceMembership
 
 PAGE_SIZE = 25
 ICS_SLUG_LENGTH = IntegratedCareSystem._meta.get_field("slug").max_length
@@ -29,11 +29,12 @@ def directory_filterset(request, as_at):
     data = request.GET.copy()
     data["as_at"] = as_at.day.isoformat()
     filterset = OrganisationFilter(data, queryset=Organisation.objects.for_directory(as_at.day), request=request)
-    places = Place.objects.as_at(as_at.day).select_related("ics").order_by("ics__short_name", "name")
+    places = Place.objects.as_at(as_at.day).order_by("name")
     ics = data.get("ics", "")
     if ics:
         is_slug = len(ics) <= ICS_SLUG_LENGTH and slug_re.match(ics)
-        places = places.filter(ics__slug=ics) if is_slug else places.none()
+        in_ics = PlaceMembership.objects.as_at(as_at.day).filter(ics__slug=ics).values("place")
+        places = places.filter(pk__in=in_ics) if is_slug else places.none()
     place_field = filterset.form.fields["place"]
     place_field.queryset = places
     return filterset

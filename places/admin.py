@@ -6,7 +6,16 @@ from django.core.exceptions import PermissionDenied
 from staff.admin_mixins import StaffAdmin, StaffModelForm, StaffTabularInline, restoring_over
 
 from . import services
-from .models import IcsStage, IntegratedCareSystem, Place
+from .models import (
+    Cluster,
+    ClusterMembership,
+    IcsStage,
+    IcsSuccession,
+    IntegratedCareSystem,
+    Place,
+    PlaceMembership,
+    PlannedChange,
+)
 
 
 class IntegratedCareSystemForm(StaffModelForm):
@@ -28,16 +37,52 @@ class IcsStageInline(StaffTabularInline):
     fields = ("stage", "name_then", "gss_code_then", "start_date", "end_date", "note", "provenance")
 
 
-class PlaceInline(StaffTabularInline):
-    model = Place
-    fields = ("name", "slug", "ods_code", "start_date", "end_date")
-    show_change_link = True
+class NationalRecordAdmin(StaffAdmin):
+    """England's structure (successions, clusters, plans) is recorded nationally: superusers write it."""
 
     def has_add_permission(self, request, obj=None):
-        return False  # Places have their own page, with history.
+        return request.user.is_active and request.user.is_superuser
 
     def has_change_permission(self, request, obj=None):
-        return False
+        return self.has_add_permission(request) if obj is not None else super().has_change_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_add_permission(request)
+
+
+class NationalInline(StaffTabularInline):
+    def has_add_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_add_permission(request)
+
+
+class PlaceMembershipInline(NationalInline):
+    """Which places belong to an ICS on which days: moved by superusers (a boundary change)."""
+
+    model = PlaceMembership
+    fields = ("place", "start_date", "end_date", "source", "source_url", "source_date")
+    autocomplete_fields = ("place",)
+    extra = 0
+
+
+class IcsMembershipInline(PlaceMembershipInline):
+    fields = ("ics", "start_date", "end_date", "source", "source_url", "source_date")
+    autocomplete_fields = ("ics",)
+
+
+class SuccessionInline(NationalInline):
+    model = IcsSuccession
+    fk_name = "predecessor"
+    fields = ("kind", "successor", "date", "places", "note", "source", "source_url", "source_date")
+    autocomplete_fields = ("successor",)
+    extra = 0
+    verbose_name = "where its area went"
+    verbose_name_plural = "where its area went"
 
 
 @admin.register(IntegratedCareSystem)
@@ -46,7 +91,7 @@ class IntegratedCareSystemAdmin(StaffAdmin):
     list_filter = ("region", "provenance")
     search_fields = ("name", "short_name", "icb_ods_code", "gss_code", "slug")
     prepopulated_fields = {"slug": ("short_name",)}
-    inlines = (IcsStageInline, PlaceInline)
+    inlines = (IcsStageInline, PlaceMembershipInline, SuccessionInline)
     superuser_only_add = True
     form = IntegratedCareSystemForm
 
@@ -79,9 +124,32 @@ class IcsStageAdmin(StaffAdmin):
 
 @admin.register(Place)
 class PlaceAdmin(StaffAdmin):
-    list_display = ("name", "ics", "ods_code", "gss_code", "population", "start_date", "end_date", "provenance")
-    list_filter = (("ics", admin.RelatedOnlyFieldListFilter), "provenance")
-    list_select_related = ("ics",)
-    search_fields = ("name", "slug", "ods_code", "gss_code", "local_authorities", "ics__short_name")
-    autocomplete_fields = ("ics",)
+    list_display = ("name", "ods_code", "gss_code", "population", "start_date", "end_date", "provenance")
+    list_filter = ("provenance",)
+    search_fields = ("name", "slug", "ods_code", "gss_code", "districts")
     prepopulated_fields = {"slug": ("name",)}
+    inlines = (IcsMembershipInline,)
+    autocomplete_unscoped = True
+
+
+class ClusterMembershipInline(NationalInline):
+    model = ClusterMembership
+    fields = ("ics",)
+    autocomplete_fields = ("ics",)
+    extra = 0
+
+
+@admin.register(Cluster)
+class ClusterAdmin(NationalRecordAdmin):
+    list_display = ("name", "start_date", "end_date", "start_from_source", "provenance")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = (ClusterMembershipInline,)
+
+
+@admin.register(PlannedChange)
+class PlannedChangeAdmin(NationalRecordAdmin):
+    list_display = ("title", "kind", "status", "expected")
+    list_filter = ("kind", "status")
+    search_fields = ("title",)
+    filter_horizontal = ("icss",)

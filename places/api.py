@@ -5,9 +5,9 @@ from rest_framework.exceptions import PermissionDenied
 
 from ics_portal.api.viewsets import PortalViewSet
 from places import services
-from places.filters import IntegratedCareSystemFilter, PlaceFilter
-from places.models import IntegratedCareSystem, Place
-from places.serializers import IntegratedCareSystemSerializer, PlaceSerializer
+from places.filters import ClusterFilter, IntegratedCareSystemFilter, PlaceFilter
+from places.models import Cluster, IntegratedCareSystem, Place
+from places.serializers import ClusterSerializer, IntegratedCareSystemSerializer, PlaceSerializer
 
 
 class IntegratedCareSystemViewSet(PortalViewSet):
@@ -19,6 +19,12 @@ class IntegratedCareSystemViewSet(PortalViewSet):
     lookup_field = "slug"
     ordering_fields = ["short_name", "name", "region", "population", "icb_ods_code", "modified_at"]
     ordering = ["short_name"]
+
+    def filter_queryset(self, queryset):
+        # One ICS by its slug, whenever it existed; a list, of today's ICSs unless asked otherwise.
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
 
     def check_rules(self, serializer):
         # An ICS's identity (names in URLs, national codes) is set nationally, by superusers (docs/adr/0004).
@@ -33,8 +39,20 @@ class IntegratedCareSystemViewSet(PortalViewSet):
         )
 
 
+class ClusterViewSet(PortalViewSet):
+    """Clusters: ICSs sharing a chair, chief executive and sometimes a board while legally separate. Read only."""
+
+    queryset = Cluster.objects.with_members()
+    serializer_class = ClusterSerializer
+    filterset_class = ClusterFilter
+    lookup_field = "slug"
+    ordering_fields = ["name", "start_date"]
+    ordering = ["name"]
+    http_method_names = ["get", "head"]  # Recorded nationally, in the admin.
+
+
 class PlaceViewSet(PortalViewSet):
-    """Places inside ICSs, by id (a place's slug is unique only within its ICS)."""
+    """Places, by id, with the ICSs they belonged to and when."""
 
     queryset = Place.objects.for_api()
     serializer_class = PlaceSerializer

@@ -1,58 +1,69 @@
 """Filters for ICS and place lists, shared by the pages and the API."""
 
 import django_filters
-from django.core.exceptions import MultipleObjectsReturned, ValidationError
-from django_filters.fields import ModelChoiceField
 
-from ics_portal.core.filters import DatedFilterSet, PortalFilterSet
-from places.models import IntegratedCareSystem, Place, Region
+from ics_portal.core.filters import DatedFilterSet, StrictBooleanFilter
+from places.models import Cluster, IntegratedCareSystem, Place, PlaceMembership, Region
 
 
-class IntegratedCareSystemFilter(PortalFilterSet):
+class IntegratedCareSystemFilter(DatedFilterSet):
+    """The ICSs of a day: today's unless `as_at` names another, or `all=true` asks for every ICS there has been."""
+
     region = django_filters.ChoiceFilter(choices=Region.choices, label="NHS England region (ODS code)")
     ods_code = django_filters.CharFilter(field_name="icb_ods_code", lookup_expr="iexact", label="ICB ODS code")
+    all = StrictBooleanFilter(
+        method="every_ics", label="true: every ICS there has been, abolished ones too (ignored with as_at)"
+    )
 
     class Meta:
         model = IntegratedCareSystem
-        fields = ["region", "ods_code", "modified_since"]
+        fields = ["region", "ods_code", "as_at", "all", "modified_since"]
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        asked = self.form.cleaned_data
+        if asked.get("as_at") is None and not asked.get("all") and getattr(self, "list_of_today", True):
+            queryset = queryset.current()
+        return queryset
+
+    def every_ics(self, queryset, name, value):
+        return queryset
 
 
 class PlaceFilter(DatedFilterSet):
     ics = django_filters.ModelChoiceFilter(
-        field_name="ics", to_field_name="slug", queryset=IntegratedCareSystem.objects.all(), label="ICS (slug)"
+        field_name="memberships__ics",
+        to_field_name="slug",
+        queryset=IntegratedCareSystem.objects.all(),
+        label="ICS (slug): places that belonged to it (on the as_at day, with as_at)",
+        method="in_ics",
     )
-    slug = django_filters.CharFilter(label="Place slug (unique within an ICS)")
+    slug = django_filters.CharFilter(label="Place slug")
     ods_code = django_filters.CharFilter(lookup_expr="iexact", label="Sub-ICB location ODS code")
 
     class Meta:
         model = Place
         fields = ["ics", "slug", "ods_code", "as_at", "modified_since"]
 
-
-class _PlaceSlugField(ModelChoiceField):
-    def to_python(self, value):
-        try:
-            return super().to_python(value)
-        except MultipleObjectsReturned:
-            raise ValidationError(
-                "Places in more than one ICS have this slug: give the ICS too (ics=…).", code="ambiguous"
-            ) from None
-
-
-def places_of_requested_ics(request):
-    """Place slugs are unique only within an ICS, so look a slug up within the ICS asked for, if any."""
-    places = Place.objects.all()
-    ics = request.GET.get("ics") if request is not None else None
-    return places.filter(ics__slug=ics) if ics else places
+    def in_ics(self, queryset, name, ics):
+        memberships = PlaceMembership.objects.filter(ics=ics)
+        day = self.form.cleaned_data.get("as_at")
+        if day:
+            memberships = memberships.as_at(day)
+        return queryset.filter(pk__in=memberships.values("place"))
 
 
 class PlaceSlugFilter(django_filters.ModelChoiceFilter):
-    """A place by its slug, within the `ics` filter's ICS when one is given (400 if still ambiguous)."""
-
-    field_class = _PlaceSlugField
+    """A place by its slug (unique across England)."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("to_field_name", "slug")
-        kwargs.setdefault("queryset", places_of_requested_ics)
+        kwargs.setdefault("queryset", Place.objects.all())
         kwargs.setdefault("label", "Place (slug)")
         super().__init__(*args, **kwargs)
+
+
+class ClusterFilter(DatedFilterSet):
+    class Meta:
+        model = Cluster
+        fields = ["as_at", "modified_since"]

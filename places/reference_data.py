@@ -7,11 +7,13 @@ from pathlib import Path
 from django.utils.text import slugify
 
 from ics_portal.core.upsert import upsert
-from places.models import IcsStage, IntegratedCareSystem, Place
+from places.models import IcsStage, IntegratedCareSystem, Place, PlaceMembership
 
 STP_ANNOUNCED = datetime.date(2016, 3, 30)
 STATUTORY_FROM = datetime.date(2022, 7, 1)
 STP_ERA_ENDS = STATUTORY_FROM - datetime.timedelta(days=1)
+SUB_ICB_SOURCE = "ONS sub-ICB locations to ICBs lookup, April 2023 (sub_icb_locations_2023.csv)"
+STP_SOURCE = "ONS CCGs to STPs lookup, April 2021 (ccg_to_stp_2021.csv)"
 
 # Shadow ICS waves from the public record (see DESIGN.md): ICB ODS code -> (start, note).
 SHADOW_ICS_WAVES = {
@@ -72,6 +74,9 @@ def load_systems(data_dir: Path) -> dict[str, IntegratedCareSystem]:
                 "slug": slugify(short_name),
                 "gss_code": row["ICB23CD"],
                 "region": row["NHSER23CDH"],
+                "start_date": STP_ANNOUNCED,
+                "source": SUB_ICB_SOURCE,
+                "source_date": datetime.date(2023, 4, 1),
                 **KNOWN_FACTS.get(row["ICB23CDH"], {}),
             },
         )
@@ -99,9 +104,9 @@ def load_stages(ics, stp_row, icb_row):
 
 
 def load_places(data_dir: Path, systems) -> dict[tuple[str, str], Place]:
-    """Places from the sub-ICB locations (2023), named as their 2021 CCGs were.
+    """Places from the sub-ICB locations (2023), named as their 2021 CCGs were, each with its ICSs.
 
-    A location whose ICS changed in July 2022 (Bassetlaw) gets one row per ICS.
+    A location whose ICS changed in July 2022 (Bassetlaw) is one place in two ICSs, one after the other.
     Returns places keyed by (ICS ODS code, location ODS code).
     """
     opened = ods_open_dates(data_dir / "ods_eccg.csv")
@@ -109,30 +114,43 @@ def load_places(data_dir: Path, systems) -> dict[tuple[str, str], Place]:
     places = {}
     for row in read_csv(data_dir / "sub_icb_locations_2023.csv"):
         code, ccg = row["SICBL23CDH"], ccgs[row["SICBL23CDH"]]
-        name = place_name(ccg["CCG21NM"])
-        moved = ccg["STP21CDH"] != row["ICB23CDH"]
-        if moved:
-            places[(ccg["STP21CDH"], code)] = upsert_place(
-                systems[ccg["STP21CDH"]], name, code, ccg["CCG21CD"], opened.get(code), STP_ERA_ENDS
-            )
-        places[(row["ICB23CDH"], code)] = upsert_place(
-            systems[row["ICB23CDH"]], name, code, row["SICBL23CD"], STATUTORY_FROM if moved else opened.get(code), None
+        place = upsert(
+            Place,
+            {"slug": slugify(place_name(ccg["CCG21NM"]))},
+            {
+                "name": place_name(ccg["CCG21NM"]),
+                "ods_code": code,
+                "gss_code": row["SICBL23CD"],
+                "start_date": opened.get(code),
+                "end_date": None,
+                "source": SUB_ICB_SOURCE,
+            },
         )
+        if ccg["STP21CDH"] != row["ICB23CDH"]:
+            add_membership(place, systems[ccg["STP21CDH"]], opened.get(code), STP_ERA_ENDS, STP_SOURCE)
+            add_membership(place, systems[row["ICB23CDH"]], STATUTORY_FROM, None, SUB_ICB_SOURCE)
+        else:
+            add_membership(place, systems[row["ICB23CDH"]], opened.get(code), None, SUB_ICB_SOURCE)
+        places[(ccg["STP21CDH"], code)] = places[(row["ICB23CDH"], code)] = place
     return places
 
 
-def upsert_place(ics, name, code, gss_code, start, end):
+def add_membership(place, ics, start, end, source):
     return upsert(
-        Place,
-        {"ics": ics, "slug": slugify(name)},
-        {"name": name, "ods_code": code, "gss_code": gss_code, "start_date": start, "end_date": end},
+        PlaceMembership,
+        {"place": place, "ics": ics, "start_date": start},
+        {"end_date": end, "source": source},
     )
 
 
 def load_harrogate(systems):
     """Harrogate was one of West Yorkshire and Harrogate's six places until July 2022 (DESIGN.md)."""
-    return upsert(
+    place = upsert(
         Place,
-        {"ics": systems["QWO"], "slug": "harrogate"},
+        {"slug": "harrogate"},
         {"name": "Harrogate", "ods_code": "", "gss_code": "", "start_date": None, "end_date": STP_ERA_ENDS},
     )
+    add_membership(
+        place, systems["QWO"], None, STP_ERA_ENDS, "West Yorkshire and Harrogate ICS questions and answers, 2018"
+    )
+    return place

@@ -4,8 +4,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ics_portal.api.serializers import AUDIT_FIELDS, ApiLink, PortalSerializer, RowRepresentation, SlugLink, build_url
-from places.models import IcsStage, IntegratedCareSystem, Place
+from ics_portal.api.serializers import AUDIT_FIELDS, ApiLink, PortalSerializer, RowRepresentation, build_url
+from places.models import Cluster, IcsStage, IcsSuccession, IntegratedCareSystem, Place, PlaceMembership
+
+SOURCE_FIELDS = ["source", "source_url", "source_date"]
 
 
 class IcsStageSerializer(RowRepresentation, serializers.ModelSerializer):
@@ -14,10 +16,33 @@ class IcsStageSerializer(RowRepresentation, serializers.ModelSerializer):
         fields = ["stage", "name_then", "gss_code_then", "start_date", "end_date", "note"]
 
 
+class PredecessorSerializer(RowRepresentation, serializers.ModelSerializer):
+    ics = serializers.SlugRelatedField(source="predecessor", slug_field="slug", read_only=True)
+
+    class Meta:
+        model = IcsSuccession
+        fields = ["ics", "kind", "date", "note", *SOURCE_FIELDS]
+
+
+class SuccessorSerializer(RowRepresentation, serializers.ModelSerializer):
+    ics = serializers.SlugRelatedField(source="successor", slug_field="slug", read_only=True)
+
+    class Meta:
+        model = IcsSuccession
+        fields = ["ics", "kind", "date", "note", *SOURCE_FIELDS]
+
+
 class IntegratedCareSystemSerializer(PortalSerializer):
     url = ApiLink(view_name="api:ics-detail", lookup_field="slug")
     partners_url = serializers.SerializerMethodField(help_text="This ICS's partner organisations, in this API.")
     stages = IcsStageSerializer(many=True, read_only=True, help_text="STP, shadow ICS, ICS, statutory ICS.")
+    predecessors = PredecessorSerializer(
+        source="successions_from", many=True, read_only=True, help_text="ICSs whose area passed to this one."
+    )
+    successors = SuccessorSerializer(
+        source="successions", many=True, read_only=True, help_text="ICSs its area passed to, and when."
+    )
+    clusters = serializers.SerializerMethodField(help_text="Clusters it has been in (slugs), with their dates.")
 
     class Meta:
         model = IntegratedCareSystem
@@ -36,7 +61,13 @@ class IntegratedCareSystemSerializer(PortalSerializer):
             "annual_budget",
             "website",
             "description",
+            "start_date",
+            "end_date",
             "stages",
+            "predecessors",
+            "successors",
+            "clusters",
+            *SOURCE_FIELDS,
             *AUDIT_FIELDS,
         ]
         read_only_fields = AUDIT_FIELDS
@@ -48,10 +79,55 @@ class IntegratedCareSystemSerializer(PortalSerializer):
     def get_partners_url(self, obj) -> str:
         return build_url(self.context.get("request"), "api:ics-partners", slug=obj.slug)
 
+    def get_clusters(self, obj) -> list[dict]:
+        request = self.context.get("request")
+        return [
+            {
+                "slug": m.cluster.slug,
+                "url": build_url(request, "api:cluster-detail", slug=m.cluster.slug),
+                "start_date": m.cluster.start_date,
+                "end_date": m.cluster.end_date,
+            }
+            for m in obj.cluster_memberships.all()
+        ]
+
+
+class ClusterSerializer(PortalSerializer):
+    url = ApiLink(view_name="api:cluster-detail", lookup_field="slug")
+    members = serializers.SerializerMethodField(help_text="The member ICSs' slugs.")
+
+    class Meta:
+        model = Cluster
+        fields = [
+            "id",
+            "url",
+            "slug",
+            "name",
+            "start_date",
+            "start_from_source",
+            "end_date",
+            "members",
+            "note",
+            *SOURCE_FIELDS,
+            *AUDIT_FIELDS,
+        ]
+        read_only_fields = fields
+
+    def get_members(self, obj) -> list[str]:
+        return [m.ics.slug for m in obj.memberships.all()]
+
+
+class PlaceMembershipSerializer(RowRepresentation, serializers.ModelSerializer):
+    ics = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = PlaceMembership
+        fields = ["ics", "start_date", "end_date"]
+
 
 class PlaceSerializer(PortalSerializer):
     url = ApiLink(view_name="api:place-detail")
-    ics = SlugLink(queryset=IntegratedCareSystem.objects.all())
+    memberships = PlaceMembershipSerializer(many=True, read_only=True, help_text="The ICSs it belonged to, when.")
 
     class Meta:
         model = Place
@@ -59,19 +135,20 @@ class PlaceSerializer(PortalSerializer):
             "id",
             "url",
             "page_url",
-            "ics",
             "slug",
             "name",
             "ods_code",
             "gss_code",
             "population",
-            "local_authorities",
+            "districts",
             "place_lead",
             "start_date",
             "end_date",
+            "memberships",
+            *SOURCE_FIELDS,
             *AUDIT_FIELDS,
         ]
         read_only_fields = AUDIT_FIELDS
 
     def page_view(self, obj):
-        return "site:place_detail", {"ics_slug": obj.ics.slug, "slug": obj.slug}
+        return "site:place_detail", {"slug": obj.slug}

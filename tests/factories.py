@@ -18,7 +18,7 @@ from governance.models import (
     Programme,
 )
 from partners.models import Organisation, Partnership
-from places.models import IcsStage, IntegratedCareSystem, Place, Region
+from places.models import IcsStage, IntegratedCareSystem, Place, PlaceMembership, Region
 
 ALPHANUMERIC = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -54,12 +54,39 @@ class IcsStageFactory(factory.django.DjangoModelFactory):
 
 
 class PlaceFactory(factory.django.DjangoModelFactory):
+    """A place, in the ICS `ics` (a new one unless given; None for none) for all of the place's dates."""
+
     class Meta:
         model = Place
+        skip_postgeneration_save = True
 
-    ics = factory.SubFactory(IntegratedCareSystemFactory)
+    class Params:
+        ics = factory.SubFactory(IntegratedCareSystemFactory)
+
     name = factory.Sequence(lambda n: f"Place {n}")
     slug = factory.Sequence(lambda n: f"place-{n}")
+    start_date = None
+    end_date = None
+
+    membership = factory.Maybe(
+        "ics",
+        yes_declaration=factory.RelatedFactory(
+            "tests.factories.PlaceMembershipFactory",
+            factory_related_name="place",
+            ics=factory.SelfAttribute("..ics"),
+            start_date=factory.SelfAttribute("..start_date"),
+            end_date=factory.SelfAttribute("..end_date"),
+        ),
+        no_declaration=None,
+    )
+
+
+class PlaceMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PlaceMembership
+
+    place = factory.SubFactory(PlaceFactory, ics=None)
+    ics = factory.SubFactory(IntegratedCareSystemFactory)
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):

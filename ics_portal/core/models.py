@@ -315,3 +315,23 @@ class PostgresBTreeIndex(_OnPostgresqlOnly, BTreeIndex):
 
 class PostgresGinIndex(_OnPostgresqlOnly, GinIndex):
     """A GIN index (full text, trigrams) that only PostgreSQL builds."""
+
+
+class Sourced(models.Model):
+    """A fact with the public source it comes from and the day that source is as at.
+
+    A page's "Last updated" is the latest of its facts' source dates (or staff edits), not when a loader ran.
+    """
+
+    source = models.CharField(max_length=300, blank=True, help_text="The document or file, e.g. a constitution.")
+    source_url = models.URLField("source link", max_length=500, blank=True)
+    source_date = models.DateField(
+        "source as at",
+        null=True,
+        blank=True,
+        validators=[validate_day],
+        help_text="The day the source is as at, where it says.",
+    )
+
+    class Meta:
+        abstract = True

@@ -372,7 +372,7 @@ def load_boards(systems) -> dict[str, Board]:
     boards = {}
     for code, rows in BOARDS.items():
         ics = systems[code]
-        places = {p.slug: p for p in Place.objects.filter(ics=ics)}
+        places = {p.slug: p for p in Place.objects.filter(memberships__ics=ics)}
         for slug, name, kind, place, reports_to, statutory, start, end in rows:
             boards[slug] = upsert(
                 Board,
@@ -507,7 +507,7 @@ def load_wirral_draft_agreement(cheshire_and_merseyside):
         {"slug": "wirral-place-partnership-agreement-draft"},
         {
             "ics": cheshire_and_merseyside,
-            "place": Place.objects.get(ics=cheshire_and_merseyside, slug="wirral"),
+            "place": Place.objects.get(slug="wirral"),
             "title": "Wirral Place Partnership Agreement",
             "status": MoU.Status.CONSULTATION,
             "version": "0.3",

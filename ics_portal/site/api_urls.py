@@ -16,13 +16,14 @@ from governance.api import (
     ProgrammeViewSet,
 )
 from partners.api import IcsPartnerViewSet, OrganisationViewSet, PartnershipViewSet
-from places.api import IntegratedCareSystemViewSet, PlaceViewSet
+from places.api import ClusterViewSet, IntegratedCareSystemViewSet, PlaceViewSet
 
 app_name = "api"
 
 router = DefaultRouter()
 router.include_root_view = True
 router.register("icss", IntegratedCareSystemViewSet, basename="ics")
+router.register("clusters", ClusterViewSet, basename="cluster")
 router.register("places", PlaceViewSet, basename="place")
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("partnerships", PartnershipViewSet, basename="partnership")

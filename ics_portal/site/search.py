@@ -96,12 +96,12 @@ KINDS = (
     Kind(
         key="place",
         label="Places",
-        queryset=lambda: Place.objects.select_related("ics"),
-        text_fields=("name", "local_authorities"),
+        queryset=lambda: Place.objects.all(),
+        text_fields=("name", "districts"),
         name_field="name",
         code_field="ods_code",
-        order=("name", "ics__short_name"),
-        detail=lambda o: _join(f"Place in {o.ics.short_name}", o.local_authorities, o.ods_code),
+        order=("name",),
+        detail=lambda o: _join("Place", o.districts.replace(";", ", "), o.ods_code),
     ),
     Kind(
         key="organisation",

@@ -8,7 +8,7 @@ from django.db.models import Prefetch
 
 from governance.models import Board, BoardMembership, MoU, MoUSignatory, Programme
 from partners.models import Organisation, Partnership
-from places.models import IcsStage, IntegratedCareSystem, Place
+from places.models import IcsStage, IntegratedCareSystem, Place, PlaceMembership
 
 
 def ics_page(day, counted_kinds=()):
@@ -18,7 +18,7 @@ def ics_page(day, counted_kinds=()):
     """
     return IntegratedCareSystem.objects.prefetch_related(
         Prefetch("stages", queryset=IcsStage.objects.order_by("start_date")),
-        Prefetch("places", queryset=Place.objects.as_at(day).order_by("name"), to_attr="places_then"),
+        Prefetch("place_memberships", queryset=PlaceMembership.objects.for_page(day), to_attr="places_then"),
         Prefetch(
             "partnerships",
             queryset=Partnership.objects.as_at(day)
@@ -46,8 +46,9 @@ def ics_page(day, counted_kinds=()):
 
 
 def place_page(day):
-    """The place page as at `day`: its ICS, partners, boards and published MoUs."""
-    return Place.objects.select_related("ics").prefetch_related(
+    """The place page as at `day`: the ICSs it belonged to, its partners, boards and published MoUs."""
+    return Place.objects.prefetch_related(
+        Prefetch("memberships", queryset=PlaceMembership.objects.select_related("ics").order_by("start_date")),
         Prefetch(
             "partnerships",
             queryset=Partnership.objects.as_at(day).select_related("organisation").order_by("organisation__name"),

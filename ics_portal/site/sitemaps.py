@@ -40,7 +40,7 @@ class PlaceSitemap(_ModelSitemap):
     priority = 0.7
 
     def items(self):
-        return Place.objects.select_related("ics").order_by("ics__slug", "slug", "pk")
+        return Place.objects.order_by("slug")
 
 
 class OrganisationSitemap(_ModelSitemap):

@@ -1,7 +1,7 @@
 """Pages that draw on several apps: home, an ICS, a place, an organisation, search, robots.txt."""
 
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
@@ -57,23 +57,30 @@ def ics_detail(request, slug):
     )
 
 
-def place_detail(request, ics_slug, slug):
+def place_detail(request, slug):
     as_at = as_at_for(request)
-    place = get_object_or_404(selectors.place_page(as_at.day), ics__slug=ics_slug, slug=slug)
+    place = get_object_or_404(selectors.place_page(as_at.day), slug=slug)
+    membership = place.membership_on(as_at.day)
+    breadcrumbs = [("Home", reverse("site:home") + as_at.query)]
+    if membership:
+        breadcrumbs.append((membership.ics.short_name, membership.ics.get_absolute_url() + as_at.query))
     return render(
         request,
         "site/place_detail.html",
         {
             "as_at": as_at,
             "place": place,
+            "membership": membership,
             "in_force": place.is_current_on(as_at.day),
             "partner_groups": partner_presenters.partners_by_kind(place.partnerships_then),
-            "breadcrumbs": [
-                ("Home", reverse("site:home") + as_at.query),
-                (place.ics.short_name, place.ics.get_absolute_url() + as_at.query),
-            ],
+            "breadcrumbs": breadcrumbs,
         },
     )
+
+
+def place_detail_moved(request, ics_slug, slug):
+    """A place's page under its old address (inside one ICS's): one place, one page, whichever ICS it is in."""
+    return redirect("site:place_detail", slug=slug, permanent=True)
 
 
 def organisation_detail(request, slug):

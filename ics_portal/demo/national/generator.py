@@ -34,7 +34,7 @@ from governance.models import (
 )
 from ics_portal.core.models import Provenance
 from partners.models import ODS_CODE_FORMATS, OTHER_ODS_CODE_FORMAT, Organisation, Partnership
-from places.models import IcsStage, IntegratedCareSystem, Place
+from places.models import IcsStage, IntegratedCareSystem, Place, PlaceMembership
 
 from .vocabulary import (
     ADVISORY_GROUPS,
@@ -75,6 +75,7 @@ MODELS = (
     IntegratedCareSystem,
     IcsStage,
     Place,
+    PlaceMembership,
     Organisation,
     Partnership,
     Programme,
@@ -277,6 +278,7 @@ class NationalGenerator:
             annual_budget=population * self.rng.randint(1700, 2100),
             website=f"https://www.{slugify(short).replace('-', '')}.ics.nhs.example/",
             description=f"Generated sample data: the partnership of NHS bodies, councils and others in {short}.",
+            start_date=STP_DAY,
         )
         slug = self.t[IntegratedCareSystem].rows[-1]["slug"]
         return IcsSketch(id=ics_id, code=code, short_name=short, slug=slug, population=population)
@@ -444,24 +446,20 @@ class NationalGenerator:
         places = places or [(ics.short_name, "")]
         population = ics.population // len(places)
         sub_icb = self.sub_icb.get(ics.code, [])
-        slugs = set()
         for i, (name, council) in enumerate(places):
             ods, gss = (sub_icb[i]["SICBL23CDH"], sub_icb[i]["SICBL23CD"]) if i < len(sub_icb) else ("", "")
-            slug = slugify(name)[:90]
-            while slug in slugs:
-                slug += "-2"
-            slugs.add(slug)
+            slug = self.unique_slug(Place, name)
             pid = self.t[Place].add(
-                ics_id=ics.id,
                 name=name,
                 slug=slug,
                 ods_code=ods if re.match(r"^([0-9]{2}[A-Z]|[A-Z0-9]{5})$", ods) else "",
                 gss_code=gss if re.match(r"^E38[0-9]{6}$", gss) else "",
                 population=population,
-                local_authorities=council,
+                districts=council,
                 place_lead=self.full_name(),
                 start_date=STATUTORY_DAY,
             )
+            self.t[PlaceMembership].add(place_id=pid, ics_id=ics.id, start_date=STATUTORY_DAY)
             ics.places.append((pid, name, slug, population))
 
     def build_district_councils(self, ics):
