@@ -50,7 +50,8 @@ def outline(shapes: Mapping[str, BaseGeometry], codes: Iterable[str], tolerance:
     Holes are kept as further rings, so draw it with fill-rule evenodd. Codes with no boundary (a
     sub-ICB location created after 2022, such as U2G6B) are skipped.
     """
-    found = [shapes[code] for code in codes if code in shapes]
+    # In a fixed order, so the same codes give the same string in every process (sets of str are not).
+    found = [shapes[code] for code in sorted(set(codes)) if code in shapes]
     if not found:
         return ""
     union = shapely.unary_union(found).simplify(tolerance)
