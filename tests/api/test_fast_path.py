@@ -136,7 +136,7 @@ def representative_rows():
         slug="leeds",
         ods_code="15F",
         population=812_000,
-        local_authorities="Leeds City Council",
+        districts="Leeds",
         place_lead="A Lead",
         start_date=datetime.date(2022, 7, 1),
     )

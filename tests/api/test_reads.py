@@ -152,14 +152,18 @@ def test_bad_filters_answer_400_naming_the_filter(ics_a, anon_client):
     assert anon_client.get("/api/v1/organisations/?ics=nowhere").status_code == 400
 
 
-def test_a_place_slug_used_in_two_icss_needs_the_ics(ics_a, ics_b, anon_client):
+def test_a_place_that_moved_ics_is_one_place_to_filter_by(ics_a, ics_b, anon_client):
+    moved = datetime.date(2022, 7, 1)
+    harrogate = f.PlaceFactory(ics=None, slug="harrogate")
+    f.PlaceMembershipFactory(place=harrogate, ics=ics_a, end_date=moved - datetime.timedelta(days=1))
+    f.PlaceMembershipFactory(place=harrogate, ics=ics_b, start_date=moved)
     council = f.OrganisationFactory(kind=Organisation.Kind.LOCAL_AUTHORITY, sector="local_government", ods_code="123")
-    f.PartnershipFactory(organisation=council, ics=ics_a, place=f.PlaceFactory(ics=ics_a, slug="harrogate"))
-    f.PlaceFactory(ics=ics_b, slug="harrogate")
-    ambiguous = anon_client.get("/api/v1/organisations/?place=harrogate")
-    assert ambiguous.status_code == 400 and "place" in ambiguous.json()["errors"]
+    f.PartnershipFactory(organisation=council, ics=ics_a, place=harrogate, end_date=moved - datetime.timedelta(days=1))
+    f.PartnershipFactory(organisation=f.OrganisationFactory(), ics=ics_b, place=harrogate, start_date=moved)
+    assert len(anon_client.get("/api/v1/organisations/?place=harrogate").json()["results"]) == 2
     assert len(anon_client.get("/api/v1/organisations/?ics=system-a&place=harrogate").json()["results"]) == 1
-    assert anon_client.get("/api/v1/organisations/?ics=system-b&place=harrogate").json()["results"] == []
+    assert anon_client.get("/api/v1/places/?ics=system-b&as_at=2022-06-30").json()["results"] == []
+    assert len(anon_client.get("/api/v1/places/?ics=system-b&as_at=2022-07-01").json()["results"]) == 1
 
 
 def test_draft_mous_are_hidden_from_the_public_and_other_icss(ics_a, staff_a, staff_b, superuser, anon_client):

@@ -125,9 +125,7 @@ def portal(transactional_db):
         end_date=datetime.date(2022, 6, 30),
     )
     f.IcsStageFactory(ics=ics, stage=IcsStage.Stage.STATUTORY_ICS, start_date=datetime.date(2022, 7, 1))
-    leeds = f.PlaceFactory(
-        ics=ics, name="Leeds", slug="leeds", ods_code="15F", population=800_000, local_authorities="Leeds City Council"
-    )
+    leeds = f.PlaceFactory(ics=ics, name="Leeds", slug="leeds", ods_code="15F", population=800_000, districts="Leeds")
     f.PlaceFactory(ics=ics, name="Wakefield", slug="wakefield", ods_code="03R")
     icb = f.OrganisationFactory(
         name="NHS West Yorkshire Integrated Care Board",

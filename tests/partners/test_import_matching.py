@@ -19,6 +19,7 @@ from partners.importers import (
     template_csv,
 )
 from partners.models import Organisation, Partnership
+from places.models import Place
 from staff.models import StaffRole
 from tests import factories as f
 
@@ -105,7 +106,7 @@ def test_importing_the_same_file_twice_leaves_the_same_rows(ics):
 @pytest.mark.django_db
 def test_a_row_without_a_code_updates_the_partner_spelt_otherwise(ics):
     mind = f.OrganisationFactory(name="LEEDS MIND LTD", kind="vcse", sector="vcse", ods_code=None)
-    existing = f.PartnershipFactory(organisation=mind, ics=ics, place=ics.places.get(slug="leeds"), role="partner")
+    existing = f.PartnershipFactory(organisation=mind, ics=ics, place=Place.objects.get(slug="leeds"), role="partner")
     preview = partner_import_preview(ics=ics, data=FILE)
     assert preview.rows[1].action == "update" and preview.rows[1].organisation == mind
     result = _import(ics)

@@ -97,16 +97,18 @@ def test_directory_bad_filters_give_messages_not_errors(client):
     assert "That date could not be used" in html
 
 
-def test_directory_place_choice_is_not_ambiguous_when_a_place_moved_ics(client):
-    """Harrogate was a place of two ICSs in turn; its slug is the same in both."""
+def test_directory_place_choice_follows_a_place_that_moved_ics(client):
+    """Harrogate was a place of two ICSs in turn: one place, in each on its days."""
     before, after = f.IntegratedCareSystemFactory(), f.IntegratedCareSystemFactory()
-    old = f.PlaceFactory(ics=before, slug="harrogate", end_date=datetime.date(2022, 6, 30))
-    new = f.PlaceFactory(ics=after, slug="harrogate", start_date=datetime.date(2022, 7, 1))
+    old = new = f.PlaceFactory(ics=None, slug="harrogate")
+    f.PlaceMembershipFactory(place=old, ics=before, end_date=datetime.date(2022, 6, 30))
+    f.PlaceMembershipFactory(place=new, ics=after, start_date=datetime.date(2022, 7, 1))
     f.PartnershipFactory(
         ics=before,
         place=old,
         organisation=f.OrganisationFactory(name="Old partner"),
         start_date=datetime.date(2018, 4, 1),
+        end_date=datetime.date(2022, 6, 30),
     )
     f.PartnershipFactory(ics=after, place=new, organisation=f.OrganisationFactory(name="New partner"))
     response = client.get("/partners/", {"place": "harrogate"})

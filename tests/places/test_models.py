@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from places.models import Place
+from places.models import PlaceMembership
 from tests.factories import IcsStageFactory, IntegratedCareSystemFactory, PlaceFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,18 +19,34 @@ def test_icb_ods_code_format_is_enforced():
         ics.save()
 
 
-def test_place_slug_is_unique_within_its_ics_only():
-    first = PlaceFactory(slug="bassetlaw")
-    PlaceFactory(slug="bassetlaw")  # another ICS: allowed, as when a place moved ICS
+def test_a_place_slug_is_unique_across_england():
+    PlaceFactory(slug="bassetlaw")
     with pytest.raises(IntegrityError), transaction.atomic():
-        PlaceFactory(ics=first.ics, slug="bassetlaw")
+        PlaceFactory(slug="bassetlaw")
 
 
-def test_place_as_at_shows_a_move_between_systems():
-    before = PlaceFactory(name="Bassetlaw", end_date=datetime.date(2022, 6, 30))
-    after = PlaceFactory(name="Bassetlaw", start_date=datetime.date(2022, 7, 1))
-    assert list(Place.objects.as_at(datetime.date(2021, 4, 1))) == [before]
-    assert list(Place.objects.as_at(datetime.date(2023, 4, 1))) == [after]
+def test_a_place_that_moved_is_one_place_in_each_ics_on_its_days():
+    south_yorkshire, nottinghamshire = IntegratedCareSystemFactory(), IntegratedCareSystemFactory()
+    bassetlaw = PlaceFactory(name="Bassetlaw", ics=None)
+    PlaceMembership.objects.create(place=bassetlaw, ics=south_yorkshire, end_date=datetime.date(2022, 6, 30))
+    PlaceMembership.objects.create(place=bassetlaw, ics=nottinghamshire, start_date=datetime.date(2022, 7, 1))
+    in_ics_on = lambda day: list(PlaceMembership.objects.as_at(day).values_list("place", "ics"))  # noqa: E731
+    assert in_ics_on(datetime.date(2022, 6, 30)) == [(bassetlaw.pk, south_yorkshire.pk)]
+    assert in_ics_on(datetime.date(2022, 7, 1)) == [(bassetlaw.pk, nottinghamshire.pk)]
+
+
+def test_the_database_refuses_a_place_in_two_icss_on_one_day():
+    bassetlaw = PlaceFactory(ics=None)
+    PlaceMembership.objects.create(
+        place=bassetlaw, ics=IntegratedCareSystemFactory(), end_date=datetime.date(2022, 7, 1)
+    )
+    membership = PlaceMembership(
+        place=bassetlaw, ics=IntegratedCareSystemFactory(), start_date=datetime.date(2022, 7, 1)
+    )
+    with pytest.raises(ValidationError, match="another ICS for part of that period"):
+        membership.full_clean()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        membership.save()
 
 
 def test_stage_end_before_start_is_refused_by_the_database():

@@ -15,7 +15,7 @@ DAY = datetime.date(2023, 6, 1)
 # Queries each page needs whatever the data size (measured at demo and national scale).
 HOME_QUERIES = 2  # systems, stages
 ICS_QUERIES = 8  # partner counts by kind, system, stages, places, partnerships, boards, programmes, MoUs
-PLACE_QUERIES = 4  # place+ICS, partnerships, boards, MoUs
+PLACE_QUERIES = 5  # place, its ICSs (memberships), partnerships, boards, MoUs
 
 
 def as_at(day):
@@ -252,11 +252,12 @@ def test_sample_records_are_labelled(client):
 
 @pytest.mark.parametrize("n", [1, 10])
 def test_place_page_in_bounded_queries(client, django_assert_max_num_queries, n):
-    place = f.PlaceFactory()
+    ics = f.IntegratedCareSystemFactory()
+    place = f.PlaceFactory(ics=ics)
     for _ in range(n):
-        f.PartnershipFactory(ics=place.ics, place=place)
-        f.BoardFactory(ics=place.ics, place=place, reports_to=f.BoardFactory(ics=place.ics))
-        f.MoUFactory(ics=place.ics, place=place)
+        f.PartnershipFactory(ics=ics, place=place)
+        f.BoardFactory(ics=ics, place=place, reports_to=f.BoardFactory(ics=ics))
+        f.MoUFactory(ics=ics, place=place)
     with django_assert_max_num_queries(PLACE_QUERIES):
         response = client.get(place.get_absolute_url())
     assert response.status_code == 200
@@ -268,28 +269,42 @@ def test_place_page_as_at_a_day_before_it_existed(client):
     response = client.get(place.get_absolute_url() + as_at(datetime.date(2021, 4, 1)))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Not a place of" in html and "from 1 July 2022" in html
-    crumbs = response.context["breadcrumbs"]
-    assert crumbs[-1] == (place.ics.short_name, place.ics.get_absolute_url() + "?as_at=2021-04-01")
+    assert "Not a place on 1 April 2021" in html and "from 1 July 2022" in html
+    assert response.context["breadcrumbs"] == [("Home", "/?as_at=2021-04-01")]
+
+
+def test_place_page_names_the_ics_of_the_day_and_the_ones_before(client):
+    moved = datetime.date(2022, 7, 1)
+    south_yorkshire = f.IntegratedCareSystemFactory(name="South Yorkshire and Bassetlaw", short_name="SYB")
+    nottinghamshire = f.IntegratedCareSystemFactory(name="Nottingham and Nottinghamshire", short_name="Notts")
+    bassetlaw = f.PlaceFactory(ics=None, name="Bassetlaw", districts="Bassetlaw")
+    f.PlaceMembershipFactory(place=bassetlaw, ics=south_yorkshire, end_date=moved - datetime.timedelta(days=1))
+    f.PlaceMembershipFactory(place=bassetlaw, ics=nottinghamshire, start_date=moved)
+    before = client.get(bassetlaw.get_absolute_url() + as_at(datetime.date(2021, 4, 1)))
+    assert before.context["membership"].ics == south_yorkshire
+    assert before.context["breadcrumbs"][-1][0] == "SYB"
+    now = client.get(bassetlaw.get_absolute_url())
+    assert now.context["membership"].ics == nottinghamshire
+    html = now.content.decode()
+    assert "South Yorkshire and Bassetlaw" in html.split('id="icss"')[1] and "Not recorded" not in html
+    assert client.get(f"/ics/{south_yorkshire.slug}/places/{bassetlaw.slug}/").url == bassetlaw.get_absolute_url()
 
 
 def test_place_page_shows_only_its_own_partners_and_boards(client):
-    place = f.PlaceFactory()
-    other = f.PlaceFactory(ics=place.ics)
-    f.PartnershipFactory(ics=place.ics, place=place, organisation=f.OrganisationFactory(name="Ours"))
-    f.PartnershipFactory(ics=place.ics, place=other, organisation=f.OrganisationFactory(name="Theirs"))
-    f.BoardFactory(ics=place.ics, place=place, name="Our board")
-    f.BoardFactory(ics=place.ics, place=other, name="Their board")
+    ics = f.IntegratedCareSystemFactory()
+    place, other = f.PlaceFactory(ics=ics), f.PlaceFactory(ics=ics)
+    f.PartnershipFactory(ics=ics, place=place, organisation=f.OrganisationFactory(name="Ours"))
+    f.PartnershipFactory(ics=ics, place=other, organisation=f.OrganisationFactory(name="Theirs"))
+    f.BoardFactory(ics=ics, place=place, name="Our board")
+    f.BoardFactory(ics=ics, place=other, name="Their board")
     html = client.get(place.get_absolute_url()).content.decode()
     assert "Ours" in html and "Our board" in html
     assert "Theirs" not in html and "Their board" not in html
 
 
 def test_unknown_slugs_are_404(client):
-    place = f.PlaceFactory()
     assert client.get("/ics/nope/").status_code == 404
-    assert client.get(f"/ics/{place.ics.slug}/places/nope/").status_code == 404
-    assert client.get(f"/ics/{f.IntegratedCareSystemFactory().slug}/places/{place.slug}/").status_code == 404
+    assert client.get("/places/nope/").status_code == 404
 
 
 def test_pages_respect_the_content_security_policy_and_load_only_our_assets(client):
