@@ -42,9 +42,11 @@ class SystemRow:
 
     @property
     def name_then(self):
-        """What it was called on the day, where that differs from its name now."""
+        """What it was called on the day, where that differs from the name of its latest stage (its name now)."""
         name = self.stage.name_then if self.stage else ""
-        return name if name and name not in (self.ics.name, self.ics.short_name) else ""
+        stages = [s for s in self.ics.stages.all() if s.name_then]
+        latest = stages[-1].name_then if stages else self.ics.name
+        return name if name and name not in (latest, self.ics.name, self.ics.short_name) else ""
 
 
 @dataclass

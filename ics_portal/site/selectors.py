@@ -69,12 +69,12 @@ def home_page(day: datetime.date, since: datetime.date) -> HomePage:
     )
 
 
-def ics_page(day, counted_kinds=()):
-    """The ICS page as at `day`: stages, places, partners, boards, programmes and published MoUs.
+def ics_page_prefetches(day, counted_kinds=()):
+    """What the ICS page loads for an ICS as at `day`: stages, places, partners, boards, programmes and published MoUs.
 
     Partners of `counted_kinds` (which the page shows as a count, not a list) are not loaded.
     """
-    return IntegratedCareSystem.objects.prefetch_related(
+    return [
         Prefetch("stages", queryset=IcsStage.objects.order_by("start_date")),
         Prefetch(
             "cluster_memberships",
@@ -107,7 +107,12 @@ def ics_page(day, counted_kinds=()):
             queryset=MoU.objects.published().started_by(day).select_related("place").order_by("-start_date", "title"),
             to_attr="mous_then",
         ),
-    )
+    ]
+
+
+def ics_page(day, counted_kinds=()):
+    """The ICS page's queryset as at `day` (see ics_page_prefetches)."""
+    return IntegratedCareSystem.objects.prefetch_related(*ics_page_prefetches(day, counted_kinds))
 
 
 def ics_successions(ics):

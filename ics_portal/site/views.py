@@ -1,7 +1,9 @@
 """Pages that draw on several apps: home, an ICS, a place, an organisation, search, robots.txt."""
 
+import dataclasses
 import datetime
 
+from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,11 +12,12 @@ from django.views.decorators.http import require_safe
 
 from governance import presenters as governance_presenters
 from governance.presenters import structure_diagram
-from ics_portal.core.as_at import as_at_for, split_by_day
+from ics_portal.core.as_at import AS_AT_PARAMETER, as_at_for, split_by_day
 from ics_portal.core.csv_export import csv_response
 from partners import presenters as partner_presenters
 from partners.models import Organisation, Partnership
 from places import presenters as place_presenters
+from places.models import IntegratedCareSystem
 
 from . import selectors
 from .search import KINDS, KINDS_BY_KEY, clean_query, search
@@ -79,24 +82,34 @@ def partner_directory_url(ics, as_at):
 
 def ics_detail(request, slug):
     as_at = as_at_for(request)
-    kind_counts = Partnership.objects.as_at(as_at.day).filter(ics__slug=slug).kind_counts()
+    asked_query = as_at.query  # the day asked for: links to where an abolished ICS's area went carry it
+    ics = get_object_or_404(IntegratedCareSystem, slug=slug)
+    abolished = bool(ics.end_date and as_at.day > ics.end_date)
+    if abolished:
+        # After its last day an abolished ICS has no places or partners: the page shows it as it was on that day.
+        last_day = ics.end_date.isoformat()
+        as_at = dataclasses.replace(as_at, day=ics.end_date, is_today=False, query=f"?{AS_AT_PARAMETER}={last_day}")
+    kind_counts = Partnership.objects.as_at(as_at.day).filter(ics=ics).kind_counts()
     counted = partner_presenters.counted_kinds(kind_counts)
-    ics = get_object_or_404(selectors.ics_page(as_at.day, counted_kinds=list(counted)), slug=slug)
+    prefetch_related_objects([ics], *selectors.ics_page_prefetches(as_at.day, counted_kinds=list(counted)))
     stages = list(ics.stages.all())
     successions = selectors.ics_successions(ics)
     memberships = list(ics.cluster_memberships.all())
     life = place_presenters.life(ics, successions, [m.cluster for m in memberships])
     posts = selectors.ics_posts(ics)
-    # After its last day, an abolished ICS's page shows its leaders as they were on that day.
-    leaders_day = min(as_at.day, ics.end_date) if ics.end_date else as_at.day
+    leaders_day = as_at.day
     clusters_then = [m for m in memberships if m.cluster.is_current_on(leaders_day)]
     partnerships = ics.partnerships_then
     predecessors_day = predecessor_partners = None
     if life.predecessors and as_at.day >= ics.start_date and _holds_only_its_icb(partnerships):
         predecessors_day = ics.start_date - datetime.timedelta(days=1)
-        predecessor_partners = _grouped_by_ics(
-            selectors.predecessor_partners([p.pk for p in life.predecessors], predecessors_day)
-        )
+        part = {source.ics.pk for event in life.formed if event.created for source in event.sources if source.is_part}
+        predecessor_partners = [
+            (predecessor, predecessor.pk in part, rows)
+            for predecessor, rows in _grouped_by_ics(
+                selectors.predecessor_partners([p.pk for p in life.predecessors], predecessors_day)
+            )
+        ]
     return render(
         request,
         "site/ics_detail.html",
@@ -106,7 +119,8 @@ def ics_detail(request, slug):
             "stage": place_presenters.stage_on(stages, as_at.day),
             "timeline": place_presenters.timeline(stages, as_at.day),
             "life": life,
-            "abolished": bool(ics.end_date and as_at.day > ics.end_date),
+            "abolished": abolished,
+            "asked_query": asked_query,
             "not_yet_formed": bool(ics.start_date and as_at.day < ics.start_date),
             "leaders_day": leaders_day,
             "cluster_leaders": [

@@ -177,6 +177,10 @@ def test_abolished_ics_says_so_and_where_its_area_went(client, essex):
     html = client.get(essex["hwe"].get_absolute_url() + "?as_at=2026-06-01").content.decode()
     assert f'part of <a href="{essex["essex"].get_absolute_url()}?as_at=2026-06-01">Essex</a>' in html
     assert "(boundary change: " in html and "Harlow and Epping</a>)" in html
+    # After its last day the page shows it as it was on that day, places and all.
+    assert "as it was on 31 March 2026" in html
+    assert "Statutory integrated care system" in html and "Not yet formed" not in html
+    assert f'href="{essex["harlow"].get_absolute_url()}?as_at=2026-03-31"' in html
     # On its last day it was not abolished yet.
     assert "Abolished on" not in client.get(essex["hwe"].get_absolute_url() + "?as_at=2026-03-31").content.decode()
 
@@ -233,7 +237,7 @@ def test_cluster_leaders_and_disputed_posts_are_shown_with_sources(client, essex
 def test_ics_life_shows_clusters_with_the_sources_wording(client, essex):
     page = text(client.get(essex["snee"].get_absolute_url() + "?as_at=2026-01-01"))
     assert "Essex cluster, with Mid and South Essex." in page
-    assert "Start not stated by the source; in place by 1 June 2025, ended 31 March 2026." in page
+    assert "Start not stated by the source; in place by 1 June 2025, until 31 March 2026." in page
     assert "Abolished after 31 March 2026: on 1 April 2026 its area went to part of the area of Essex" in page
 
 
