@@ -171,11 +171,13 @@ def test_home_map_links_regions_and_captions_unassigned_areas(client, essex):
 
 
 def test_abolished_ics_says_so_and_where_its_area_went(client, essex):
-    page = text(client.get(essex["hwe"].get_absolute_url() + "?as_at=2026-06-01"))
+    response = client.get(essex["hwe"].get_absolute_url() + "?as_at=2026-06-01")
+    page = text(response)
     assert "Abolished on 1 April 2026" in page
     assert "existed until 31 March 2026" in page
-    html = client.get(essex["hwe"].get_absolute_url() + "?as_at=2026-06-01").content.decode()
-    assert f'part of <a href="{essex["essex"].get_absolute_url()}?as_at=2026-06-01">Essex</a>' in html
+    html = response.content.decode()
+    assert "On 1 April 2026 its area went to Essex." in text(response)
+    assert f'<a href="{essex["essex"].get_absolute_url()}?as_at=2026-06-01">Essex</a>' in html
     assert "(boundary change: " in html and "Harlow and Epping</a>)" in html
     # After its last day the page shows it as it was on that day, places and all.
     assert "as it was on 31 March 2026" in html
@@ -238,7 +240,7 @@ def test_ics_life_shows_clusters_with_the_sources_wording(client, essex):
     page = text(client.get(essex["snee"].get_absolute_url() + "?as_at=2026-01-01"))
     assert "Essex cluster, with Mid and South Essex." in page
     assert "Start not stated by the source; in place by 1 June 2025, until 31 March 2026." in page
-    assert "Abolished after 31 March 2026: on 1 April 2026 its area went to part of the area of Essex" in page
+    assert "Abolished after 31 March 2026: on 1 April 2026 its area went to Essex (boundary change)." in page
 
 
 def test_place_page_date_line_is_its_sources(client, essex):
