@@ -88,12 +88,6 @@ def latest_date(*dates):
     return max(known) if known else None
 
 
-def and_join(words) -> str:
-    """ "A", "A and B", "A, B and C"."""
-    words = [str(w) for w in words]
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1] if words else ""
-
-
 # What changed ----------------------------------------------------------------------------------------------
 
 

@@ -48,8 +48,9 @@ class HomePage:
 def home_page(day: datetime.date, since: datetime.date) -> HomePage:
     """The home page as at `day`: the ICSs then (stages, cluster), what changed from `since`, plans, the map.
 
-    Seven queries whatever the number of rows: systems, stages, clusters, successions, clusters formed,
-    plans, their ICSs; and the map's outlines.
+    Eight queries whatever the number of rows (tests/query_pins.py): systems, their stages, their clusters on
+    the day, successions, clusters formed, plans, the plans' ICSs, and the map's outlines (stored paths, so no
+    geometry is computed here).
     """
     systems = (
         IntegratedCareSystem.objects.as_at(day)
