@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from governance.models import BoardMembership
+from governance.models import BoardMembership, LeadershipPost
 
 ROLE_ORDER = {role: i for i, role in enumerate(BoardMembership.Role.values)}
 
@@ -242,3 +242,33 @@ def status_history(records) -> list[StatusChange]:
             continue
         changes.append(StatusChange(when=record.history_date, status=label, version=record.version))
     return changes
+
+
+@dataclass
+class PostGroup:
+    """The people sources name for one post (one role of one ICB or cluster); more than one where they disagree."""
+
+    role: str
+    posts: list
+
+    @property
+    def disputed(self) -> bool:
+        return any(p.disputed for p in self.posts)
+
+
+def in_post_on(post, day: datetime.date) -> bool:
+    """Whether `post` shows on `day`: within its stated dates; an undated post only from when a source saw it."""
+    if not post.is_current_on(day):
+        return False
+    return post.start_date is not None or post.source_date is None or post.source_date <= day
+
+
+def post_groups(posts, day: datetime.date) -> list[PostGroup]:
+    """Posts held on `day` grouped by role (chairs first), each group with every person a source names for it."""
+    order = {role: i for i, role in enumerate(LeadershipPost.Role.values)}
+    grouped: dict[str, list] = {}
+    for post in sorted(posts, key=lambda p: (order.get(p.role, 99), p.person.name)):
+        if in_post_on(post, day):
+            grouped.setdefault(post.role, []).append(post)
+    labels = dict(LeadershipPost.Role.choices)
+    return [PostGroup(role=labels.get(role, role), posts=rows) for role, rows in grouped.items()]

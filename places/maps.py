@@ -10,6 +10,8 @@ Plain data in, plain data out: no models, so a loader can precompute one outline
 the page only pastes stored strings into templates/includes/icb_map.html.
 """
 
+from __future__ import annotations
+
 import json
 import math
 from collections import defaultdict
@@ -17,11 +19,10 @@ from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-import shapely
-from shapely.geometry import shape
-from shapely.geometry.base import BaseGeometry
+if TYPE_CHECKING:  # shapely is imported where geometry is drawn, so pages that only paste stored paths never load it
+    from shapely.geometry.base import BaseGeometry
 
 # England's extent in British National Grid metres (the 2022 boundaries' bounds, rounded outwards).
 WEST, SOUTH, EAST, NORTH = 87_000, 7_000, 656_000, 658_000
@@ -39,6 +40,8 @@ Period = tuple[date | None, date | None, frozenset[str]]
 
 def sub_icb_shapes(path: str | Path) -> dict[str, BaseGeometry]:
     """Each sub-ICB location's boundary, keyed by its ODS code (the suffix of "NHS … ICB - 02P")."""
+    from shapely.geometry import shape
+
     with open(path, encoding="utf-8") as handle:
         features = json.load(handle)["features"]
     return {f["properties"]["SICBL22NM"].rsplit(" - ", 1)[1]: shape(f["geometry"]) for f in features}
@@ -50,6 +53,8 @@ def outline(shapes: Mapping[str, BaseGeometry], codes: Iterable[str], tolerance:
     Holes are kept as further rings, so draw it with fill-rule evenodd. Codes with no boundary (a
     sub-ICB location created after 2022, such as U2G6B) are skipped.
     """
+    import shapely
+
     # In a fixed order, so the same codes give the same string in every process (sets of str are not).
     found = [shapes[code] for code in sorted(set(codes)) if code in shapes]
     if not found:

@@ -31,3 +31,18 @@ def pinned(table: dict[str, int], name: str):
         return
     listing = "\n".join(query["sql"][:200] for query in queries.captured_queries)
     assert count == table[name], f"{name}: {count} queries, pinned at {table[name]}:\n{listing}"
+
+
+# Queries each public page needs whatever the number of rows (tests/site): measured, then pinned as maxima.
+PAGE_QUERIES = {
+    # systems, stages, clusters on the day, successions, clusters formed, plans, their ICSs, map outlines
+    # (2 before ICSs had lives: systems, stages)
+    "home": 8,
+    # partner counts by kind, system, stages, clusters, their members, plans, their ICSs, places, partnerships,
+    # boards, programmes, MoUs, successions, the places that moved, leadership posts (8 before)
+    "ics": 15,
+    # and, for a new ICS whose partners are not recorded, its predecessors' partners on the day before it began
+    "ics new": 16,
+    # place, memberships, partnerships, boards, MoUs
+    "place": 5,
+}

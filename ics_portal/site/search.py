@@ -5,7 +5,12 @@ On PostgreSQL it uses full-text search (English stemming, `websearch` syntax, so
 case-insensitive match on names and an exact match on ODS codes, so partial words
 and codes are found too. On SQLite (the quick start) it falls back to
 `icontains`. Each kind costs exactly one query: its matches, ranked, with the
-total number of matches attached to every row by a window function.
+total number of matches attached to every row by a window function (places add one
+for their memberships, to say which ICS each is in today and was in before).
+
+ICSs are also found by an old name (a stage's `name_then`, "Frimley Health and Care") and
+places by a district in them ("Harlow"): both tables are small (tens of ICSs, about a
+hundred places), so a plain `icontains` on them costs nothing an index would save.
 """
 
 from collections.abc import Callable
@@ -13,12 +18,26 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Case, Count, F, FloatField, IntegerField, Q, Value, When, Window
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Value,
+    When,
+    Window,
+)
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from governance.models import Board, MoU, Person
 from partners.models import Organisation
-from places.models import IntegratedCareSystem, Place
+from places.models import IcsStage, IntegratedCareSystem, Place, PlaceMembership
 
 MAX_QUERY_LENGTH = 200
 GROUP_LIMIT = 10  # hits shown per kind when every kind is shown
@@ -58,6 +77,31 @@ def _join(*parts) -> str:
     return " · ".join(str(p) for p in parts if p)
 
 
+def _day(day) -> str:
+    return date_format(day, "j F Y")
+
+
+def _ics_detail(ics) -> str:
+    ended = f"Abolished: its last day was {_day(ics.end_date)}" if ics.end_date else ""
+    return _join(ics.name, ended, ics.get_region_display(), ics.icb_ods_code and f"ICB ODS code {ics.icb_ods_code}")
+
+
+def _ics_by_old_name(query: str) -> Q:
+    return Q(Exists(IcsStage.objects.filter(ics=OuterRef("pk"), name_then__icontains=query)))
+
+
+def _place_detail(place) -> str:
+    """The place's districts and code, and which ICS it is in today and was in before (memberships prefetched)."""
+    today = timezone.localdate()
+    memberships = list(place.memberships.all())
+    now = next((m for m in memberships if m.is_current_on(today)), None)
+    before = [m for m in memberships if m.end_date is not None and m.end_date < today]
+    where = f"In {now.ics.short_name} today" if now else "In no ICS today"
+    if before:
+        where += "; before in " + ", ".join(f"{m.ics.short_name} until {_day(m.end_date)}" for m in before)
+    return _join("Place", place.districts.replace(";", ", "), place.ods_code, where)
+
+
 @dataclass(frozen=True)
 class Kind:
     """How to search one model: its fields, its queryset and how a row becomes a Hit."""
@@ -70,6 +114,7 @@ class Kind:
     code_field: str | None
     order: tuple[str, ...]
     detail: Callable
+    also_matching: Callable[[str], Q] | None = None  # further matches beyond the text fields and the code
 
     def hit(self, obj) -> Hit:
         return Hit(
@@ -91,17 +136,21 @@ KINDS = (
         name_field="name",
         code_field="icb_ods_code",
         order=("short_name",),
-        detail=lambda o: _join(o.name, o.get_region_display(), o.icb_ods_code and f"ICB ODS code {o.icb_ods_code}"),
+        detail=_ics_detail,
+        also_matching=_ics_by_old_name,
     ),
     Kind(
         key="place",
         label="Places",
-        queryset=lambda: Place.objects.all(),
+        queryset=lambda: Place.objects.prefetch_related(
+            Prefetch("memberships", queryset=PlaceMembership.objects.select_related("ics").order_by("start_date"))
+        ),
         text_fields=("name", "districts"),
         name_field="name",
         code_field="ods_code",
         order=("name",),
-        detail=lambda o: _join("Place", o.districts.replace(";", ", "), o.ods_code),
+        detail=_place_detail,
+        also_matching=lambda query: Q(districts__icontains=query),
     ),
     Kind(
         key="organisation",
@@ -157,6 +206,7 @@ def matching(kind: Kind, query: str):
     """The ranked queryset of `kind` matching `query`, each row annotated with the total count."""
     qs = kind.queryset()
     code_match = Q(**{f"{kind.code_field}__iexact": query}) if kind.code_field else Q(pk__in=[])
+    also = kind.also_matching(query) if kind.also_matching else Q(pk__in=[])
     # An exact code match is what someone typing "RR8" wants first.
     exact = (
         Case(When(code_match, then=Value(1)), default=Value(0), output_field=IntegerField())
@@ -167,14 +217,14 @@ def matching(kind: Kind, query: str):
         vector = SearchVector(*kind.text_fields, config="english")
         search_query = SearchQuery(query, search_type="websearch", config="english")
         qs = qs.annotate(search=vector).filter(
-            Q(search=search_query) | Q(**{f"{kind.name_field}__icontains": query}) | code_match
+            Q(search=search_query) | Q(**{f"{kind.name_field}__icontains": query}) | code_match | also
         )
         qs = qs.annotate(rank=SearchRank(vector, search_query))
     else:
         words = Q()
         for word in query.split():
             words &= Q(*[Q(**{f"{f}__icontains": word}) for f in kind.text_fields], _connector=Q.OR)
-        qs = qs.filter(words | code_match).annotate(rank=Value(0.0, output_field=FloatField()))
+        qs = qs.filter(words | code_match | also).annotate(rank=Value(0.0, output_field=FloatField()))
     return qs.annotate(exact=exact, total=Window(Count("pk"))).order_by("-exact", F("rank").desc(), *kind.order)
 
 

@@ -4,20 +4,86 @@ Each app's models know only the apps below them (governance → partners → pla
 a page that gathers an ICS's partners, boards and MoUs is put together here, above them all.
 """
 
-from django.db.models import Prefetch
+import datetime
+from dataclasses import dataclass
 
-from governance.models import Board, BoardMembership, MoU, MoUSignatory, Programme
+from django.db.models import Prefetch, Q
+
+from governance.models import Board, BoardMembership, LeadershipPost, MoU, MoUSignatory, Programme
 from partners.models import Organisation, Partnership
-from places.models import IcsStage, IntegratedCareSystem, Place, PlaceMembership
+from places.models import (
+    Cluster,
+    ClusterMembership,
+    IcsStage,
+    IcsSuccession,
+    IntegratedCareSystem,
+    MapOutline,
+    Place,
+    PlaceMembership,
+    PlannedChange,
+)
 
 
-def ics_page(day, counted_kinds=()):
-    """The ICS page as at `day`: stages, places, partners, boards, programmes and published MoUs.
+def _clusters_on(day):
+    """Cluster memberships whose cluster was in place on `day`."""
+    in_place = Cluster.objects.as_at(day)
+    return ClusterMembership.objects.filter(cluster__in=in_place).select_related("cluster")
+
+
+def _plans():
+    return PlannedChange.objects.order_by("title").prefetch_related(
+        Prefetch("icss", queryset=IntegratedCareSystem.objects.order_by("short_name"))
+    )
+
+
+@dataclass
+class HomePage:
+    systems: list
+    successions: list
+    clusters_formed: list
+    plans: list
+    outlines: list
+
+
+def home_page(day: datetime.date, since: datetime.date) -> HomePage:
+    """The home page as at `day`: the ICSs then (stages, cluster), what changed from `since`, plans, the map.
+
+    Eight queries whatever the number of rows (tests/query_pins.py): systems, their stages, their clusters on
+    the day, successions, clusters formed, plans, the plans' ICSs, and the map's outlines (stored paths, so no
+    geometry is computed here).
+    """
+    systems = (
+        IntegratedCareSystem.objects.as_at(day)
+        .for_home()
+        .prefetch_related(Prefetch("cluster_memberships", queryset=_clusters_on(day), to_attr="clusters_then"))
+    )
+    successions = IcsSuccession.objects.filter(date__range=(since, day)).select_related("predecessor", "successor")
+    formed = ClusterMembership.objects.filter(cluster__start_date__range=(since, day)).select_related("cluster", "ics")
+    known_plans = _plans().filter(Q(source_date__isnull=True) | Q(source_date__lte=day))
+    outlines = MapOutline.objects.as_at(day).select_related("ics")
+    return HomePage(
+        systems=list(systems),
+        successions=list(successions),
+        clusters_formed=list(formed),
+        plans=list(known_plans),
+        outlines=list(outlines),
+    )
+
+
+def ics_page_prefetches(day, counted_kinds=()):
+    """What the ICS page loads for an ICS as at `day`: stages, places, partners, boards, programmes and published MoUs.
 
     Partners of `counted_kinds` (which the page shows as a count, not a list) are not loaded.
     """
-    return IntegratedCareSystem.objects.prefetch_related(
+    return [
         Prefetch("stages", queryset=IcsStage.objects.order_by("start_date")),
+        Prefetch(
+            "cluster_memberships",
+            queryset=ClusterMembership.objects.select_related("cluster").prefetch_related(
+                Prefetch("cluster__memberships", queryset=ClusterMembership.objects.select_related("ics"))
+            ),
+        ),
+        Prefetch("planned_changes", queryset=_plans()),
         Prefetch("place_memberships", queryset=PlaceMembership.objects.for_page(day), to_attr="places_then"),
         Prefetch(
             "partnerships",
@@ -42,6 +108,37 @@ def ics_page(day, counted_kinds=()):
             queryset=MoU.objects.published().started_by(day).select_related("place").order_by("-start_date", "title"),
             to_attr="mous_then",
         ),
+    ]
+
+
+def ics_page(day, counted_kinds=()):
+    """The ICS page's queryset as at `day` (see ics_page_prefetches)."""
+    return IntegratedCareSystem.objects.prefetch_related(*ics_page_prefetches(day, counted_kinds))
+
+
+def ics_successions(ics):
+    """Every succession with `ics` on either side, with both ICSs and the places that moved: two queries."""
+    return list(
+        IcsSuccession.objects.filter(Q(predecessor=ics) | Q(successor=ics))
+        .select_related("predecessor", "successor")
+        .prefetch_related(Prefetch("places", queryset=Place.objects.order_by("name")))
+        .order_by("date", "pk")
+    )
+
+
+def ics_posts(ics):
+    """The leadership posts of `ics`'s ICB and of every cluster it was in: one query."""
+    clusters = ClusterMembership.objects.filter(ics=ics).values("cluster")
+    return list(LeadershipPost.objects.filter(Q(ics=ics) | Q(cluster__in=clusters)).select_related("person", "cluster"))
+
+
+def predecessor_partners(predecessor_ids, day):
+    """Partnerships of the given ICSs on `day` (the day before a new ICS began), by ICS then name: one query."""
+    return list(
+        Partnership.objects.as_at(day)
+        .filter(ics__in=predecessor_ids)
+        .select_related("organisation", "ics")
+        .order_by("ics__short_name", "organisation__name")
     )
 
 

@@ -1,16 +1,21 @@
 """Pages that draw on several apps: home, an ICS, a place, an organisation, search, robots.txt."""
 
+import dataclasses
+import datetime
+
+from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
+from governance import presenters as governance_presenters
 from governance.presenters import structure_diagram
-from ics_portal.core.as_at import as_at_for, split_by_day
+from ics_portal.core.as_at import AS_AT_PARAMETER, as_at_for, split_by_day
 from ics_portal.core.csv_export import csv_response
 from partners import presenters as partner_presenters
-from partners.models import Partnership
+from partners.models import Organisation, Partnership
 from places import presenters as place_presenters
 from places.models import IntegratedCareSystem
 
@@ -20,11 +25,52 @@ from .search import KINDS, KINDS_BY_KEY, clean_query, search
 SEARCH_CSV_HEADER = ("Kind", "Name", "Details", "Sample data", "Link")
 
 
+REGION_LIST_ID = "systems-by-region"
+
+
 def home(request):
     as_at = as_at_for(request)
-    systems = IntegratedCareSystem.objects.for_home()
-    regions = place_presenters.systems_by_region(systems, as_at.day)
-    return render(request, "site/home.html", {"as_at": as_at, "regions": regions})
+    since = place_presenters.year_before(as_at.day)
+    page = selectors.home_page(as_at.day, since)
+    regions = place_presenters.systems_by_region(page.systems, as_at.day)
+    clusters_by_ics = {row.ics.pk: row.cluster for region in regions for row in region.systems if row.cluster}
+    clusters = sorted({c.pk: c for c in clusters_by_ics.values()}.values(), key=lambda c: c.name)
+    members = {c.pk: [] for c in clusters}
+    for region in regions:
+        for row in region.systems:
+            if row.cluster:
+                members[row.cluster.pk].append(row.ics)
+    return render(
+        request,
+        "site/home.html",
+        {
+            "as_at": as_at,
+            "regions": regions,
+            "region_list_id": REGION_LIST_ID,
+            "system_count": len(page.systems),
+            "cluster_ids": {c.pk for c in clusters},
+            "before_statutory": as_at.day < place_presenters.STATUTORY_DAY,
+            "clusters": [(c, sorted(members[c.pk], key=lambda i: i.short_name)) for c in clusters],
+            "since": since,
+            "succession_events": place_presenters.succession_events(page.successions),
+            "cluster_events": place_presenters.cluster_events(page.clusters_formed),
+            "plans": page.plans,
+            "icb_map": place_presenters.icb_map(
+                page.outlines,
+                as_at.day,
+                query=as_at.query,
+                clusters_by_ics=clusters_by_ics,
+                list_id=REGION_LIST_ID,
+            ),
+            "facts_checked": place_presenters.latest_date(
+                *(ics.source_date for ics in page.systems),
+                *(s.source_date for s in page.successions),
+                *(c.source_date for c in clusters),
+                *(m.cluster.source_date for m in page.clusters_formed),
+                *(p.source_date for p in page.plans),
+            ),
+        },
+    )
 
 
 def partner_directory_url(ics, as_at):
@@ -36,10 +82,34 @@ def partner_directory_url(ics, as_at):
 
 def ics_detail(request, slug):
     as_at = as_at_for(request)
-    kind_counts = Partnership.objects.as_at(as_at.day).filter(ics__slug=slug).kind_counts()
+    asked_query = as_at.query  # the day asked for: links to where an abolished ICS's area went carry it
+    ics = get_object_or_404(IntegratedCareSystem, slug=slug)
+    abolished = bool(ics.end_date and as_at.day > ics.end_date)
+    if abolished:
+        # After its last day an abolished ICS has no places or partners: the page shows it as it was on that day.
+        last_day = ics.end_date.isoformat()
+        as_at = dataclasses.replace(as_at, day=ics.end_date, is_today=False, query=f"?{AS_AT_PARAMETER}={last_day}")
+    kind_counts = Partnership.objects.as_at(as_at.day).filter(ics=ics).kind_counts()
     counted = partner_presenters.counted_kinds(kind_counts)
-    ics = get_object_or_404(selectors.ics_page(as_at.day, counted_kinds=list(counted)), slug=slug)
+    prefetch_related_objects([ics], *selectors.ics_page_prefetches(as_at.day, counted_kinds=list(counted)))
     stages = list(ics.stages.all())
+    successions = selectors.ics_successions(ics)
+    memberships = list(ics.cluster_memberships.all())
+    life = place_presenters.life(ics, successions, [m.cluster for m in memberships])
+    posts = selectors.ics_posts(ics)
+    leaders_day = as_at.day
+    clusters_then = [m for m in memberships if m.cluster.is_current_on(leaders_day)]
+    partnerships = ics.partnerships_then
+    predecessors_day = predecessor_partners = None
+    if life.predecessors and as_at.day >= ics.start_date and _holds_only_its_icb(partnerships):
+        predecessors_day = ics.start_date - datetime.timedelta(days=1)
+        part = {source.ics.pk for event in life.formed if event.created for source in event.sources if source.is_part}
+        predecessor_partners = [
+            (predecessor, predecessor.pk in part, rows)
+            for predecessor, rows in _grouped_by_ics(
+                selectors.predecessor_partners([p.pk for p in life.predecessors], predecessors_day)
+            )
+        ]
     return render(
         request,
         "site/ics_detail.html",
@@ -48,6 +118,31 @@ def ics_detail(request, slug):
             "ics": ics,
             "stage": place_presenters.stage_on(stages, as_at.day),
             "timeline": place_presenters.timeline(stages, as_at.day),
+            "life": life,
+            "abolished": abolished,
+            "asked_query": asked_query,
+            "not_yet_formed": bool(ics.start_date and as_at.day < ics.start_date),
+            "leaders_day": leaders_day,
+            "cluster_leaders": [
+                (
+                    m.cluster,
+                    [c.ics for c in m.cluster.memberships.all() if c.ics_id != ics.pk],
+                    governance_presenters.post_groups([p for p in posts if p.cluster_id == m.cluster_id], leaders_day),
+                )
+                for m in clusters_then
+            ],
+            "own_leaders": governance_presenters.post_groups([p for p in posts if p.ics_id == ics.pk], leaders_day),
+            "predecessors_day": predecessors_day,
+            "predecessor_partners": predecessor_partners,
+            "plans": list(ics.planned_changes.all()),
+            "facts_checked": place_presenters.latest_date(
+                ics.source_date,
+                *(m.source_date for m in ics.places_then),
+                *(s.source_date for s in successions),
+                *(m.cluster.source_date for m in memberships),
+                *(p.source_date for p in posts),
+                *(p.source_date for p in ics.planned_changes.all()),
+            ),
             "partner_groups": partner_presenters.partners_by_kind(
                 ics.partnerships_then, counted, directory_url=partner_directory_url(ics, as_at)
             ),
@@ -55,6 +150,19 @@ def ics_detail(request, slug):
             "breadcrumbs": [("Home", reverse("site:home") + as_at.query)],
         },
     )
+
+
+def _holds_only_its_icb(partnerships) -> bool:
+    """Whether the record holds no partners for an ICS but its own ICB (a new ICS whose constitution is not in yet)."""
+    return all(p.organisation.kind == Organisation.Kind.ICB for p in partnerships)
+
+
+def _grouped_by_ics(partnerships):
+    """[(ics, [partnerships])] in the order given."""
+    groups: dict = {}
+    for p in partnerships:
+        groups.setdefault(p.ics, []).append(p)
+    return list(groups.items())
 
 
 def place_detail(request, slug):
@@ -74,6 +182,9 @@ def place_detail(request, slug):
             "in_force": place.is_current_on(as_at.day),
             "partner_groups": partner_presenters.partners_by_kind(place.partnerships_then),
             "breadcrumbs": breadcrumbs,
+            "facts_checked": place_presenters.latest_date(
+                place.source_date, *(m.source_date for m in place.memberships.all())
+            ),
         },
     )
 

@@ -8,14 +8,15 @@ from django.utils import timezone
 from governance.models import MoU
 from places.models import IcsStage
 from tests import factories as f
+from tests.query_pins import PAGE_QUERIES
 
 pytestmark = pytest.mark.django_db
 
 DAY = datetime.date(2023, 6, 1)
 # Queries each page needs whatever the data size (measured at demo and national scale).
-HOME_QUERIES = 2  # systems, stages
-ICS_QUERIES = 8  # partner counts by kind, system, stages, places, partnerships, boards, programmes, MoUs
-PLACE_QUERIES = 5  # place, its ICSs (memberships), partnerships, boards, MoUs
+HOME_QUERIES = PAGE_QUERIES["home"]
+ICS_QUERIES = PAGE_QUERIES["ics"]
+PLACE_QUERIES = PAGE_QUERIES["place"]
 
 
 def as_at(day):
