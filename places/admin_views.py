@@ -93,6 +93,9 @@ class ReorganisationForm(forms.Form):
         }
 
     def add_refusal(self, error: ValidationError) -> None:
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
         for name, messages_ in error.message_dict.items():
             target = name if name in self.fields else None
             if name == "start_date":

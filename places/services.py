@@ -259,8 +259,8 @@ def reorganisation_plan(
             kind = IcsSuccession.Kind.BOUNDARY_CHANGE
         else:
             kind = IcsSuccession.Kind.MERGER
-        if not leaving and not (is_new and ics.pk not in continuing_ids):
-            refuse("predecessors", f"None of {ics}'s places move: remove it from the predecessors.")
+        if ics.pk in continuing_ids and not leaving:
+            refuse("continuing", f"None of {ics}'s places move: remove it from the predecessors.")
         successions.append(Succession(ics, kind, sorted(leaving, key=lambda p: p.name)))
 
     ending_ids = [ics.pk for ics in ending]

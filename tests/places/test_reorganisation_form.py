@@ -302,3 +302,16 @@ def test_csrf_is_enforced(root, england):
     response = client.post(URL, {**apply_data(england), "csrfmiddlewaretoken": token})
     assert response.status_code == 302
     assert IntegratedCareSystem.objects.filter(slug="north").exists()
+
+
+@pytest.mark.django_db
+def test_a_continuing_ics_must_give_some_places(root_client, england):
+    places = [england.places[k].pk for k in ("a1", "a2", "b1")]
+    response = root_client.post(URL, form_data(england, places=places))
+    assert any("None of Gamma's places move" in m for m in response.context["form"].errors["continuing"])
+
+
+@pytest.mark.django_db
+def test_an_existing_successor_and_a_new_ics_together_are_refused(root_client, england):
+    response = root_client.post(URL, form_data(england, successor=f.IntegratedCareSystemFactory().pk))
+    assert "not both" in str(response.context["form"].non_field_errors())
