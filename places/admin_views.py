@@ -123,7 +123,8 @@ def reorganisation_view(admin, request):
             except ValidationError as error:
                 form.add_refusal(error)
             except (IntegrityError, DatabaseError) as error:
-                form.add_error(None, f"The database refused the reorganisation, and nothing was written: {error}")
+                reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+                form.add_error(None, f"The database refused the reorganisation, and nothing was written: {reason}")
             else:
                 successor = plan.successor
                 ended = ", ".join(str(ics) for ics in plan.ending) or "none"
