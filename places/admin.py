@@ -2,10 +2,12 @@
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.urls import path
 
 from staff.admin_mixins import StaffAdmin, StaffModelForm, StaffTabularInline, restoring_over
 
 from . import services
+from .admin_views import reorganisation_view
 from .models import (
     Cluster,
     ClusterMembership,
@@ -94,6 +96,11 @@ class IntegratedCareSystemAdmin(StaffAdmin):
     inlines = (IcsStageInline, PlaceMembershipInline, SuccessionInline)
     superuser_only_add = True
     form = IntegratedCareSystemForm
+    change_list_template = "admin/places/integratedcaresystem/change_list.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(lambda request: reorganisation_view(self, request))
+        return [path("reorganise/", view, name="places_reorganise"), *super().get_urls()]
 
     def get_readonly_fields(self, request, obj=None):
         # An ICS's identity (names in URLs, national codes) is set nationally, by superusers (places.services).

@@ -7,13 +7,20 @@ import re
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
-from django.db.models import F
 
 from governance.models import AgendaItem, Board, BoardMembership, Meeting, MoU, MoUSignatory, Person
 from ics_portal.core.models import Provenance
 from ics_portal.demo.national.copy_writer import portal_tables
 from partners.models import ODS_CODE_FORMATS, OTHER_ODS_CODE_FORMAT, Organisation, Partnership
-from places.models import IntegratedCareSystem, Place
+from places.models import (
+    Cluster,
+    ClusterMembership,
+    IcsStage,
+    IcsSuccession,
+    IntegratedCareSystem,
+    Place,
+    PlaceMembership,
+)
 from tests.factories import IntegratedCareSystemFactory
 
 DAY = datetime.date(2026, 11, 1)
@@ -85,7 +92,8 @@ def test_small_scale_keeps_every_rule():
     signed = MoU.objects.filter(status__in=MoU.SIGNED_STATUSES)
     assert signed.exists()
     assert not signed.exclude(pk__in=MoUSignatory.objects.values("mou")).exists()
-    assert not Partnership.objects.exclude(place=None).exclude(place__memberships__ics=F("ics")).exists()
+    for partnership in Partnership.objects.exclude(place=None).select_related("place", "ics")[::20]:
+        partnership.full_clean()  # its place was in its ICS on its dates
     assert Board.objects.exclude(reports_to=None).exists()
     assert Meeting.objects.filter(minutes_published_at=None, status="held").exists(), "some minutes stay drafts"
 
@@ -143,3 +151,40 @@ def test_benchmarked_urls_answer_with_the_same_queries_at_two_scales(client, set
     assert IntegratedCareSystem.objects.count() == 3
     assert larger == small
     assert max(larger.values()) <= 15
+
+
+def test_national_scale_merges_twelve_icss_into_six_and_clusters_them():
+    """As England did: 42 ICSs on 31 March 2026, 36 from 1 April 2026, the mergers preceded by clusters."""
+    call_command("generate_national", seed=1, scale=1.0, today=DAY, replace=True)
+    last, first = datetime.date(2026, 3, 31), datetime.date(2026, 4, 1)
+    assert IntegratedCareSystem.objects.as_at(last).count() == 42
+    assert IntegratedCareSystem.objects.as_at(first).count() == 36
+    assert IntegratedCareSystem.objects.as_at(DAY).count() == 36
+    ended = IntegratedCareSystem.objects.filter(end_date=last)
+    new = IntegratedCareSystem.objects.filter(start_date=first)
+    assert ended.count() == 12 and new.count() == 6
+    successions = IcsSuccession.objects.all()
+    assert set(successions.values_list("predecessor", flat=True)) == set(ended.values_list("pk", flat=True))
+    assert set(successions.values_list("successor", flat=True)) == set(new.values_list("pk", flat=True))
+    assert {"merger", "boundary_change"} <= set(successions.values_list("kind", flat=True))
+    assert IcsSuccession.places.through.objects.count() == PlaceMembership.objects.filter(start_date=first).count()
+
+    # Every place is in exactly one ICS on each side of the day, and never in an ended ICS after it.
+    places = Place.objects.count()
+    assert PlaceMembership.objects.as_at(last).count() == places == PlaceMembership.objects.as_at(first).count()
+    assert not PlaceMembership.objects.as_at(first).filter(ics__in=ended).exists()
+    assert not IcsStage.objects.filter(ics__in=ended).filter(end_date=None).exists()
+    for model in (Partnership, Board, BoardMembership):
+        path = "board__ics__in" if model is BoardMembership else "ics__in"
+        assert not model.objects.filter(**{path: ended}).as_at(first).exists(), model
+    assert Partnership.objects.filter(ics__in=new).as_at(DAY).count() > 100 * new.count()
+    assert Board.objects.filter(ics__in=new, start_date=first).exists()
+    assert not Board.objects.filter(ics__in=new, start_date__lt=first).exists()
+
+    assert Cluster.objects.count() == 14
+    merged = Cluster.objects.filter(end_date=last)
+    assert merged.count() == 5, "one for each group that merged"
+    assert set(ClusterMembership.objects.filter(cluster__in=merged).values_list("ics", flat=True)) == set(
+        ended.values_list("pk", flat=True)
+    )
+    assert not ClusterMembership.objects.filter(cluster__end_date=None, ics__in=ended).exists()

@@ -34,19 +34,31 @@ from governance.models import (
 )
 from ics_portal.core.models import Provenance
 from partners.models import ODS_CODE_FORMATS, OTHER_ODS_CODE_FORMAT, Organisation, Partnership
-from places.models import IcsStage, IntegratedCareSystem, Place, PlaceMembership
+from places.models import (
+    Cluster,
+    ClusterMembership,
+    IcsStage,
+    IcsSuccession,
+    IntegratedCareSystem,
+    Place,
+    PlaceMembership,
+)
 
 from .vocabulary import (
+    ABOLISHED_SHARE,
     ADVISORY_GROUPS,
     AGENDA_TOPICS,
+    CLUSTER_DAY,
     COMPASS,
     FIRST_NAMES,
     ICB_COMMITTEES,
     INTERESTS,
     LOCATIONS,
+    MERGER_DAY,
     MINUTES_TEMPLATES,
     MOU_STATUSES,
     MOU_TITLES,
+    OTHER_CLUSTERS,
     OTHER_NAMES,
     PCN_DAY,
     PEOPLE_PER_PCN,
@@ -54,6 +66,7 @@ from .vocabulary import (
     PRACTICES_PER_PCN,
     PROGRAMMES,
     PROVIDER_COLLABORATIVES,
+    REORGANISATION_SHAPES,
     RESOLUTIONS,
     SAINTS,
     STATUTORY_DAY,
@@ -76,6 +89,10 @@ MODELS = (
     IcsStage,
     Place,
     PlaceMembership,
+    IcsSuccession,
+    IcsSuccession.places.through,
+    Cluster,
+    ClusterMembership,
     Organisation,
     Partnership,
     Programme,
@@ -138,6 +155,9 @@ class IcsSketch:
     orgs: list = field(default_factory=list)
     people: list = field(default_factory=list)
     boards: list = field(default_factory=list)  # (id, start, end, frequency in months, place or ICS name)
+    start: datetime.date | None = None  # set for an ICS created since the STPs
+    end: datetime.date | None = None
+    successors: list = field(default_factory=list)  # the sketches its area went to
 
 
 class NationalGenerator:
@@ -158,6 +178,7 @@ class NationalGenerator:
         self.town_names = [a + b for a in TOWN_STARTS for b in TOWN_ENDS]
         self.rng.shuffle(self.town_names)
         self.town_cursor = 0
+        self.membership_rows: dict[int, dict] = {}  # place id -> its membership row
 
     def counts(self) -> dict[str, int]:
         return {m._meta.verbose_name_plural: len(t) for m, t in self.t.items()}
@@ -236,6 +257,10 @@ class NationalGenerator:
         self.build_systems()
         for ics in self.systems:
             self.build_partners(ics)
+        if self.today >= MERGER_DAY:
+            self.build_reorganisations()
+        if self.today >= CLUSTER_DAY:
+            self.build_clusters()
         for ics in self.systems:
             self.build_governance(ics)
 
@@ -460,6 +485,7 @@ class NationalGenerator:
                 start_date=STATUTORY_DAY,
             )
             self.t[PlaceMembership].add(place_id=pid, ics_id=ics.id, start_date=STATUTORY_DAY)
+            self.membership_rows[pid] = self.t[PlaceMembership].rows[-1]
             ics.places.append((pid, name, slug, population))
 
     def build_district_councils(self, ics):
@@ -543,6 +569,196 @@ class NationalGenerator:
         self.partner(org, ics, place=place, role=role, start=self.day_between(STP_DAY, self.today))
         ics.orgs.append(org)
 
+    # -- reorganisations and clusters ----------------------------------------------------------------------
+
+    def build_reorganisations(self):
+        """Some ICSs abolished on the day before MERGER_DAY and new ones created on it, in England's shapes.
+
+        Runs after the partners and before governance: each ended ICS's place memberships and partnerships end
+        the day before and continue in its successor (partnerships begun later move to it); its boards are
+        then built within its life, so they end with it.
+        """
+        self.merged_groups = []
+        groups = self.reorganisation_groups()
+        last = MERGER_DAY - datetime.timedelta(days=1)
+        for shape, members in groups:
+            names = [m.short_name for m in members]
+            if shape == "split":
+                first, middle, third = members
+                half = (len(middle.places) + 1) // 2
+                parts = [
+                    (f"{first.short_name} and West {middle.short_name}", [first], middle.places[:half]),
+                    (f"{third.short_name} and East {middle.short_name}", [third], middle.places[half:]),
+                ]
+            else:
+                parts = [(" and ".join(names), members, [])]
+            successors = []
+            for short, whole, extra in parts:
+                successor = self.add_successor(short, members[0])
+                moving = [p for ics in whole for p in ics.places] + extra
+                for place in moving:
+                    self.move_place(place, successor, last)
+                successor.places = moving
+                successors.append(successor)
+            for ics in members:
+                ics.successors = [s for s in successors if {p[0] for p in s.places} & {p[0] for p in ics.places}]
+                whole = len(ics.successors) == 1
+                for successor in ics.successors:
+                    moved = [p[0] for p in ics.places if p in successor.places]
+                    self.add_succession(ics, successor, moved, whole)
+                self.end_system(ics, last)
+            for successor in successors:
+                predecessors = [ics for ics in members if successor in ics.successors]
+                self.carry_partners(predecessors, successor, last)
+            self.merged_groups.append(members)
+            self.systems += successors
+
+    def reorganisation_groups(self) -> list[tuple[str, list[IcsSketch]]]:
+        """Neighbours (the same region, next in code order) for each shape that fits the share to abolish."""
+        budget = int(len(self.systems) * ABOLISHED_SHARE + 0.5)
+        by_region = defaultdict(list)
+        for ics in sorted(self.systems, key=lambda i: i.code):
+            by_region[self.region_of(ics)].append(ics)
+        free = {region: list(systems) for region, systems in by_region.items()}
+        groups = []
+        for shape, size in REORGANISATION_SHAPES:
+            if size > budget:
+                continue
+            region = next((r for r in sorted(free, key=lambda r: -len(free[r])) if len(free[r]) >= size), None)
+            if region is None:
+                continue
+            members, free[region] = free[region][:size], free[region][size:]
+            groups.append((shape, members))
+            budget -= size
+        return groups
+
+    def region_of(self, ics: IcsSketch) -> str:
+        return self.t[IntegratedCareSystem].rows[ics.id - 1]["region"]
+
+    def add_successor(self, short: str, model: IcsSketch) -> IcsSketch:
+        """A new ICS and its ICB, from MERGER_DAY, in the region of `model`."""
+        rng = self.rng
+        code = self.new_code(lambda: "Q" + "".join(rng.choices("ABCDEFGHJKLMNPRSTUVWXYZ0123456789", k=2)))
+        population = 0
+        self.gss_counter = getattr(self, "gss_counter", 100) + 1
+        ics_id = self.t[IntegratedCareSystem].add(
+            name=f"{short} Integrated Care System",
+            short_name=short[:100],
+            slug=self.unique_slug(IntegratedCareSystem, short),
+            icb_ods_code=code,
+            gss_code=f"E54{self.gss_counter:06d}",
+            region=self.region_of(model),
+            population=population,
+            website=f"https://www.{slugify(short).replace('-', '')[:40]}.ics.nhs.example/",
+            description=f"Generated sample data: the ICS formed on {MERGER_DAY:%-d %B %Y} from {short}.",
+            start_date=MERGER_DAY,
+            source="Generated: the ICB establishment order",
+            source_date=datetime.date(2026, 2, 1),
+        )
+        row = self.t[IntegratedCareSystem].rows[-1]
+        self.t[IcsStage].add(
+            ics_id=ics_id, stage=IcsStage.Stage.STATUTORY_ICS, name_then=row["name"], start_date=MERGER_DAY
+        )
+        ics = IcsSketch(id=ics_id, code=code, short_name=short, slug=row["slug"], population=0, start=MERGER_DAY)
+        ics.icb_org = self.add_org(
+            name=f"NHS {short} Integrated Care Board",
+            kind=Organisation.Kind.ICB,
+            sector=Organisation.Sector.NHS,
+            ods_code=code,
+            start=MERGER_DAY,
+        )
+        self.partner(ics.icb_org, ics, role=Partnership.Role.ICB, start=MERGER_DAY, source="ICB constitution")
+        ics.orgs.append(ics.icb_org)
+        return ics
+
+    def move_place(self, place, successor: IcsSketch, last: datetime.date):
+        """The place's membership ends on `last`; a new one with `successor` starts the day after."""
+        self.membership_rows[place[0]]["end_date"] = last
+        self.t[PlaceMembership].add(place_id=place[0], ics_id=successor.id, start_date=MERGER_DAY)
+        self.membership_rows[place[0]] = self.t[PlaceMembership].rows[-1]
+        successor.population += place[3]
+        self.t[IntegratedCareSystem].rows[successor.id - 1]["population"] = successor.population
+
+    def add_succession(self, ics: IcsSketch, successor: IcsSketch, place_ids: list[int], whole: bool):
+        succession = self.t[IcsSuccession].add(
+            predecessor_id=ics.id,
+            successor_id=successor.id,
+            kind=IcsSuccession.Kind.MERGER if whole else IcsSuccession.Kind.BOUNDARY_CHANGE,
+            date=MERGER_DAY,
+            source="Generated: the ICB establishment order",
+            source_date=datetime.date(2026, 2, 1),
+        )
+        for place_id in place_ids:
+            self.t[IcsSuccession.places.through].add(icssuccession_id=succession, place_id=place_id)
+
+    def end_system(self, ics: IcsSketch, last: datetime.date):
+        """The ICS, its open stage and its ICB end on `last`: the ICB's successor is the first new ICB."""
+        ics.end = last
+        self.t[IntegratedCareSystem].rows[ics.id - 1]["end_date"] = last
+        for stage in self.t[IcsStage].rows:
+            if stage["ics_id"] == ics.id and stage["end_date"] is None:
+                stage["end_date"] = last
+        icb = self.t[Organisation].rows[ics.icb_org - 1]
+        icb["end_date"], icb["successor_id"] = last, ics.successors[0].icb_org
+        self.org_dates[ics.icb_org] = (icb["start_date"], last)
+
+    def carry_partners(self, predecessors: list[IcsSketch], successor: IcsSketch, last: datetime.date):
+        """Partnerships of the ended ICSs: those open on `last` end then and go on with `successor` (at its
+        places, or system-wide); those begun since move to it. The old ICBs' own are not carried."""
+        ids = {ics.id for ics in predecessors}
+        icbs = {ics.icb_org for ics in predecessors}
+        places = {p[0] for p in successor.places}
+        carried = []
+        for row in self.t[Partnership].rows:
+            if row["ics_id"] not in ids or (row.get("place_id") and row["place_id"] not in places):
+                continue
+            start, end = row.get("start_date"), row.get("end_date")
+            if end is not None and end <= last:
+                continue
+            if start is not None and start > last:
+                row["ics_id"] = successor.id
+                continue
+            if row["organisation_id"] not in icbs:
+                carried.append({**row, "start_date": MERGER_DAY, "ics_id": successor.id})
+            if end is None or end > last:
+                row["end_date"] = last
+        for row in carried:
+            row.pop("id")
+            self.t[Partnership].add(**row)
+        for ics in predecessors:
+            successor.trusts += [o for o in ics.trusts if o not in successor.trusts]
+            successor.councils += [o for o in ics.councils if o not in successor.councils]
+            successor.orgs += [o for o in ics.orgs if o not in successor.orgs and o != ics.icb_org]
+
+    def build_clusters(self):
+        """A cluster for each group that merged (CLUSTER_DAY to the day before the merger), and others, open,
+        of neighbours that stayed separate."""
+        last = MERGER_DAY - datetime.timedelta(days=1)
+        for members in getattr(self, "merged_groups", []):
+            self.add_cluster(members, last)
+        staying = [i for i in self.systems if i.end is None and i.start is None]
+        wanted = int(OTHER_CLUSTERS * len(staying) / 30 + 0.5)
+        by_region = defaultdict(list)
+        for ics in sorted(staying, key=lambda i: i.code):
+            by_region[self.region_of(ics)].append(ics)
+        pairs = [group[i : i + 2] for group in by_region.values() for i in range(0, len(group) - 1, 2)]
+        for pair in sorted(pairs, key=lambda p: p[0].code)[:wanted]:
+            self.add_cluster(pair, None)
+
+    def add_cluster(self, members: list[IcsSketch], end: datetime.date | None):
+        name = " and ".join(m.short_name for m in members) + " cluster"
+        cluster = self.t[Cluster].add(
+            name=name[:200],
+            slug=self.unique_slug(Cluster, name, 120),
+            start_date=CLUSTER_DAY,
+            end_date=end,
+            note="Generated: a shared chair and chief executive.",
+            source="Generated: the ICBs' joint announcement",
+            source_date=CLUSTER_DAY,
+        )
+        for ics in members:
+            self.t[ClusterMembership].add(cluster_id=cluster, ics_id=ics.id)
+
     # -- governance ----------------------------------------------------------------------------------------
 
     def build_governance(self, ics: IcsSketch):
@@ -566,14 +782,24 @@ class NationalGenerator:
                 slug=slugify(name),
                 description=description,
                 lead_organisation_id=self.rng.choice(ics.trusts or [ics.icb_org]),
-                start_date=self.day_between(STP_DAY, datetime.date(2019, 4, 1)),
+                start_date=max(ics.start or STP_DAY, self.day_between(STP_DAY, datetime.date(2019, 4, 1))),
+                end_date=ics.end,
             )
         return [name for name, _description in PROGRAMMES]
 
     def add_board(
         self, ics, name, kind, *, start, end=None, place=None, reports_to=None, statutory=False, public=None, every=3
     ):
-        """A board that meets every `every` months, kept in `ics.boards` for its members and meetings."""
+        """A board that meets every `every` months, kept in `ics.boards` for its members and meetings.
+
+        Its dates are cut to the ICS's life; a board that would lie outside it is not added (None).
+        """
+        if ics.start:
+            start = max(start, ics.start)
+        if ics.end and (end is None or end > ics.end):
+            end = ics.end
+        if end and end < start:
+            return None
         full_name = f"{place[1]} {name}" if place and not name.startswith(place[1]) else name
         slug_text = full_name if full_name.startswith(ics.short_name) else f"{ics.short_name} {full_name}"
         board_id = self.t[Board].add(
@@ -879,7 +1105,9 @@ class NationalGenerator:
         place = rng.choice(ics.places) if rng.random() < 0.4 else None
         title = self.mou_title(ics, place)
         status = rng.choice(MOU_STATUSES)
-        start = self.day_between(STP_DAY, self.today - datetime.timedelta(days=60))
+        start = self.day_between(
+            ics.start or STP_DAY, min(ics.end or self.today, self.today - datetime.timedelta(days=60))
+        )
         end = self.day_between(start, self.today) if status in (S.SUPERSEDED, S.WITHDRAWN) else None
         in_effect = status not in (S.DRAFT, S.CONSULTATION)
         published = (

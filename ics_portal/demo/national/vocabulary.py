@@ -231,3 +231,15 @@ MOU_STATUSES = (
     + (MoU.Status.SUPERSEDED,) * 20
     + (MoU.Status.WITHDRAWN,) * 5
 )
+
+# England's first reorganisation of ICBs: twelve abolished on 31 March 2026, six created on 1 April 2026, after
+# the pairs and threes that would merge had shared leaders in clusters from 9 September 2025. The shapes the
+# generator copies, in the order it fills them (at reduced scale, those that fit in 12/42 of the ICSs):
+# "split": three ICSs into two new ones, the middle one's places divided between them (boundary changes);
+# "merge": whole ICSs into one new ICS (mergers).
+CLUSTER_DAY = datetime.date(2025, 9, 9)
+MERGER_DAY = datetime.date(2026, 4, 1)
+REORGANISATION_SHAPES = (("split", 3), ("merge", 3), ("merge", 2), ("merge", 2), ("merge", 2))
+ABOLISHED_SHARE = 12 / 42
+# Clusters of ICSs that stayed separate, at national scale (besides one for each group that merged).
+OTHER_CLUSTERS = 9
