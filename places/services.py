@@ -1,16 +1,28 @@
-"""The rule of ICS records that carries a write, stated once: an ICS's identity is set nationally.
+"""The rule of ICS records that carries a write, stated once: an ICS's identity is set nationally;
+and the map outlines, precomputed from the places' memberships (refresh_outlines).
 
 Its names (in URLs and on every page), slug and national codes are changed by superusers only:
 the admin shows them read-only to everyone else and refuses a restore (History → Revert) that would
 put back other values, and the API refuses the change (403).
 """
 
+import datetime
+from collections import defaultdict
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from staff import permissions
 
-from .models import IntegratedCareSystem
+from . import maps
+from .models import IcsSuccession, IntegratedCareSystem, MapOutline, PlaceMembership
+
+BOUNDARIES_FILE = "geography/sub_icb_locations_2022.geojson"
+UNASSIGNED_CAPTIONS = {
+    "D4U1Y": "Frimley's former area (sub-ICB location D4U1Y) was divided on 1 April 2026 between Thames Valley, "
+    "Surrey and Sussex, and Hampshire and Isle of Wight; the published boundaries of 2022 do not show the new lines."
+}
 
 ICS_IDENTITY_FIELDS = ("name", "short_name", "slug", "icb_ods_code", "gss_code", "region")
 
@@ -65,3 +77,77 @@ def ics_restore(
     ics._history_user = user
     ics.save()
     return ics
+
+
+def unassigned_periods(memberships) -> dict[str, list[tuple[datetime.date, datetime.date | None]]]:
+    """For each sub-ICB code, the periods after it first joined an ICS when it belonged to none (gaps, and after
+    its last membership ended). Rows are (ics_id, code, start, end) as for maps.outline_periods."""
+    spans = defaultdict(list)
+    for _, code, start, end in memberships:
+        spans[code].append((start or datetime.date.min, end or datetime.date.max))
+    result = {}
+    for code, rows in spans.items():
+        gaps, covered_to = [], None
+        for start, end in sorted(rows):
+            if covered_to is not None and start > covered_to + datetime.timedelta(days=1):
+                gaps.append((covered_to + datetime.timedelta(days=1), start - datetime.timedelta(days=1)))
+            covered_to = end if covered_to is None else max(covered_to, end)
+        if covered_to < datetime.date.max:
+            gaps.append((covered_to + datetime.timedelta(days=1), None))
+        if gaps:
+            result[code] = gaps
+    return result
+
+
+def split_at_gains(periods, gains):
+    """Periods (start, end, codes) split where the ICS took on area from another on a day inside one, as
+    (start, end, (codes, caption)): its sub-ICB codes did not change, but its area did."""
+    result = [(start, end, (codes, "")) for start, end, codes in periods]
+    for day, predecessor in sorted(gains):
+        caption = (
+            f"From {day:%-d %B %Y} it also covers part of {predecessor}'s former area; "
+            "the published boundaries of 2022 do not show the new line."
+        )
+        for index, (start, end, (codes, old_caption)) in enumerate(result):
+            if (start is None or start < day) and (end is None or day <= end):
+                result[index : index + 1] = [
+                    (start, day - datetime.timedelta(days=1), (codes, old_caption)),
+                    (day, end, (codes, caption)),
+                ]
+                break
+    return result
+
+
+def refresh_outlines(boundaries_path=None) -> int:
+    """Rewrite every MapOutline from the places' memberships and the 2022 boundaries, in one transaction.
+
+    One outline per ICS per period over which its sub-ICB locations stay the same, and one with no ICS for
+    each published boundary that belongs to no ICS for a period (Frimley's D4U1Y after 31 March 2026).
+    Returns the number of outlines stored.
+    """
+    shapes = maps.sub_icb_shapes(boundaries_path or settings.REFERENCE_DATA_DIR / BOUNDARIES_FILE)
+    memberships = list(
+        PlaceMembership.objects.exclude(place__ods_code="").values_list(
+            "ics_id", "place__ods_code", "start_date", "end_date"
+        )
+    )
+    gains = defaultdict(list)  # an ICS that took on area no boundary shows (part of a divided location)
+    for successor_id, day, predecessor in IcsSuccession.objects.values_list(
+        "successor_id", "date", "predecessor__short_name"
+    ):
+        gains[successor_id].append((day, predecessor))
+    outlines = []
+    for ics_id, periods in maps.outline_periods(memberships).items():
+        for start, end, codes in split_at_gains(periods, gains[ics_id]):
+            path = maps.outline(shapes, codes[0])
+            outlines.append(MapOutline(ics_id=ics_id, start_date=start, end_date=end, path=path, caption=codes[1]))
+    for code, gaps in unassigned_periods(memberships).items():
+        if code in shapes:
+            caption = UNASSIGNED_CAPTIONS.get(code, f"Sub-ICB location {code} belonged to no ICS in this period.")
+            path = maps.outline(shapes, [code])
+            outlines += [MapOutline(ics=None, start_date=s, end_date=e, path=path, caption=caption) for s, e in gaps]
+    outlines = [o for o in outlines if o.path]
+    with transaction.atomic():
+        MapOutline.objects.all().delete()
+        MapOutline.objects.bulk_create(outlines)
+    return len(outlines)
