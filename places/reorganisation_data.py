@@ -292,7 +292,7 @@ def plan_title(kind, members) -> str:
     return f"Merger of {listed}"
 
 
-# When a plan is to happen, as its source is quoted: "merger in 2027", "anticipated by April 2027", "could be April 2027".
+# When a plan is to happen, as its source is quoted: "merger in 2027", "by April 2027", "could be April 2027".
 EXPECTED = re.compile(r"\b(?:merger|by|be) (?:in )?((?:April )?2027)\b")
 
 
