@@ -43,3 +43,28 @@ def test_a_chair_listed_for_a_clusters_icbs_is_the_clusters_post_with_its_role_a
     singh = LeadershipPost.objects.get(person__name="Dr Priya Singh")
     assert singh.role == "chair" and singh.ics is None
     assert set(singh.cluster.memberships.values_list("ics__icb_ods_code", flat=True)) == {"QU9", "QNQ"}
+
+
+def test_superusers_keep_posts_in_the_admin_and_staff_may_not_add_them(client):
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from places.models import IntegratedCareSystem
+    from staff.models import StaffRole
+
+    post = LeadershipPost.objects.get(person__name="Prof Nadira Mirza")
+    client.force_login(get_user_model().objects.create_superuser(username="root", password="a-long-test-password"))
+    for url in (
+        reverse("admin:governance_leadershippost_changelist"),
+        reverse("admin:governance_leadershippost_change", args=[post.pk]),
+        reverse("admin:governance_person_change", args=[post.person_id]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "Nadira Mirza" in response.content.decode()
+    editor = get_user_model().objects.create_user(username="editor", password="a-long-test-password", is_staff=True)
+    StaffRole.objects.create(
+        user=editor, ics=IntegratedCareSystem.objects.get(icb_ods_code="QWO"), role=StaffRole.Role.PUBLISHER
+    )
+    client.force_login(editor)
+    assert client.get(reverse("admin:governance_leadershippost_add")).status_code == 403
