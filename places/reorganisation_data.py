@@ -146,7 +146,7 @@ def end_abolished(rows, reorganisation):
     for row in in_effect(rows, "dissolved"):
         (code,) = codes(row["predecessor_icb_ods_codes"])
         ics = reorganisation.systems[code]
-        upsert(IntegratedCareSystem, {"pk": ics.pk}, {"end_date": LAST_DAY})
+        ics = reorganisation.systems[code] = upsert(IntegratedCareSystem, {"pk": ics.pk}, {"end_date": LAST_DAY})
         last_stage = ics.stages.order_by("-start_date").first()
         upsert(
             IcsStage,
