@@ -11,6 +11,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
 
+from places.admin import NationalInline, NationalRecordAdmin
 from staff import permissions
 from staff.admin_mixins import (
     StaffAdmin,
@@ -28,6 +29,7 @@ from .models import (
     BoardMembership,
     DeclarationOfInterest,
     Document,
+    LeadershipPost,
     Meeting,
     MoU,
     MoUSignatory,
@@ -310,14 +312,34 @@ class BoardAdmin(StaffAdmin):
     inlines = (BoardMembershipInline, BoardDocumentInline)
 
 
+class LeadershipPostInline(NationalInline):
+    """A person's posts as ICB or cluster leader: national records, kept by superusers."""
+
+    model = LeadershipPost
+    fields = ("role", "ics", "cluster", "start_date", "end_date", "disputed", "source_url", "source_date")
+    autocomplete_fields = ("ics", "cluster")
+    extra = 0
+
+
 @admin.register(Person)
 class PersonAdmin(StaffAdmin):
     list_display = ("name", "title", "provenance", "modified_at")
     list_filter = ("provenance",)
     search_fields = ("name", "title", "slug")
     prepopulated_fields = {"slug": ("name",)}
-    inlines = (PersonMembershipInline, DeclarationInline)
+    inlines = (PersonMembershipInline, DeclarationInline, LeadershipPostInline)
     autocomplete_unscoped = True
+
+
+@admin.register(LeadershipPost)
+class LeadershipPostAdmin(NationalRecordAdmin):
+    """Named ICB and cluster leaders as sources state them: recorded nationally, like successions and clusters."""
+
+    list_display = ("person", "role", "ics", "cluster", "start_date", "end_date", "disputed", "source_date")
+    list_filter = ("role", "disputed", ICS_FILTER)
+    list_select_related = ("person", "ics", "cluster")
+    search_fields = ("person__name", "ics__short_name", "cluster__name", "note")
+    autocomplete_fields = ("person", "ics", "cluster")
 
 
 @admin.register(BoardMembership)

@@ -20,14 +20,14 @@ from ics_portal.core.models import (
     SharedRecord,
 )
 from ics_portal.core.reverse import fast_reverse
-from places.models import IntegratedCareSystem, Place
+from places.models import ICB_ODS_CODE, ICB_ODS_CODE_DESCRIBED, IntegratedCareSystem, Place
 
 TRUST_ODS_CODE = r"^([RT][A-Z0-9]{2}|[A-Z0-9]{5})$"
 TRUST_ODS_CODE_DESCRIBED = "R or T and two letters or digits, e.g. RR8 or TAD, or five characters, e.g. G6V2S"
 
 # ODS code formats accepted for each kind of organisation (see README).
 ODS_CODE_FORMATS = {
-    "icb": (r"^Q[A-Z0-9]{2}$", "Q and two letters or digits, e.g. QWO"),
+    "icb": (ICB_ODS_CODE, ICB_ODS_CODE_DESCRIBED),
     "ccg": (r"^([0-9]{2}[A-Z]|[A-Z0-9]{5})$", "two digits and a letter, e.g. 15F, or five characters, e.g. W2U3Z"),
     "nhs_trust": (TRUST_ODS_CODE, TRUST_ODS_CODE_DESCRIBED),
     "foundation_trust": (TRUST_ODS_CODE, TRUST_ODS_CODE_DESCRIBED),
@@ -233,6 +233,19 @@ class PartnershipQuerySet(DatedQuerySet):
     def for_api(self):
         """The API's partnership list and detail: organisation name and ODS code, ICS and place slugs."""
         return self.select_related("organisation", "ics", "place")
+
+    def councils_not_placed(self):
+        """Councils' partnerships with a whole ICS that have no place-level twin (same council, ICS and role):
+        the councils the loader could not place by district name (partners.reference_data.place_councils)."""
+        twins = Partnership.objects.filter(
+            organisation=models.OuterRef("organisation"),
+            ics=models.OuterRef("ics"),
+            role=models.OuterRef("role"),
+            place__isnull=False,
+        )
+        return self.filter(place=None, organisation__kind=Organisation.Kind.LOCAL_AUTHORITY).exclude(
+            models.Exists(twins)
+        )
 
 
 class Partnership(IcsOwned, DatedModel):

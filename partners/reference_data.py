@@ -2,13 +2,17 @@
 
 import csv
 import datetime
+import re
+from collections import defaultdict
 from pathlib import Path
 
 from django.utils.text import slugify
 
 from ics_portal.core.upsert import upsert
 from partners.models import Organisation, Partnership
+from places.models import PlaceMembership
 from places.reference_data import STATUTORY_FROM, STP_ERA_ENDS, read_csv
+from places.reorganisation_data import CHANGE_DAY, LAST_DAY, in_effect, short_icb_name
 
 CONSTITUTION_SOURCE = "ICB constitution partners, ODS ICB Partner Mapping as at 7 August 2023"
 STP_SOURCE = "ONS CCG to STP lookup, April 2021"
@@ -32,8 +36,10 @@ def unique_slug(name: str, code: str) -> str:
     return f"{slug}-{code.lower()}" if taken else slug
 
 
-def upsert_organisation(code, name, **values):
-    return upsert(Organisation, {"ods_code": code}, {"name": name, "slug": unique_slug(name, code), **values})
+def upsert_organisation(code, name, create_only=None, **values):
+    return upsert(
+        Organisation, {"ods_code": code}, {"name": name, "slug": unique_slug(name, code), **values}, create_only
+    )
 
 
 def load_icbs(systems):
@@ -46,12 +52,13 @@ def load_icbs(systems):
             kind=Organisation.Kind.ICB,
             sector=Organisation.Sector.NHS,
             start_date=STATUTORY_FROM,
-            end_date=None,
+            create_only={"end_date": None, "successor": None},  # set when it is abolished (2026)
         )
         upsert(
             Partnership,
-            {"organisation": icbs[code], "ics": ics, "role": Partnership.Role.ICB},
-            {"place": None, "start_date": STATUTORY_FROM, "end_date": None, "source": ICB_SOURCE},
+            {"organisation": icbs[code], "ics": ics, "role": Partnership.Role.ICB, "place": None},
+            {"start_date": STATUTORY_FROM, "source": ICB_SOURCE},
+            create_only={"end_date": None},
         )
     return icbs
 
@@ -101,8 +108,10 @@ def load_constitutional_partners(data_dir: Path, systems) -> int:
                 "organisation": organisation,
                 "ics": systems[row["icb_ods_code"]],
                 "role": Partnership.Role.CONSTITUTIONAL_PARTNER,
+                "place": None,
             },
-            {"place": None, "start_date": STATUTORY_FROM, "end_date": None, "source": CONSTITUTION_SOURCE},
+            {"start_date": STATUTORY_FROM, "source": CONSTITUTION_SOURCE},
+            create_only={"end_date": None},  # ended when its ICS was abolished (2026)
         )
     return len(rows)
 
@@ -121,3 +130,101 @@ def partner_values(row, ods_record) -> dict:
     kind = Organisation.Kind.FOUNDATION_TRUST if "FOUNDATION TRUST" in name else Organisation.Kind.NHS_TRUST
     dates = {"start_date": ods_record["start_date"], "end_date": ods_record["end_date"]} if ods_record else {}
     return {"kind": kind, "sector": Organisation.Sector.NHS, **dates}
+
+
+REORGANISATION_SOURCE = "icb_changes_2026.csv"
+PLACED_SUFFIX = " (placed by district name)"
+
+
+def load_reorganised_icbs(reorganisation) -> dict[str, Organisation]:
+    """The ICB organisations of 1 April 2026: the abolished ones end on 31 March (with their successor where there
+    is one), the new ones start, each the ICB of its ICS; partnerships with an abolished ICS end with it.
+
+    No partnerships are made up for the new ICSs: no constitution partner list is in the data.
+    """
+    new_icbs = {}
+    for row in in_effect(reorganisation.rows, "merger"):
+        code = row["new_icb_ods_code"]
+        ics = reorganisation.systems[code]
+        new_icbs[code] = upsert_organisation(
+            code,
+            f"NHS {short_icb_name(row['new_icb_name'])} Integrated Care Board",
+            kind=Organisation.Kind.ICB,
+            sector=Organisation.Sector.NHS,
+            start_date=CHANGE_DAY,
+            end_date=None,
+        )
+        upsert(
+            Partnership,
+            {"organisation": new_icbs[code], "ics": ics, "role": Partnership.Role.ICB, "place": None},
+            {"start_date": CHANGE_DAY, "end_date": None, "source": REORGANISATION_SOURCE},
+        )
+    for code in sorted(reorganisation.abolished):
+        successors = reorganisation.successors[code]
+        successor = Organisation.objects.get(ods_code=successors[0]) if len(successors) == 1 else None
+        upsert(Organisation, {"ods_code": code}, {"end_date": LAST_DAY, "successor": successor})
+        for partnership in Partnership.objects.filter(ics=reorganisation.systems[code]).exclude(end_date__lte=LAST_DAY):
+            upsert(Partnership, {"pk": partnership.pk}, {"end_date": LAST_DAY})
+    return new_icbs
+
+
+COUNCIL_WORDS = re.compile(
+    r"\b(london borough of|royal borough of|corporation of the|council of the|city of|metropolitan borough|"
+    r"metropolitan district|borough|district|county|city|council)\b"
+)
+
+
+def council_key(name: str) -> str:
+    """A council's or district's name without the words for its kind: "City of Bradford Metropolitan District
+    Council" and "Bradford" give "bradford"."""
+    text = name.lower().replace("&", " and ").replace("-", " ").replace(",", " ")
+    return " ".join(COUNCIL_WORDS.sub(" ", text).split())
+
+
+def place_councils() -> dict[str, list[str]]:
+    """Each council partnership with a whole ICS, at the one place of that ICS (on its dates) that has a district
+    of the council's name, as a place-level partnership with the same dates and role.
+
+    Returns, per ICS short name, the councils that could not be placed (no district or more than one matched).
+    """
+    unplaced = defaultdict(list)
+    partnerships = Partnership.objects.filter(
+        place=None, organisation__kind=Organisation.Kind.LOCAL_AUTHORITY
+    ).select_related("organisation", "ics")
+    memberships = defaultdict(list)
+    for membership in PlaceMembership.objects.select_related("place"):
+        memberships[membership.ics_id].append(membership)
+    for partnership in partnerships:
+        key = council_key(partnership.organisation.name)
+        matches = {
+            m.place
+            for m in memberships[partnership.ics_id]
+            if overlaps(m, partnership)
+            for district in m.place.district_list
+            if council_key(district) == key
+        }
+        if len(matches) != 1:
+            unplaced[partnership.ics.short_name].append(partnership.organisation.name)
+            continue
+        upsert(
+            Partnership,
+            {
+                "organisation": partnership.organisation,
+                "ics": partnership.ics,
+                "place": matches.pop(),
+                "role": partnership.role,
+            },
+            {
+                "start_date": partnership.start_date,
+                "end_date": partnership.end_date,
+                "source": partnership.source + PLACED_SUFFIX,
+            },
+        )
+    return dict(unplaced)
+
+
+def overlaps(a, b) -> bool:
+    """Whether two dated rows (None: open) share a day."""
+    return (a.start_date is None or b.end_date is None or a.start_date <= b.end_date) and (
+        b.start_date is None or a.end_date is None or b.start_date <= a.end_date
+    )

@@ -450,7 +450,7 @@ class PlaceMembership(IcsOwned, Sourced, DatedModel):
 class MapOutline(IcsOwned, DatedModel):
     """An ICS's outline on the map over a period when its sub-ICB locations did not change (an SVG path).
 
-    Precomputed from the 2022 boundaries by `places.services.refresh_outlines()`, so no page draws geometry.
+    Precomputed from the 2022 boundaries by `places.outlines.refresh_outlines()`, so no page draws geometry.
     Rows with no ICS are areas the map cannot assign (a sub-ICB location since divided), with a caption.
     """
 

@@ -72,13 +72,14 @@ def load_systems(data_dir: Path) -> dict[str, IntegratedCareSystem]:
                 "short_name": short_name,
                 "name": f"{short_name} Integrated Care System",
                 "slug": slugify(short_name),
-                "gss_code": row["ICB23CD"],
                 "region": row["NHSER23CDH"],
                 "start_date": STP_ANNOUNCED,
                 "source": SUB_ICB_SOURCE,
                 "source_date": datetime.date(2023, 4, 1),
                 **KNOWN_FACTS.get(row["ICB23CDH"], {}),
             },
+            # Its end and a later ONS code are set by places.reorganisation_data (1 April 2026).
+            create_only={"gss_code": row["ICB23CD"]},
         )
     stp_by_code = {r["STP21CDH"]: r for r in stp_rows}
     for code, ics in systems.items():
@@ -96,10 +97,17 @@ def load_stages(ics, stp_row, icb_row):
     )
     for (stage, start, name, gss, note), following in zip(stages, [*stages[1:], None], strict=True):
         end = following[1] - datetime.timedelta(days=1) if following else None
+        # The last stage's end and note are the reorganisation's to set (an ICB abolished in 2026).
         upsert(
             IcsStage,
             {"ics": ics, "stage": stage},
-            {"start_date": start, "end_date": end, "name_then": name, "gss_code_then": gss, "note": note},
+            {
+                "start_date": start,
+                "name_then": name,
+                "gss_code_then": gss,
+                **({"end_date": end, "note": note} if end else {}),
+            },
+            create_only={} if end else {"end_date": None, "note": note},
         )
 
 
@@ -122,9 +130,9 @@ def load_places(data_dir: Path, systems) -> dict[tuple[str, str], Place]:
                 "ods_code": code,
                 "gss_code": row["SICBL23CD"],
                 "start_date": opened.get(code),
-                "end_date": None,
                 "source": SUB_ICB_SOURCE,
             },
+            create_only={"end_date": None},  # closed by a reorganisation (D4U1Y on 31 March 2026)
         )
         if ccg["STP21CDH"] != row["ICB23CDH"]:
             add_membership(place, systems[ccg["STP21CDH"]], opened.get(code), STP_ERA_ENDS, STP_SOURCE)
@@ -136,10 +144,12 @@ def load_places(data_dir: Path, systems) -> dict[tuple[str, str], Place]:
 
 
 def add_membership(place, ics, start, end, source):
+    """An open membership's end is left to later loaders (a place moved in a reorganisation)."""
     return upsert(
         PlaceMembership,
         {"place": place, "ics": ics, "start_date": start},
-        {"end_date": end, "source": source},
+        {"source": source, **({"end_date": end} if end else {})},
+        create_only={} if end else {"end_date": None},
     )
 
 

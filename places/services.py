@@ -17,6 +17,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from ics_portal.core.date_range import validate_day
 from staff import permissions
 
+from . import outlines
 from .models import ClusterMembership, IcsStage, IcsSuccession, IntegratedCareSystem, Place, PlaceMembership
 
 ICS_IDENTITY_FIELDS = ("name", "short_name", "slug", "icb_ods_code", "gss_code", "region")
@@ -327,6 +328,7 @@ def reorganisation_apply(*, user, **plan_arguments) -> Reorganisation:
             with connection.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        outlines.refresh_outlines()  # the map draws the new ICS from the moment it exists
     return plan
 
 

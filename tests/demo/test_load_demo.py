@@ -33,11 +33,12 @@ def counts():
 
 
 def test_loads_the_real_reference_data(demo):
-    assert IntegratedCareSystem.objects.count() == 42
+    assert IntegratedCareSystem.objects.as_at(datetime.date(2023, 8, 7)).count() == 42
+    assert IntegratedCareSystem.objects.count() == 48  # and the six created on 1 April 2026
     west_yorkshire = IntegratedCareSystem.objects.get(icb_ods_code="QWO")
     assert west_yorkshire.gss_code == "E54000054"
     assert Place.objects.get(memberships__ics=west_yorkshire, ods_code="15F").name == "Leeds"
-    constitutional = Partnership.objects.filter(role=Partnership.Role.CONSTITUTIONAL_PARTNER)
+    constitutional = Partnership.objects.filter(role=Partnership.Role.CONSTITUTIONAL_PARTNER, place=None)
     assert constitutional.count() == 444
     assert constitutional.filter(organisation__sector="nhs").count() == 274
     assert constitutional.filter(organisation__kind="local_authority").count() == 170
