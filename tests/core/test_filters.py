@@ -59,6 +59,8 @@ def test_dated_filtersets_add_as_at_to_the_base():
     assert list(DatedFilterSet.base_filters) == ["modified_since", "as_at"]
     dated = {f.__name__ for f in _filtersets() if issubclass(f, DatedFilterSet)}
     assert dated == {
+        "IntegratedCareSystemFilter",
+        "ClusterFilter",
         "PlaceFilter",
         "OrganisationFilter",
         "PartnershipFilter",
