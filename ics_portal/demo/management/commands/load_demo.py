@@ -1,9 +1,12 @@
-"""Loads the real reference data in data/ and the sample governance records. Safe to run again."""
+"""Loads the real reference data in data/, the public record of governance, and sample governance records.
+
+Safe to run again."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from governance.reference_data import load_public_record
 from ics_portal.demo.sample_data import load_sample_governance
 from partners.models import Organisation, Partnership
 from partners.reference_data import load_ccgs, load_constitutional_partners, load_icbs
@@ -12,7 +15,10 @@ from places.reference_data import load_harrogate, load_places, load_systems
 
 
 class Command(BaseCommand):
-    help = "Load all 42 ICSs, their places and partners (real data) and sample governance records."
+    help = (
+        "Load all 42 ICSs, their places and partners (real data), governance facts from published documents "
+        "(public record) and sample governance records."
+    )
 
     def handle(self, *args, **options):
         data_dir = settings.REFERENCE_DATA_DIR
@@ -23,6 +29,7 @@ class Command(BaseCommand):
             icbs = load_icbs(systems)
             load_ccgs(data_dir, systems, places, icbs)
             pairs = load_constitutional_partners(data_dir, systems)
+            load_public_record(systems)
             load_sample_governance(systems)
         self.stdout.write(
             self.style.SUCCESS(
