@@ -279,7 +279,8 @@ MEMBERSHIPS = [
 
 # The meetings the sources tell of, none with its date: (board slug, meeting slug, source, whether the source
 # is its minutes, items).
-# An item: (title, summary, minutes, resolutions one a line). The agenda numbers are not given either.
+# An item: (title, summary, minutes, resolutions one a line). The agenda numbers are not given either, so
+# each meeting holds one item, its number empty.
 WIRRAL_ITEM = (
     "Integrated Care System and Integrated Care Partnership Developments – update",
     "Report by the Director of Care and Health.",
@@ -405,7 +406,7 @@ def load_meetings(boards):
         for position, (title, summary, minutes, resolutions) in enumerate(items):
             upsert(
                 AgendaItem,
-                {"meeting": meeting, "number": "" if len(items) == 1 else str(position + 1)},
+                {"meeting": meeting, "number": ""},  # the sources number no item; each meeting has one
                 {
                     "position": position,
                     "title": title,
