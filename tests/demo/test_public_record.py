@@ -108,3 +108,10 @@ def test_no_sample_seat_represents_an_organisation_outside_its_operating_dates(l
         if org.end_date and (seat.end_date is None or seat.end_date > org.end_date):
             wrong.append(seat)
     assert wrong == []
+
+
+def test_the_api_gives_each_public_record_row_its_source(client, loaded):
+    board = client.get("/api/v1/boards/cheshire-and-merseyside-partnership-board/").json()
+    assert board["provenance"] == "public_record"
+    assert board["source"].endswith("[CM-JOURNEY]")
+    assert board["start_date"] is None
