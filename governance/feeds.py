@@ -113,7 +113,9 @@ class PublishedItem:
         self.published, self.updated, self.guid = published, updated, guid
 
 
-def _day(moment: datetime.datetime) -> str:
+def _day(moment: datetime.datetime | None) -> str:
+    if moment is None:
+        return "date not stated in the source"
     return f"{timezone.localtime(moment):%-d %B %Y}"
 
 

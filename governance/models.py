@@ -65,6 +65,17 @@ def _in_range(validator, value) -> bool:
     return True
 
 
+SOURCE_HELP_TEXT = (
+    "The published document this record's facts come from: its title, publisher and date as the document "
+    "gives them. Empty for records staff keep themselves."
+)
+
+
+def source_field():
+    """Where a public-record row's facts come from, beside its provenance (as a partnership's `source` is)."""
+    return models.CharField(max_length=500, blank=True, help_text=SOURCE_HELP_TEXT)
+
+
 class PublicTimestamped(models.Model):
     """A record with drafts beside what the public sees, and `public_modified_at`: when that last changed.
 
@@ -248,6 +259,7 @@ class Board(IcsOwned, PublicTimestamped, DatedModel):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reporting_boards"
     )
     terms_of_reference = models.TextField(blank=True)
+    source = source_field()
 
     history = HistoricalRecords()
     objects = BoardQuerySet.as_manager()
@@ -340,6 +352,7 @@ class Person(LinkedByBoardSeats, PortalModel):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=120, unique=True)
     title = models.CharField(max_length=200, blank=True, help_text="Public job title, e.g. 'Chief Executive'.")
+    source = source_field()
 
     history = HistoricalRecords()
     objects = PersonQuerySet.as_manager()
@@ -444,6 +457,7 @@ class BoardMembership(IcsOwned, DatedModel):
     )
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
     is_voting = models.BooleanField(default=True)
+    source = source_field()
 
     history = HistoricalRecords()
     objects = BoardMembershipQuerySet.as_manager()
@@ -522,7 +536,12 @@ class Meeting(IcsOwned, PublicTimestamped, PortalModel):
 
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="meetings")
     slug = models.SlugField(max_length=40, help_text="Unique within the board; usually the date, e.g. 2024-03-14.")
-    starts_at = models.DateTimeField(validators=[validate_moment], help_text=DATE_RANGE_HELP_TEXT)
+    starts_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        validators=[validate_moment],
+        help_text=f"{DATE_RANGE_HELP_TEXT} Empty only when the meeting's source does not state its date.",
+    )
     location = models.CharField(max_length=300, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SCHEDULED)
     is_public = models.BooleanField(default=True, help_text="Held in public (part 1) rather than in private.")
@@ -532,6 +551,7 @@ class Meeting(IcsOwned, PublicTimestamped, PortalModel):
         validators=[validate_moment],
         help_text="Empty while the minutes are a draft; set by a publisher.",
     )
+    source = source_field()
 
     history = HistoricalRecords()
     objects = MeetingQuerySet.as_manager()
@@ -553,6 +573,8 @@ class Meeting(IcsOwned, PublicTimestamped, PortalModel):
         ]
 
     def __str__(self):
+        if self.starts_at is None:
+            return f"{self.board} – date not stated in the source"
         return f"{self.board} – {self.starts_at:%d %B %Y}"
 
     def get_absolute_url(self):
@@ -600,7 +622,11 @@ class AgendaItem(IcsOwned, PublicTimestamped, PortalModel):
     ics_path = "meeting__board__ics"
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
-    number = models.CharField(max_length=10, help_text="As printed on the agenda, e.g. 3 or 4b.")
+    number = models.CharField(
+        max_length=10,
+        blank=True,
+        help_text="As printed on the agenda, e.g. 3 or 4b; empty only when the source does not give it.",
+    )
     position = models.PositiveSmallIntegerField(default=0, help_text="Order on the agenda.")
     title = models.CharField(max_length=300)
     summary = models.TextField(blank=True)
@@ -619,7 +645,7 @@ class AgendaItem(IcsOwned, PublicTimestamped, PortalModel):
         indexes = [models.Index(fields=["meeting", "position", "number", "id"], name="governance_agenda_order")]
 
     def __str__(self):
-        return f"{self.number}. {self.title}"
+        return f"{self.number}. {self.title}" if self.number else self.title
 
     # Minutes and resolutions are public once the meeting's minutes are published.
     draft_fields = ("minutes", "resolutions")
@@ -697,6 +723,7 @@ class MoU(IcsOwned, PublicTimestamped, DatedModel):
         validators=[validate_moment],
         help_text="Empty while this is a draft; set by a publisher.",
     )
+    source = source_field()
 
     history = HistoricalRecords()
     objects = MoUQuerySet.as_manager()

@@ -17,10 +17,16 @@ def members_by_role(memberships):
 
 
 def split_meetings(meetings, day: datetime.date):
-    """(upcoming, past) meetings relative to `day`; past ones newest first."""
-    upcoming = [m for m in meetings if timezone.localtime(m.starts_at).date() >= day]
-    past = [m for m in meetings if timezone.localtime(m.starts_at).date() < day]
-    return upcoming, list(reversed(past))
+    """(upcoming, past) meetings relative to `day`; past ones newest first.
+
+    A meeting whose source does not state its date is past (a source tells of it because it was held),
+    listed after the dated ones.
+    """
+    undated = [m for m in meetings if m.starts_at is None]
+    dated = [m for m in meetings if m.starts_at is not None]
+    upcoming = [m for m in dated if timezone.localtime(m.starts_at).date() >= day]
+    past = [m for m in dated if timezone.localtime(m.starts_at).date() < day]
+    return upcoming, list(reversed(past)) + undated
 
 
 def reporting_line(board, boards):

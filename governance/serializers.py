@@ -77,6 +77,7 @@ class BoardSerializer(PortalSerializer):
             "terms_of_reference",
             "start_date",
             "end_date",
+            "source",
             *AUDIT_FIELDS,
         ]
         read_only_fields = AUDIT_FIELDS
@@ -96,7 +97,7 @@ class PersonSerializer(PortalSerializer):
 
     class Meta:
         model = Person
-        fields = ["id", "url", "page_url", "slug", "name", "title", *AUDIT_FIELDS]
+        fields = ["id", "url", "page_url", "slug", "name", "title", "source", *AUDIT_FIELDS]
         read_only_fields = AUDIT_FIELDS
 
     def page_view(self, obj):
@@ -129,6 +130,7 @@ class BoardMembershipSerializer(PortalSerializer):
             "is_voting",
             "start_date",
             "end_date",
+            "source",
             *AUDIT_FIELDS,
         ]
         read_only_fields = AUDIT_FIELDS
@@ -180,6 +182,7 @@ class MeetingSerializer(PortalSerializer):
             "is_public",
             "minutes_published_at",
             "agenda_items",
+            "source",
             *AUDIT_FIELDS,
         ]
         read_only_fields = AUDIT_FIELDS
@@ -231,6 +234,7 @@ class MoUSerializer(PortalSerializer):
             "review_date",
             "published_at",
             "signatories",
+            "source",
             *AUDIT_FIELDS,
         ]
         read_only_fields = AUDIT_FIELDS

@@ -66,7 +66,7 @@ def meeting_detail(request, board_slug, slug):
             "items": items,
             "documents": documents,
             "minutes_published": minutes_published,
-            "is_future": meeting.starts_at > timezone.now(),
+            "is_future": meeting.starts_at is not None and meeting.starts_at > timezone.now(),
             "breadcrumbs": [
                 ("Home", reverse("site:home")),
                 (board.ics.short_name, board.ics.get_absolute_url()),
@@ -116,7 +116,7 @@ def person_detail(request, slug):
 def board_meetings_ics(request, slug):
     """A board's meetings as an iCalendar feed to subscribe to. Two queries."""
     board = get_object_or_404(Board.objects.select_related("ics"), slug=slug)
-    meetings = board.meetings.order_by("starts_at", "pk")
+    meetings = board.meetings.filter(starts_at__isnull=False).order_by("starts_at", "pk")  # a calendar needs a date
     body = board_calendar(board, meetings, absolute_url=request.build_absolute_uri)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{board.slug}-meetings.ics"'

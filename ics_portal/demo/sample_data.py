@@ -1,9 +1,12 @@
-"""Programmes from the public record, and clearly marked sample boards, people, meetings and MoUs.
+"""Clearly marked sample boards, people, meetings and MoUs, beside the public record.
 
-The public record gives the shape (West Yorkshire's programmes and joint committee of
-CCGs, Cheshire and Merseyside's Partnership Board, Assembly and Development Advisory
-Group, Wirral's place work); the people, dates and minutes are invented and labelled
-as sample data on every page.
+The public record (governance/reference_data.py, loaded first) holds the bodies the
+published documents name: West Yorkshire and Harrogate's joint committee of CCGs and
+MoU in development, Cheshire and Merseyside's Partnership Board, Assembly and Development
+Advisory Group, the Wirral committee's decisions, Dorset's programme boards. What is
+here stands for no real body of theirs: statutory-era boards (from 1 July 2022) whose
+people, dates, meetings and minutes are invented, and labelled as sample data on every
+page. A sample seat represents only an organisation operating throughout it.
 """
 
 import datetime
@@ -20,7 +23,6 @@ from governance.models import (
     Document,
     Meeting,
     MoU,
-    MoUSignatory,
     Person,
     Programme,
 )
@@ -32,16 +34,13 @@ from places.models import Place
 SAMPLE = {"provenance": Provenance.SAMPLE}
 LONDON = ZoneInfo("Europe/London")
 
-WEST_YORKSHIRE_PROGRAMMES = [
-    ("Cancer", Provenance.PUBLIC_RECORD),
-    ("Mental health, learning disabilities and autism", Provenance.PUBLIC_RECORD),
-    ("Stroke", Provenance.PUBLIC_RECORD),
-    ("Urgent and emergency care", Provenance.PUBLIC_RECORD),
-    ("Primary and community care", Provenance.SAMPLE),
-    ("Planned care", Provenance.SAMPLE),
-    ("Maternity", Provenance.SAMPLE),
-    ("Children and young people", Provenance.SAMPLE),
-    ("Workforce", Provenance.SAMPLE),
+# The other five of the nine (the public record names four: governance/reference_data.py).
+WEST_YORKSHIRE_SAMPLE_PROGRAMMES = [
+    "Primary and community care",
+    "Planned care",
+    "Maternity",
+    "Children and young people",
+    "Workforce",
 ]
 
 # (slug, name, kind, place slug or None, reports to slug or None, statutory, start, end)
@@ -88,16 +87,6 @@ BOARDS = {
             None,
         ),
         (
-            "west-yorkshire-joint-committee-of-ccgs",
-            "Joint Committee of the Nine CCGs",
-            Board.Kind.JOINT_COMMITTEE,
-            None,
-            None,
-            False,
-            datetime.date(2017, 4, 1),
-            datetime.date(2022, 6, 30),
-        ),
-        (
             "leeds-health-and-care-partnership-board",
             "Leeds Health and Care Partnership Board",
             Board.Kind.PLACE_PARTNERSHIP_BOARD,
@@ -119,36 +108,6 @@ BOARDS = {
         ),
     ],
     "QYG": [
-        (
-            "cheshire-and-merseyside-partnership-board",
-            "Cheshire and Merseyside Partnership Board",
-            Board.Kind.PARTNERSHIP_BOARD,
-            None,
-            None,
-            False,
-            datetime.date(2018, 4, 1),
-            datetime.date(2022, 6, 30),
-        ),
-        (
-            "cheshire-and-merseyside-partnership-assembly",
-            "Cheshire and Merseyside Partnership Assembly",
-            Board.Kind.ADVISORY_GROUP,
-            None,
-            "cheshire-and-merseyside-partnership-board",
-            False,
-            datetime.date(2018, 4, 1),
-            datetime.date(2022, 6, 30),
-        ),
-        (
-            "cheshire-and-merseyside-development-advisory-group",
-            "Development Advisory Group",
-            Board.Kind.ADVISORY_GROUP,
-            None,
-            "cheshire-and-merseyside-partnership-board",
-            False,
-            datetime.date(2018, 4, 1),
-            datetime.date(2022, 6, 30),
-        ),
         (
             "cheshire-and-merseyside-icb-board",
             "NHS Cheshire and Merseyside ICB Board",
@@ -222,13 +181,6 @@ MEMBERSHIPS = [
     ),
     ("west-yorkshire-partnership-board", "Aisha Rahman", BoardMembership.Role.MEMBER, datetime.date(2022, 7, 1), None),
     (
-        "west-yorkshire-joint-committee-of-ccgs",
-        "Owen Lister",
-        BoardMembership.Role.CHAIR,
-        datetime.date(2017, 4, 1),
-        datetime.date(2022, 6, 30),
-    ),
-    (
         "leeds-health-and-care-partnership-board",
         "Helen Brooks",
         BoardMembership.Role.CHAIR,
@@ -250,13 +202,6 @@ MEMBERSHIPS = [
         None,
     ),
     ("west-yorkshire-quality-committee", "Tom Hartley", BoardMembership.Role.MEMBER, datetime.date(2022, 7, 1), None),
-    (
-        "cheshire-and-merseyside-partnership-board",
-        "Rachel Adeyemi",
-        BoardMembership.Role.CHAIR,
-        datetime.date(2018, 4, 1),
-        datetime.date(2022, 6, 30),
-    ),
     (
         "cheshire-and-merseyside-icb-board",
         "Rachel Adeyemi",
@@ -318,8 +263,6 @@ def load_sample_governance(systems) -> None:
 # None: none on record (the organisation they represent now had not yet opened).
 SEAT_ORGANISATIONS = {
     ("west-yorkshire-icb-board", "Owen Lister"): "QWO",  # the CCG had closed: the ICB
-    ("west-yorkshire-joint-committee-of-ccgs", "Owen Lister"): None,  # the Leeds CCG opened in 2018
-    ("cheshire-and-merseyside-partnership-board", "Rachel Adeyemi"): None,  # the ICB opened in 2022
 }
 
 
@@ -364,15 +307,14 @@ def load_declarations(people):
 
 
 def load_programmes(ics):
-    for name, provenance in WEST_YORKSHIRE_PROGRAMMES:
-        upsert(Programme, {"ics": ics, "slug": slugify(name)}, {"name": name, "provenance": provenance})
+    for name in WEST_YORKSHIRE_SAMPLE_PROGRAMMES:
+        upsert(Programme, {"ics": ics, "slug": slugify(name)}, {"name": name, **SAMPLE})
 
 
 def load_boards(systems) -> dict[str, Board]:
     boards = {}
     for code, rows in BOARDS.items():
         ics = systems[code]
-        places = {p.slug: p for p in Place.objects.filter(memberships__ics=ics)}
         for slug, name, kind, place, reports_to, statutory, start, end in rows:
             boards[slug] = upsert(
                 Board,
@@ -381,7 +323,7 @@ def load_boards(systems) -> dict[str, Board]:
                     "ics": ics,
                     "name": name,
                     "kind": kind,
-                    "place": places.get(place),
+                    "place": Place.objects.get(slug=place) if place else None,
                     "is_statutory": statutory,
                     "reports_to": boards.get(reports_to),
                     "start_date": start,
@@ -457,48 +399,8 @@ def load_agenda(meeting, held):
 
 
 def load_mous(systems):
-    load_west_yorkshire_mou(systems["QWO"])
+    """West Yorkshire and Harrogate's MoU is public record (governance/reference_data.py): not here."""
     load_wirral_draft_agreement(systems["QYG"])
-
-
-def load_west_yorkshire_mou(west_yorkshire):
-    """The partnership's superseded MoU, signed by six of its constitutional partners."""
-    partners = Organisation.objects.filter(
-        partnerships__ics=west_yorkshire, partnerships__role="constitutional_partner"
-    ).order_by("name")[:6]
-    mou = upsert(
-        MoU,
-        {"slug": "west-yorkshire-and-harrogate-memorandum-of-understanding"},
-        {
-            "ics": west_yorkshire,
-            "title": "West Yorkshire and Harrogate Health and Care Partnership Memorandum of Understanding",
-            "status": MoU.Status.SUPERSEDED,
-            "version": "1.0",
-            "start_date": datetime.date(2018, 11, 1),
-            "end_date": datetime.date(2022, 6, 30),
-            "review_date": datetime.date(2020, 3, 31),
-            "published_at": datetime.datetime(2018, 11, 1, tzinfo=LONDON),
-            "summary": "Sets out how partners hold each other to account for the partnership's shared plan "
-            "(mutual accountability). Dates and signatories are sample data.",
-            **SAMPLE,
-        },
-    )
-    for partner in partners:
-        upsert(
-            MoUSignatory,
-            {"mou": mou, "organisation": partner},
-            {"signed_by": "Chief Executive (sample)", "signed_on": datetime.date(2018, 11, 1), **SAMPLE},
-        )
-    upsert(
-        Document,
-        {"mou": mou, "kind": Document.Kind.MOU_TEXT},
-        {
-            "title": "Memorandum of understanding (sample link)",
-            "url": "https://www.wypartnership.co.uk/",
-            "published_at": mou.published_at,
-            **SAMPLE,
-        },
-    )
 
 
 def load_wirral_draft_agreement(cheshire_and_merseyside):

@@ -72,4 +72,8 @@ def test_a_signature_date_outside_the_range_is_a_400(staff_a, ics_a):
 def test_the_schema_says_which_range(anon_client):
     schema = anon_client.get("/api/v1/schema/?format=json").json()
     starts_at = schema["components"]["schemas"]["Meeting"]["properties"]["starts_at"]
-    assert starts_at["description"] == "From 5 July 1948 (the NHS's first day) to 31 December 2099."
+    assert starts_at["description"] == (
+        "From 5 July 1948 (the NHS's first day) to 31 December 2099. "
+        "Empty only when the meeting's source does not state its date."
+    )
+    assert starts_at["nullable"] is True

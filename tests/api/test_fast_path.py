@@ -219,6 +219,9 @@ def representative_rows():
     f.AgendaItemFactory(meeting=published, number="1", position=0, minutes="Noted.", resolutions="")
     f.AgendaItemFactory(meeting=odd_meeting, number="3", title="Tïtle with ünïcode")
     f.MeetingFactory(board=committee, slug="no-agenda-yet", status=Meeting.Status.POSTPONED)
+    # A meeting whose source gives no date, with an item the source does not number.
+    undated = f.MeetingFactory(board=committee, slug="undated", starts_at=None, minutes_published_at=winter)
+    f.AgendaItemFactory(meeting=undated, number="", position=0, resolutions="Noted.\nAgreed.")
 
     signed = f.MoUFactory(
         ics=ics,

@@ -189,3 +189,16 @@ def test_board_page_links_to_its_calendar_and_every_page_to_the_feed(client):
 
     assert f'href="{reverse("governance:board_meetings_ics", kwargs={"slug": board.slug})}"' in body
     assert f'href="{reverse("governance:published_atom")}"' in body
+
+
+def test_a_meeting_with_no_date_stays_out_of_the_calendar_and_is_named_in_the_feed(client):
+    board = BoardFactory()
+    MeetingFactory(board=board)
+    MeetingFactory(
+        board=board, starts_at=None, slug="undated", minutes_published_at=timezone.now(), source="A document"
+    )
+    _, text = ics_for(client, board)
+    assert len(events(text)) == 1
+    response = client.get(reverse("governance:published_rss"))
+    assert response.status_code == 200
+    assert "date not stated in the source" in response.content.decode()

@@ -233,3 +233,26 @@ def test_breadcrumbs_and_titles(client):
     assert 'aria-label="Breadcrumb"' in html
     assert f'href="{meeting.board.get_absolute_url()}">Quality committee</a>' in html
     assert "<title>Quality committee, 1 January 2024 – ICS Portal</title>" in html
+
+
+SOURCE = '"A published document"; Its publisher; 2021 [KEY]'
+
+
+def test_a_meeting_whose_source_gives_no_date_says_so_on_its_page_and_its_board(client):
+    board = f.BoardFactory(source=SOURCE, start_date=None, end_date=None)
+    meeting = f.MeetingFactory(board=board, starts_at=None, slug="undated", source=SOURCE)
+    f.AgendaItemFactory(meeting=meeting, number="", title="An item the source does not number")
+    html = client.get(meeting.get_absolute_url()).content.decode()
+    assert "<h1>Date not stated in the source" in html
+    assert "Public record: &quot;A published document&quot;; Its publisher; 2021 [KEY]" in html
+    assert "An item the source does not number" in html and ". An item" not in html
+    board_html = client.get(board.get_absolute_url()).content.decode()
+    assert "Dates not stated in the source" in board_html
+    assert ">Date not stated in the source</a>" in board_html
+
+
+def test_a_record_without_dates_or_a_source_says_they_are_not_recorded(client):
+    board = f.BoardFactory(start_date=None, end_date=None)
+    html = client.get(board.get_absolute_url()).content.decode()
+    assert "Dates not recorded" in html
+    assert "not stated in the source" not in html

@@ -47,7 +47,11 @@ def pounds(value):
 
 @register.filter
 def period(obj):
-    """The dates a dated record covers, in words: 'from 1 July 2022', '1 April 2019 to 30 June 2022'."""
+    """The dates a dated record covers, in words: 'from 1 July 2022', '1 April 2019 to 30 June 2022'.
+
+    With neither date: 'dates not stated in the source' for a public-record row that names its source
+    (its document gives none), else 'dates not recorded'.
+    """
     start, end = getattr(obj, "start_date", None), getattr(obj, "end_date", None)
     language = get_language()
     if start and end:
@@ -56,6 +60,8 @@ def period(obj):
         return f"from {_long_date(start, language)}"
     if end:
         return f"until {_long_date(end, language)}"
+    if getattr(obj, "source", "") and not getattr(obj, "is_sample", False):
+        return "dates not stated in the source"  # a public-record row whose document gives none
     return "dates not recorded"
 
 

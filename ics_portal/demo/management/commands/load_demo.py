@@ -1,9 +1,12 @@
-"""Loads the real reference data in data/ and the sample governance records. Safe to run again."""
+"""Loads the real reference data in data/, the public record of governance, and sample governance records.
+
+Safe to run again."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from governance.public_record import load_public_record
 from governance.reference_data import load_leaders
 from ics_portal.demo.sample_data import load_sample_governance
 from partners.models import Organisation, Partnership
@@ -21,7 +24,10 @@ from places.reorganisation_data import load_districts, load_reorganisation
 
 
 class Command(BaseCommand):
-    help = "Load England's ICSs (2016 to 2026), their places and partners (real data) and sample governance records."
+    help = (
+        "Load England's ICSs (2016 to 2026), their places and partners (real data), governance facts from "
+        "published documents (public record) and sample governance records."
+    )
 
     def handle(self, *args, **options):
         data_dir = settings.REFERENCE_DATA_DIR
@@ -37,6 +43,7 @@ class Command(BaseCommand):
             load_districts(data_dir)
             unplaced = place_councils()
             posts = load_leaders(data_dir, reorganisation.systems)
+            load_public_record(systems)
             load_sample_governance(systems)
         outlines = refresh_outlines()
         self.stdout.write(
