@@ -24,6 +24,7 @@ def ics_page(day, counted_kinds=()):
             queryset=Partnership.objects.as_at(day)
             .exclude(organisation__kind__in=counted_kinds)
             .select_related("organisation", "place")
+            .prefetch_related("organisation__names")
             .order_by("organisation__name", "place__name"),
             to_attr="partnerships_then",
         ),
@@ -50,7 +51,10 @@ def place_page(day):
     return Place.objects.select_related("ics").prefetch_related(
         Prefetch(
             "partnerships",
-            queryset=Partnership.objects.as_at(day).select_related("organisation").order_by("organisation__name"),
+            queryset=Partnership.objects.as_at(day)
+            .select_related("organisation")
+            .prefetch_related("organisation__names")
+            .order_by("organisation__name"),
             to_attr="partnerships_then",
         ),
         Prefetch(
@@ -68,23 +72,27 @@ def place_page(day):
 
 def organisation_page():
     """The organisation page: every partnership, board seat, MoU signature and programme, current and past."""
-    return Organisation.objects.select_related("successor").prefetch_related(
-        Prefetch("predecessors", queryset=Organisation.objects.order_by("name")),
-        Prefetch(
-            "partnerships",
-            queryset=Partnership.objects.select_related("ics", "place").order_by("-start_date", "ics__short_name"),
-        ),
-        Prefetch(
-            "board_memberships",
-            queryset=BoardMembership.objects.select_related("board__ics", "board__place", "person").order_by(
-                "-start_date", "board__name"
+    return (
+        Organisation.objects.with_names()
+        .select_related("successor")
+        .prefetch_related(
+            Prefetch("predecessors", queryset=Organisation.objects.order_by("name")),
+            Prefetch(
+                "partnerships",
+                queryset=Partnership.objects.select_related("ics", "place").order_by("-start_date", "ics__short_name"),
             ),
-        ),
-        Prefetch(
-            "mou_signatures",
-            queryset=MoUSignatory.objects.filter(mou__published_at__isnull=False)
-            .select_related("mou__ics")
-            .order_by("-mou__start_date"),
-        ),
-        Prefetch("led_programmes", queryset=Programme.objects.select_related("ics").order_by("name")),
+            Prefetch(
+                "board_memberships",
+                queryset=BoardMembership.objects.select_related("board__ics", "board__place", "person").order_by(
+                    "-start_date", "board__name"
+                ),
+            ),
+            Prefetch(
+                "mou_signatures",
+                queryset=MoUSignatory.objects.filter(mou__published_at__isnull=False)
+                .select_related("mou__ics")
+                .order_by("-mou__start_date"),
+            ),
+            Prefetch("led_programmes", queryset=Programme.objects.select_related("ics").order_by("name")),
+        )
     )

@@ -49,7 +49,7 @@ def ics_detail(request, slug):
             "stage": place_presenters.stage_on(stages, as_at.day),
             "timeline": place_presenters.timeline(stages, as_at.day),
             "partner_groups": partner_presenters.partners_by_kind(
-                ics.partnerships_then, counted, directory_url=partner_directory_url(ics, as_at)
+                ics.partnerships_then, counted, directory_url=partner_directory_url(ics, as_at), day=as_at.day
             ),
             "diagram": structure_diagram(ics.boards_then),
             "breadcrumbs": [("Home", reverse("site:home") + as_at.query)],
@@ -67,7 +67,7 @@ def place_detail(request, ics_slug, slug):
             "as_at": as_at,
             "place": place,
             "in_force": place.is_current_on(as_at.day),
-            "partner_groups": partner_presenters.partners_by_kind(place.partnerships_then),
+            "partner_groups": partner_presenters.partners_by_kind(place.partnerships_then, day=as_at.day),
             "breadcrumbs": [
                 ("Home", reverse("site:home") + as_at.query),
                 (place.ics.short_name, place.ics.get_absolute_url() + as_at.query),
@@ -88,6 +88,8 @@ def organisation_detail(request, slug):
             "as_at": as_at,
             "organisation": organisation,
             "operating": organisation.is_current_on(as_at.day),
+            "name_then": organisation.name_on(as_at.day),
+            "other_names": organisation.other_names(as_at.day),
             "partnerships": partnerships,
             "past_partnerships": past_partnerships,
             "seats": seats,
