@@ -96,7 +96,7 @@ class OrganisationAdmin(StaffAdmin):
     search_fields = ("name", "ods_code", "slug")
     autocomplete_fields = ("successor",)
     prepopulated_fields = {"slug": ("name",)}
-    inlines = (OrganisationNameInline, PartnershipInline)
+    inlines = (PartnershipInline, OrganisationNameInline)
     autocomplete_unscoped = True
     change_list_template = "admin/partners/organisation/change_list.html"
 

@@ -35,9 +35,13 @@ class NamesOnDayMixin:
 
 class OrganisationNamesMixin(NamesOnDayMixin):
     def get_queryset(self):
-        """A single organisation shows its names; a list only needs them for a name on the `as_at` day."""
+        """A list with `as_at` names each organisation as it was: their names in one query for the page.
+
+        A single organisation reads its names when serialized (one query, as a prefetch would cost): the
+        writes load it twice before serializing it once.
+        """
         queryset = super().get_queryset()
-        return queryset.with_names() if self.action != "list" or self.as_at_day() else queryset
+        return queryset.with_names() if self.action == "list" and self.as_at_day() else queryset
 
 
 class OrganisationViewSet(OrganisationNamesMixin, PortalViewSet):

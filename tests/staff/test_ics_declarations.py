@@ -24,6 +24,7 @@ EXPECTED = {
     "places.IcsStage": "ics",
     "places.Place": "ics",
     "partners.Organisation": "shared",
+    "partners.OrganisationName": "shared",
     "partners.Partnership": "ics",
     "governance.Programme": "ics",
     "governance.Board": "ics",
