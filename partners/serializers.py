@@ -2,9 +2,8 @@
 
 from django.utils import timezone
 from rest_framework import serializers
-from rest_framework.fields import SkipField
 
-from ics_portal.api.serializers import AUDIT_FIELDS, ApiLink, IdLink, PortalSerializer, SlugLink
+from ics_portal.api.serializers import AUDIT_FIELDS, ApiLink, IdLink, OnDetailOnly, PortalSerializer, SlugLink
 from partners.models import Organisation, OrganisationName, Partnership
 from places.models import IntegratedCareSystem, Place
 
@@ -24,19 +23,6 @@ class NameOnDayField(serializers.CharField):
         organisation = getattr(instance, self.of) if self.of else instance
         day = self.context.get("as_at")
         return organisation.name_on(day) if day else organisation.name
-
-
-class OnDetailOnly(serializers.ListSerializer):
-    """Nested rows shown on a single record, left out of lists (`in_list` in the context), which need no query
-    for them. Its own to_representation() keeps the API's fast path on DRF's reading, which honours SkipField."""
-
-    def get_attribute(self, instance):
-        if self.context.get("in_list"):
-            raise SkipField
-        return super().get_attribute(instance)
-
-    def to_representation(self, data):
-        return super().to_representation(data)
 
 
 class OrganisationNameSerializer(serializers.ModelSerializer):
