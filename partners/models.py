@@ -46,6 +46,11 @@ ODS_CODE_FORMATS = {
 OTHER_ODS_CODE_FORMAT = (r"^[A-Z0-9]{3,8}$", "three to eight capital letters or digits")
 
 
+def names_prefetch() -> Prefetch:
+    """An organisation's names, oldest first, for `Organisation.name_on(day)` (`OrganisationQuerySet.with_names()`)."""
+    return Prefetch("names", queryset=OrganisationName.objects.order_by(*NAMES_ORDER))
+
+
 class LinkedByPartnerships(SharedRecord):
     """Shared between ICSs: linked to each ICS an organisation partners or holds a board seat in (any dates).
 
@@ -95,7 +100,7 @@ class OrganisationQuerySet(DatedQuerySet):
     def with_names(self):
         """Each organisation with the names it has been known by, for `Organisation.name_on(day)`: one query for
         all the rows, so a list shows each organisation's name on its day without a query per row."""
-        return self.prefetch_related(Prefetch("names", queryset=OrganisationName.objects.order_by(*NAMES_ORDER)))
+        return self.prefetch_related(names_prefetch())
 
     def for_api(self):
         """The API's organisation list and detail (and an ICS's partner list): of the successor, only its slug."""

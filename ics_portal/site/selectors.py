@@ -7,7 +7,7 @@ a page that gathers an ICS's partners, boards and MoUs is put together here, abo
 from django.db.models import Prefetch
 
 from governance.models import Board, BoardMembership, MoU, MoUSignatory, Programme
-from partners.models import Organisation, Partnership
+from partners.models import Organisation, Partnership, names_prefetch
 from places.models import IcsStage, IntegratedCareSystem, Place
 
 
@@ -72,27 +72,24 @@ def place_page(day):
 
 def organisation_page():
     """The organisation page: every partnership, board seat, MoU signature and programme, current and past."""
-    return (
-        Organisation.objects.with_names()
-        .select_related("successor")
-        .prefetch_related(
-            Prefetch("predecessors", queryset=Organisation.objects.order_by("name")),
-            Prefetch(
-                "partnerships",
-                queryset=Partnership.objects.select_related("ics", "place").order_by("-start_date", "ics__short_name"),
+    return Organisation.objects.select_related("successor").prefetch_related(
+        names_prefetch(),
+        Prefetch("predecessors", queryset=Organisation.objects.order_by("name")),
+        Prefetch(
+            "partnerships",
+            queryset=Partnership.objects.select_related("ics", "place").order_by("-start_date", "ics__short_name"),
+        ),
+        Prefetch(
+            "board_memberships",
+            queryset=BoardMembership.objects.select_related("board__ics", "board__place", "person").order_by(
+                "-start_date", "board__name"
             ),
-            Prefetch(
-                "board_memberships",
-                queryset=BoardMembership.objects.select_related("board__ics", "board__place", "person").order_by(
-                    "-start_date", "board__name"
-                ),
-            ),
-            Prefetch(
-                "mou_signatures",
-                queryset=MoUSignatory.objects.filter(mou__published_at__isnull=False)
-                .select_related("mou__ics")
-                .order_by("-mou__start_date"),
-            ),
-            Prefetch("led_programmes", queryset=Programme.objects.select_related("ics").order_by("name")),
-        )
+        ),
+        Prefetch(
+            "mou_signatures",
+            queryset=MoUSignatory.objects.filter(mou__published_at__isnull=False)
+            .select_related("mou__ics")
+            .order_by("-mou__start_date"),
+        ),
+        Prefetch("led_programmes", queryset=Programme.objects.select_related("ics").order_by("name")),
     )
