@@ -31,7 +31,7 @@ from .importers import (
     partner_import_rights,
     template_csv,
 )
-from .models import Organisation, Partnership
+from .models import NAMES_OVERLAP, Organisation, OrganisationName, Partnership
 
 SESSION_KEY = "partner_import"
 
@@ -62,6 +62,33 @@ class PartnershipInline(StaffTabularInline):
     autocomplete_fields = ("ics", "place")
 
 
+class OrganisationNameFormSet(forms.BaseInlineFormSet):
+    """The names of one submit together: each row's form compares it with the names on record, this the rows
+    with each other, so two new names that overlap get the message rather than the database's error."""
+
+    def clean(self):
+        super().clean()
+        rows = [
+            form.instance
+            for form in self.forms
+            if hasattr(form, "cleaned_data") and form.cleaned_data and not self._should_delete_form(form)
+        ]
+        for i, row in enumerate(rows):
+            if any(row.overlaps(other) for other in rows[i + 1 :]):
+                raise ValidationError(NAMES_OVERLAP, code="names_overlap")
+
+
+class OrganisationNameInline(StaffTabularInline):
+    """The names the organisation was known by; rights are the organisation's (a name follows its organisation)."""
+
+    model = OrganisationName
+    formset = OrganisationNameFormSet
+    fields = ("name", "start_date", "end_date", "source")
+    show_change_link = False
+    verbose_name = "name over time"
+    verbose_name_plural = "names over time (a rename that kept the ODS code; leave empty if never renamed)"
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(StaffAdmin):
     list_display = ("name", "ods_code", "kind", "sector", "start_date", "end_date", "provenance")
@@ -69,7 +96,7 @@ class OrganisationAdmin(StaffAdmin):
     search_fields = ("name", "ods_code", "slug")
     autocomplete_fields = ("successor",)
     prepopulated_fields = {"slug": ("name",)}
-    inlines = (PartnershipInline,)
+    inlines = (PartnershipInline, OrganisationNameInline)
     autocomplete_unscoped = True
     change_list_template = "admin/partners/organisation/change_list.html"
 

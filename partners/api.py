@@ -1,5 +1,7 @@
 """API viewsets for organisations, partnerships, and one ICS's partner list."""
 
+import datetime
+
 from django.core.validators import slug_re
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -14,7 +16,35 @@ from places.models import IntegratedCareSystem
 ORGANISATION_ORDERING = ["name", "ods_code", "kind", "sector", "start_date", "end_date", "modified_at"]
 
 
-class OrganisationViewSet(PortalViewSet):
+class NamesOnDayMixin:
+    """Organisations named as they were on the `as_at` day asked for (the FilterSet refuses a bad one)."""
+
+    def as_at_day(self) -> datetime.date | None:
+        raw = self.request.query_params.get("as_at") if self.request is not None else None
+        try:
+            return datetime.date.fromisoformat(raw) if raw else None
+        except ValueError:
+            return None
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["as_at"] = self.as_at_day()
+        context["in_list"] = self.action == "list"
+        return context
+
+
+class OrganisationNamesMixin(NamesOnDayMixin):
+    def get_queryset(self):
+        """A list with `as_at` names each organisation as it was: their names in one query for the page.
+
+        A single organisation reads its names when serialized (one query, as a prefetch would cost): the
+        writes load it twice before serializing it once.
+        """
+        queryset = super().get_queryset()
+        return queryset.with_names() if self.action == "list" and self.as_at_day() else queryset
+
+
+class OrganisationViewSet(OrganisationNamesMixin, PortalViewSet):
     """Partner organisations, by slug: `?ics=<slug>&kind=nhs_trust` is an ICS's trusts in one call."""
 
     queryset = Organisation.objects.for_api()
@@ -26,7 +56,7 @@ class OrganisationViewSet(PortalViewSet):
 
 
 @extend_schema_view(list=extend_schema(parameters=[OpenApiParameter("ics", exclude=True)]))
-class IcsPartnerViewSet(PortalViewSet):
+class IcsPartnerViewSet(OrganisationNamesMixin, PortalViewSet):
     """The partner organisations of one ICS (any place in it), with the partner directory's filters.
 
     With `as_at` it lists the organisations that were partners on that day.
@@ -47,11 +77,18 @@ class IcsPartnerViewSet(PortalViewSet):
         return {"ics": slug}
 
 
-class PartnershipViewSet(PortalViewSet):
-    """Memberships of an ICS (or of a place in it) by an organisation, with role, dates and source."""
+class PartnershipViewSet(NamesOnDayMixin, PortalViewSet):
+    """Memberships of an ICS (or of a place in it) by an organisation, with role, dates and source.
+
+    With `as_at`, `organisation_name` is the organisation's name on that day.
+    """
 
     queryset = Partnership.objects.for_api()
     serializer_class = PartnershipSerializer
     filterset_class = PartnershipFilter
     ordering_fields = ["start_date", "end_date", "role", "organisation__name", "modified_at"]
     ordering = ["organisation__name"]
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        return queryset.prefetch_related("organisation__names") if self.as_at_day() else queryset

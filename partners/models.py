@@ -1,7 +1,10 @@
 """Partner organisations and their membership of ICSs and places."""
 
+import datetime
 import re
+from typing import ClassVar
 
+from django.contrib.postgres.fields import RangeOperators
 from django.contrib.postgres.indexes import OpClass
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
@@ -13,8 +16,10 @@ from simple_history.models import HistoricalRecords
 from ics_portal.core.models import (
     DatedModel,
     DatedQuerySet,
+    DateRange,
     IcsOwned,
     PostgresBTreeIndex,
+    PostgresExclusionConstraint,
     PostgresGinIndex,
     Provenance,
     SharedRecord,
@@ -41,7 +46,62 @@ ODS_CODE_FORMATS = {
 OTHER_ODS_CODE_FORMAT = (r"^[A-Z0-9]{3,8}$", "three to eight capital letters or digits")
 
 
+def names_prefetch() -> Prefetch:
+    """An organisation's names, oldest first, for `Organisation.name_on(day)` (`OrganisationQuerySet.with_names()`)."""
+    return Prefetch("names", queryset=OrganisationName.objects.order_by(*NAMES_ORDER))
+
+
+class LinkedByPartnerships(SharedRecord):
+    """Shared between ICSs: linked to each ICS an organisation partners or holds a board seat in (any dates).
+
+    `organisation_field` names the organisation: "pk" on an organisation, "organisation_id" on a record that
+    belongs to its organisation (a name it was known by), so the record follows its organisation's rights,
+    even before it is saved.
+    """
+
+    organisation_field: ClassVar[str]
+
+    def linked_ics_ids(self):
+        """ICSs the organisation is linked to by a partnership (any dates, any place) or a board seat for it."""
+        organisation_id = getattr(self, self.organisation_field)
+        if organisation_id is None:
+            return set()
+        return set(Partnership.objects.filter(organisation_id=organisation_id).values_list("ics_id", flat=True)) | set(
+            self._board_memberships().filter(organisation_id=organisation_id).values_list("board__ics_id", flat=True)
+        )
+
+    @classmethod
+    def linked_q(cls, ics_ids):
+        partnered, represented = cls._links()
+        return models.Exists(partnered.filter(ics__in=ics_ids)) | models.Exists(
+            represented.filter(board__ics__in=ics_ids)
+        )
+
+    @classmethod
+    def unlinked_q(cls):
+        partnered, represented = cls._links()
+        return ~models.Exists(partnered) & ~models.Exists(represented)
+
+    @classmethod
+    def _links(cls):
+        """The partnerships and the board seats of the organisation of the outer query."""
+        return (
+            Partnership.objects.filter(organisation=models.OuterRef(cls.organisation_field)),
+            cls._board_memberships().filter(organisation=models.OuterRef(cls.organisation_field)),
+        )
+
+    @classmethod
+    def _board_memberships(cls):
+        """governance.BoardMembership's rows, through the relation it declares: partners does not import governance."""
+        return Organisation._meta.get_field("board_memberships").related_model.objects
+
+
 class OrganisationQuerySet(DatedQuerySet):
+    def with_names(self):
+        """Each organisation with the names it has been known by, for `Organisation.name_on(day)`: one query for
+        all the rows, so a list shows each organisation's name on its day without a query per row."""
+        return self.prefetch_related(names_prefetch())
+
     def for_api(self):
         """The API's organisation list and detail (and an ICS's partner list): of the successor, only its slug."""
         successor_fields = (f.name for f in self.model._meta.concrete_fields if f.name not in ("id", "slug"))
@@ -49,32 +109,41 @@ class OrganisationQuerySet(DatedQuerySet):
 
     def for_directory(self, day):
         """The partner directory: organisations with the partnerships they held on `day` (the filters narrow it)."""
-        return self.order_by("name", "pk").prefetch_related(
-            Prefetch(
-                "partnerships",
-                queryset=Partnership.objects.as_at(day)
-                .select_related("ics", "place")
-                .order_by("ics__short_name", "pk"),
-                to_attr="partnerships_then",
+        return (
+            self.order_by("name", "pk")
+            .prefetch_related(
+                Prefetch(
+                    "partnerships",
+                    queryset=Partnership.objects.as_at(day)
+                    .select_related("ics", "place")
+                    .order_by("ics__short_name", "pk"),
+                    to_attr="partnerships_then",
+                )
             )
+            .with_names()
         )
 
     def for_directory_csv(self):
         """The directory's CSV: its columns as tuples, in the directory's order, with no model instances (building
         ~400 organisations and their partnerships cost most of the CSV's time, bench/run).
 
-        Pair with `Partnership.objects.for_directory_csv(day, organisations)` for the "Partner of" column.
+        Pair with `Partnership.objects.for_directory_csv(day, organisations)` for the "Partner of" column, and
+        `OrganisationName.objects.for_directory_csv(day, organisations)` for the name on the day.
         """
         return self.prefetch_related(None).values_list(
             "pk", "name", "ods_code", "kind", "sector", "start_date", "end_date"
         )
 
 
-class Organisation(SharedRecord, DatedModel):
+class Organisation(LinkedByPartnerships, DatedModel):
     """A body that takes part in an ICS: an NHS trust, a council, a PCN, a charity…
 
-    Its dates are its operational dates (opened, closed), from ODS where it has a code.
+    Its dates are its operational dates (opened, closed), from ODS where it has a code. `name` is its
+    name now (lists sort and search by it, its slug comes from it); the names it had over time, when it
+    was renamed but stayed the same body with the same code, are its `names` (`name_on(day)`).
     """
+
+    organisation_field = "pk"
 
     class Kind(models.TextChoices):
         ICB = "icb", "Integrated care board"
@@ -166,40 +235,20 @@ class Organisation(SharedRecord, DatedModel):
         elif self.ods_code == "":
             self.ods_code = None
 
-    # Shared between ICSs (SharedRecord): linked to each ICS it partners or holds a board seat in.
+    def name_on(self, day: datetime.date) -> str:
+        """Its name on `day`: the name of that period among its `names`, else `name`.
 
-    def linked_ics_ids(self):
-        """ICSs it is linked to by a partnership (any dates, any place) or a board seat it is represented on."""
-        if self.pk is None:
-            return set()
-        return set(Partnership.objects.filter(organisation=self).values_list("ics_id", flat=True)) | set(
-            self._board_memberships().filter(organisation=self).values_list("board__ics_id", flat=True)
-        )
+        Reads the rows `OrganisationQuerySet.with_names()` prefetched (else asks the database once).
+        """
+        for known in self.names.all():
+            if known.is_current_on(day):
+                return known.name
+        return self.name
 
-    @classmethod
-    def linked_q(cls, ics_ids):
-        partnered, represented = cls._links()
-        return models.Exists(partnered.filter(ics__in=ics_ids)) | models.Exists(
-            represented.filter(board__ics__in=ics_ids)
-        )
-
-    @classmethod
-    def unlinked_q(cls):
-        partnered, represented = cls._links()
-        return ~models.Exists(partnered) & ~models.Exists(represented)
-
-    @classmethod
-    def _links(cls):
-        """The partnerships and the board seats of the organisation of the outer query."""
-        return (
-            Partnership.objects.filter(organisation=models.OuterRef("pk")),
-            cls._board_memberships().filter(organisation=models.OuterRef("pk")),
-        )
-
-    @classmethod
-    def _board_memberships(cls):
-        """governance.BoardMembership's rows, through the relation it declares: partners does not import governance."""
-        return cls._meta.get_field("board_memberships").related_model.objects
+    def other_names(self, day: datetime.date) -> list:
+        """Its names, oldest first, other than the one it had on `day`: "Known as … until 31 March 2023"."""
+        shown = self.name_on(day)
+        return [known for known in self.names.all() if known.name != shown]
 
 
 class PartnershipQuerySet(DatedQuerySet):
@@ -288,3 +337,80 @@ class Partnership(IcsOwned, DatedModel):
         super().clean()
         if self.place_id and self.ics_id and not self.place.was_in(self.ics_id, self.start_date, self.end_date):
             raise ValidationError({"place": "That place was not in this ICS on the partnership's dates."})
+
+
+# Oldest first: a name with no start date (known by it since before the records) comes first.
+NAMES_ORDER = (models.F("start_date").asc(nulls_first=True), "pk")
+
+NAMES_OVERLAP = (
+    "This organisation already has another name for part of that period: "
+    "one organisation has one name at a time, so end the other name the day before this one starts."
+)
+
+
+class OrganisationNameQuerySet(DatedQuerySet):
+    def for_directory_csv(self, day, organisations):
+        """(organisation id, name) of `organisations`' names on `day`, for the directory's CSV."""
+        return (
+            self.as_at(day)
+            .filter(organisation__in=organisations.values("pk"))
+            .order_by()
+            .values_list("organisation_id", "name")
+        )
+
+
+class OrganisationName(LinkedByPartnerships, DatedModel):
+    """A name an organisation was known by for a period, while it stayed the same body with the same ODS code.
+
+    e.g. council 218: "North Yorkshire County Council" until 31 March 2023, "North Yorkshire Council" (a
+    unitary authority) since 1 April 2023. A body abolished and replaced by new ones is not a rename: it
+    ends, and names its `successor`. Belongs to its organisation: staff who may change the organisation
+    may change its names (docs/adr/0004).
+    """
+
+    organisation_field = "organisation_id"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="names")
+    name = models.CharField(max_length=200)
+    source = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Where this name and its dates are recorded, and as at when, e.g. a file or an order.",
+    )
+
+    history = HistoricalRecords()
+    objects = OrganisationNameQuerySet.as_manager()
+
+    class Meta(DatedModel.Meta):
+        verbose_name = "organisation name"
+        ordering = ["organisation", *NAMES_ORDER]
+        constraints = [
+            *DatedModel.Meta.constraints,
+            PostgresExclusionConstraint(
+                name="partners_one_name_at_a_time",
+                expressions=[
+                    ("organisation", RangeOperators.EQUAL),
+                    (DateRange("start_date", "end_date"), RangeOperators.OVERLAPS),
+                ],
+                violation_error_message=NAMES_OVERLAP,
+                violation_error_code="names_overlap",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def overlaps(self, other) -> bool:
+        """Do the two periods share a day? Both dates inclusive, empty is open-ended (as the constraint reads them)."""
+        return (self.start_date is None or other.end_date is None or self.start_date <= other.end_date) and (
+            other.start_date is None or self.end_date is None or other.start_date <= self.end_date
+        )
+
+    def clean(self):
+        super().clean()
+        # The exclusion constraint's rule, on every database and before it: a message on the dates, not an error.
+        if self.organisation_id is None or (self.start_date and self.end_date and self.end_date < self.start_date):
+            return
+        others = OrganisationName.objects.filter(organisation_id=self.organisation_id).exclude(pk=self.pk)
+        if any(self.overlaps(other) for other in others):
+            raise ValidationError({"start_date": ValidationError(NAMES_OVERLAP, code="names_overlap")})

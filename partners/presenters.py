@@ -18,6 +18,7 @@ class DirectoryRow:
 
     organisation: object
     partnerships: list
+    name: str = ""  # its name on the page's day
 
     COLUMNS = ("Name", "ODS code", "Kind", "Sector", "Partner of", "Operating")
 
@@ -34,7 +35,7 @@ class DirectoryRow:
     def as_csv(self) -> tuple:
         o = self.organisation
         return (
-            o.name,
+            self.name or o.name,
             o.ods_code or "",
             KIND_LABELS.get(o.kind, o.kind),
             SECTOR_LABELS.get(o.sector, o.sector),
@@ -43,14 +44,16 @@ class DirectoryRow:
         )
 
 
-def directory_rows(organisations) -> list[DirectoryRow]:
+def directory_rows(organisations, day) -> list[DirectoryRow]:
     """Rows of the directory from organisations loaded by `Organisation.objects.for_directory(day)`."""
-    return [DirectoryRow(organisation=o, partnerships=o.partnerships_then) for o in organisations]
+    return [DirectoryRow(organisation=o, partnerships=o.partnerships_then, name=o.name_on(day)) for o in organisations]
 
 
-def directory_csv_rows(organisations, partnerships):
+def directory_csv_rows(organisations, partnerships, names=()):
     """The cells of `DirectoryRow.as_csv()` from tuples, not model instances: `organisations` from
-    `Organisation.objects.for_directory_csv()`, `partnerships` from `Partnership.objects.for_directory_csv()`."""
+    `Organisation.objects.for_directory_csv()`, `partnerships` from `Partnership.objects.for_directory_csv()`,
+    `names` (the name on the day, of those renamed) from `OrganisationName.objects.for_directory_csv()`."""
+    name_then = dict(names)
     partner_of: dict[int, list[str]] = {}
     for organisation_id, ics_name, place_name in partnerships:
         text = f"{ics_name}: {place_name}" if place_name is not None else ics_name
@@ -59,7 +62,7 @@ def directory_csv_rows(organisations, partnerships):
             seen.append(text)
     for pk, name, ods_code, kind, sector, start_date, end_date in organisations:
         yield (
-            name,
+            name_then.get(pk, name),
             ods_code or "",
             KIND_LABELS.get(kind, kind),
             SECTOR_LABELS.get(sector, sector),
@@ -74,6 +77,7 @@ class PartnerRow:
     roles: list[str]
     places: list[object]
     is_sample: bool
+    name: str = ""  # its name on the page's day
 
     @property
     def url(self) -> str:
@@ -117,18 +121,22 @@ def counted_kinds(kind_counts) -> dict[str, tuple[int, bool]]:
     }
 
 
-def partners_by_kind(partnerships, counted=None, directory_url=None) -> list[KindGroup]:
+def partners_by_kind(partnerships, counted=None, directory_url=None, day=None) -> list[KindGroup]:
     """One row per organisation (with its roles and places), grouped by kind of organisation, in the kinds' order.
 
     Kinds in `counted` ({kind: (organisations, any sample)}) get a count and `directory_url(kind)` instead of rows.
+    With `day`, each organisation is named as it was that day (its names prefetched: `organisation__names`).
     """
     counted = counted or {}
     rows: dict[int, PartnerRow] = {}
     role_labels = {}  # get_FOO_display() rebuilds its choices per call; an ICS page has ~400 rows (bench/run)
     for p in partnerships:
-        row = rows.setdefault(
-            p.organisation_id, PartnerRow(organisation=p.organisation, roles=[], places=[], is_sample=False)
-        )
+        row = rows.get(p.organisation_id)
+        if row is None:
+            name = p.organisation.name_on(day) if day else p.organisation.name
+            row = rows[p.organisation_id] = PartnerRow(
+                organisation=p.organisation, roles=[], places=[], is_sample=False, name=name
+            )
         role_labels = role_labels or dict(type(p).Role.choices)
         role = role_labels.get(p.role, p.role)
         if role not in row.roles:
@@ -137,7 +145,7 @@ def partners_by_kind(partnerships, counted=None, directory_url=None) -> list[Kin
             row.places.append(p.place)
         row.is_sample = row.is_sample or p.is_sample or p.organisation.is_sample
     by_kind: dict[str, list[PartnerRow]] = {}
-    for row in sorted(rows.values(), key=lambda r: r.organisation.name):
+    for row in sorted(rows.values(), key=lambda r: r.name):
         by_kind.setdefault(row.organisation.kind, []).append(row)
     groups = []
     kinds = Organisation.Kind.choices

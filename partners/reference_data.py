@@ -4,12 +4,13 @@ import csv
 import datetime
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.utils.text import slugify
 
 from ics_portal.core.upsert import upsert
-from partners.models import Organisation, Partnership
+from partners.models import Organisation, OrganisationName, Partnership
 from places.models import PlaceMembership
 from places.reference_data import STATUTORY_FROM, STP_ERA_ENDS, read_csv
 from places.reorganisation_data import CHANGE_DAY, LAST_DAY, in_effect, short_icb_name
@@ -17,6 +18,63 @@ from places.reorganisation_data import CHANGE_DAY, LAST_DAY, in_effect, short_ic
 CONSTITUTION_SOURCE = "ICB constitution partners, ODS ICB Partner Mapping as at 7 August 2023"
 STP_SOURCE = "ONS CCG to STP lookup, April 2021"
 ICB_SOURCE = "ONS sub-ICB location to ICB lookup, April 2023"
+
+# The local government reorganisation of 1 April 2023, made by one Structural Changes Order per county (public
+# general knowledge: the orders are on legislation.gov.uk; the partner file of 7 August 2023 shows its results).
+REORGANISED_ON = datetime.date(2023, 4, 1)
+BEFORE_REORGANISATION = REORGANISED_ON - datetime.timedelta(days=1)
+
+
+def structural_changes_order(county: str) -> str:
+    return f"The {county} (Structural Changes) Order 2022 (legislation.gov.uk), in force 1 April 2023"
+
+
+@dataclass(frozen=True)
+class Rename:
+    """A county council that became its county's unitary council on 1 April 2023: the same body, ODS code kept."""
+
+    before: str
+    after: str
+    county: str
+    before_source: str
+
+    def names(self) -> list[dict]:
+        order = structural_changes_order(self.county)
+        return [
+            {"name": self.before, "start_date": None, "end_date": BEFORE_REORGANISATION, "source": self.before_source},
+            {
+                "name": self.after,
+                "start_date": REORGANISED_ON,
+                "end_date": None,
+                "source": f"{CONSTITUTION_SOURCE}; renamed on 1 April 2023 by {order}",
+            },
+        ]
+
+
+RENAMED_COUNCILS = {
+    # The partner file names 218 both ways (still the county council for West Yorkshire and for Humber and
+    # North Yorkshire): one council, renamed.
+    "218": Rename(
+        "North Yorkshire County Council",
+        "North Yorkshire Council",
+        "North Yorkshire",
+        f"{CONSTITUTION_SOURCE}, which still uses this name for two ICBs; "
+        f"until 31 March 2023 by {structural_changes_order('North Yorkshire')}",
+    ),
+    # The partner file has only the new name; the county council's name before it is from the order.
+    "905": Rename(
+        "Somerset County Council",
+        "Somerset Council",
+        "Somerset",
+        f"{structural_changes_order('Somerset')}: the county council continued as Somerset Council, "
+        "ODS code 905 in the ICB Partner Mapping as at 7 August 2023",
+    ),
+}
+
+# Councils the reorganisation created, with codes of their own in the partner file: they began on 1 April 2023,
+# so their partnerships begin then, not on 1 July 2022. The bodies they replaced (Cumbria County Council and its
+# six districts) are in no source file with an ODS code, so they are not recorded here.
+NEW_COUNCILS = {"H6X4G": "Cumbria", "W8X1Q": "Cumbria"}
 
 
 def ods_organisations(path: Path) -> dict[str, dict]:
@@ -90,7 +148,9 @@ def load_constitutional_partners(data_dir: Path, systems) -> int:
     """NHS trusts and councils named in each ICB's constitution (7 August 2023).
 
     Where the ODS trusts file knows a code, its name wins: the partner file once
-    pairs code RYE with another trust's name.
+    pairs code RYE with another trust's name. A council renamed on 1 April 2023 is one
+    organisation with both names, dated (RENAMED_COUNCILS); a council created then starts then
+    (NEW_COUNCILS).
     """
     trusts = ods_organisations(data_dir / "ods_etr.csv")
     rows = [r for r in read_csv(data_dir / "icb_partners_2023.csv") if r["partner_kind"] != "sub_icb_location"]
@@ -100,8 +160,17 @@ def load_constitutional_partners(data_dir: Path, systems) -> int:
     for row in rows:
         code = row["partner_ods_code"]
         organisation = upsert_organisation(
-            code, partner_name(names_by_code[code], trusts.get(code)), **partner_values(row, trusts.get(code))
+            code, partner_name(names_by_code[code], trusts.get(code), code), **partner_values(row, trusts.get(code))
         )
+        if code in RENAMED_COUNCILS:
+            for known in RENAMED_COUNCILS[code].names():
+                upsert(OrganisationName, {"organisation": organisation, "name": known.pop("name")}, known)
+        start, source = STATUTORY_FROM, CONSTITUTION_SOURCE
+        if code in NEW_COUNCILS:
+            start = REORGANISED_ON
+            source = f"{CONSTITUTION_SOURCE}; from 1 April 2023, when the council began: " + structural_changes_order(
+                NEW_COUNCILS[code]
+            )
         upsert(
             Partnership,
             {
@@ -110,13 +179,16 @@ def load_constitutional_partners(data_dir: Path, systems) -> int:
                 "role": Partnership.Role.CONSTITUTIONAL_PARTNER,
                 "place": None,
             },
-            {"start_date": STATUTORY_FROM, "source": CONSTITUTION_SOURCE},
+            {"start_date": start, "source": source},
             create_only={"end_date": None},  # ended when its ICS was abolished (2026)
         )
     return len(rows)
 
 
-def partner_name(names: list[str], ods_record: dict | None) -> str:
+def partner_name(names: list[str], ods_record: dict | None, code: str = "") -> str:
+    """The organisation's name now: a renamed council's new name, the ODS trusts file's for a trust it knows."""
+    if code in RENAMED_COUNCILS:
+        return RENAMED_COUNCILS[code].after
     if ods_record:
         matching = [n for n in names if n.upper() == ods_record["name"]]
         return matching[0] if matching else ods_record["name"].title().replace("Nhs", "NHS")
@@ -125,7 +197,8 @@ def partner_name(names: list[str], ods_record: dict | None) -> str:
 
 def partner_values(row, ods_record) -> dict:
     if row["partner_kind"] == "local_authority":
-        return {"kind": Organisation.Kind.LOCAL_AUTHORITY, "sector": Organisation.Sector.LOCAL_GOVERNMENT}
+        began = {"start_date": REORGANISED_ON} if row["partner_ods_code"] in NEW_COUNCILS else {}
+        return {"kind": Organisation.Kind.LOCAL_AUTHORITY, "sector": Organisation.Sector.LOCAL_GOVERNMENT, **began}
     name = (ods_record or {}).get("name", row["partner_name"]).upper()
     kind = Organisation.Kind.FOUNDATION_TRUST if "FOUNDATION TRUST" in name else Organisation.Kind.NHS_TRUST
     dates = {"start_date": ods_record["start_date"], "end_date": ods_record["end_date"]} if ods_record else {}

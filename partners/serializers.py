@@ -3,9 +3,36 @@
 from django.utils import timezone
 from rest_framework import serializers
 
-from ics_portal.api.serializers import AUDIT_FIELDS, ApiLink, IdLink, PortalSerializer, SlugLink
-from partners.models import Organisation, Partnership
+from ics_portal.api.serializers import AUDIT_FIELDS, ApiLink, IdLink, OnDetailOnly, PortalSerializer, SlugLink
+from partners.models import Organisation, OrganisationName, Partnership
 from places.models import IntegratedCareSystem, Place
+
+
+class NameOnDayField(serializers.CharField):
+    """An organisation's name on the request's `as_at` day (`Organisation.name_on`), its name now without one.
+
+    `of` is the attribute holding the organisation ("organisation" on a partnership); none for an organisation
+    itself, whose `name` stays writable: a write sets its name now.
+    """
+
+    def __init__(self, *, of=None, **kwargs):
+        self.of = of
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance):
+        organisation = getattr(instance, self.of) if self.of else instance
+        day = self.context.get("as_at")
+        return organisation.name_on(day) if day else organisation.name
+
+
+class OrganisationNameSerializer(serializers.ModelSerializer):
+    """A name the organisation was known by, with its dates and source."""
+
+    class Meta:
+        model = OrganisationName
+        fields = ["name", "start_date", "end_date", "source"]
+        read_only_fields = fields
+        list_serializer_class = OnDetailOnly
 
 
 class OrganisationSerializer(PortalSerializer):
@@ -16,7 +43,17 @@ class OrganisationSerializer(PortalSerializer):
         required=False,
         help_text="The organisation that took over, by slug.",
     )
+    name = NameOnDayField(
+        max_length=200,
+        help_text="Its name now; with `as_at`, the name it had on that day (see `names`).",
+    )
     active = serializers.SerializerMethodField(help_text="Operating today (between its start and end dates).")
+    names = OrganisationNameSerializer(
+        many=True,
+        read_only=True,
+        help_text="The names it was known by over time, oldest first (empty if never renamed). "
+        "On a single organisation only, not in lists.",
+    )
 
     class Meta:
         model = Organisation
@@ -34,6 +71,7 @@ class OrganisationSerializer(PortalSerializer):
             "end_date",
             "active",
             "successor",
+            "names",
             *AUDIT_FIELDS,
         ]
         read_only_fields = AUDIT_FIELDS
@@ -51,7 +89,11 @@ class OrganisationSerializer(PortalSerializer):
 class PartnershipSerializer(PortalSerializer):
     url = ApiLink(view_name="api:partnership-detail")
     organisation = SlugLink(queryset=Organisation.objects.all())
-    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    organisation_name = NameOnDayField(
+        of="organisation",
+        read_only=True,
+        help_text="The organisation's name now; with `as_at`, its name on that day.",
+    )
     ods_code = serializers.CharField(source="organisation.ods_code", read_only=True, allow_null=True)
     ics = SlugLink(queryset=IntegratedCareSystem.objects.all())
     place = IdLink(

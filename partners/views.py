@@ -10,7 +10,7 @@ from ics_portal.core.as_at import as_at_for
 from ics_portal.core.csv_export import csv_response
 from partners import presenters
 from partners.filters import OrganisationFilter
-from partners.models import Organisation, Partnership
+from partners.models import Organisation, OrganisationName, Partnership
 from places.models import IntegratedCareSystem, Place, PlaceMembership
 
 PAGE_SIZE = 25
@@ -64,7 +64,7 @@ def directory(request):
             "form": form,
             "fields": filter_fields(form),
             "page": page,
-            "rows": presenters.directory_rows(page.object_list),
+            "rows": presenters.directory_rows(page.object_list, as_at.day),
             "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
             "keep": [(key, value) for key, value in request.GET.items() if key in SHOWN_FILTERS and value],
             "filtered": any(request.GET.get(name) for name in SHOWN_FILTERS),
@@ -77,11 +77,14 @@ def directory(request):
 def directory_csv(request):
     """The partner directory as CSV: the page's FilterSet, day, order and columns, every page of it.
 
-    Three queries (the ICS filter's lookup, organisations, partnerships), read as tuples: no model instances.
+    Four queries (the ICS filter's lookup, organisations, partnerships, names on the day), read as tuples: no
+    model instances.
     """
     as_at = as_at_for(request)
     organisations = directory_filterset(request, as_at).qs
     rows = presenters.directory_csv_rows(
-        organisations.for_directory_csv(), Partnership.objects.for_directory_csv(as_at.day, organisations)
+        organisations.for_directory_csv(),
+        Partnership.objects.for_directory_csv(as_at.day, organisations),
+        OrganisationName.objects.for_directory_csv(as_at.day, organisations),
     )
     return csv_response(f"partners-{as_at.day.isoformat()}", presenters.DirectoryRow.COLUMNS, rows)

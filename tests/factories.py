@@ -17,7 +17,7 @@ from governance.models import (
     Person,
     Programme,
 )
-from partners.models import Organisation, Partnership
+from partners.models import Organisation, OrganisationName, Partnership
 from places.models import IcsStage, IntegratedCareSystem, Place, PlaceMembership, Region
 
 ALPHANUMERIC = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -98,6 +98,15 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     kind = Organisation.Kind.NHS_TRUST
     sector = Organisation.Sector.NHS
     ods_code = factory.Sequence(lambda n: code_from("R", n, 2) if n < 36 * 36 else code_from("T", n, 4))
+
+
+class OrganisationNameFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OrganisationName
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.LazyAttribute(lambda o: o.organisation.name)
+    source = "Test source, as at 1 April 2023"
 
 
 class PartnershipFactory(factory.django.DjangoModelFactory):

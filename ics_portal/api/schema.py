@@ -6,6 +6,7 @@ drf-spectacular documents only the success answer by default; the API also answe
 """
 
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import force_instance
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
@@ -120,6 +121,18 @@ class PortalAutoSchema(AutoSchema):
             parameters += [ETAG, LAST_MODIFIED]
         parameters.append(RETRY_AFTER)
         return parameters
+
+    def _map_basic_serializer(self, serializer, direction):
+        """Nested rows shown on a single record only (`OnDetailOnly`) are not required: lists leave them out."""
+        schema = super()._map_basic_serializer(serializer, direction)
+        optional = {
+            name for name, field in force_instance(serializer).fields.items() if getattr(field, "detail_only", 0)
+        }
+        if optional and "required" in schema:
+            schema["required"] = [name for name in schema["required"] if name not in optional]
+            if not schema["required"]:
+                del schema["required"]
+        return schema
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)

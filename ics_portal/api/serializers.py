@@ -259,6 +259,25 @@ class IdLink(_NoBlank, serializers.PrimaryKeyRelatedField):
     """A related record by its id (for records whose slug is unique only within a parent)."""
 
 
+class OnDetailOnly(serializers.ListSerializer):
+    """Nested rows shown on a single record and left out of lists (`in_list` in the serializer's context, set by
+    the viewset), which then need no query for them. The schema marks the field optional (PortalAutoSchema).
+
+    Use as the nested serializer's `Meta.list_serializer_class`. Its own to_representation() keeps the fast path
+    (RowRepresentation) on DRF's reading, which honours SkipField.
+    """
+
+    detail_only = True
+
+    def get_attribute(self, instance):
+        if self.context.get("in_list"):
+            raise SkipField
+        return super().get_attribute(instance)
+
+    def to_representation(self, data):
+        return super().to_representation(data)
+
+
 class PortalSerializer(RowRepresentation, serializers.ModelSerializer):
     """A record as the API shows it.
 

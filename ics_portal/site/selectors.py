@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q
 
 from governance.models import Board, BoardMembership, LeadershipPost, MoU, MoUSignatory, Programme
-from partners.models import Organisation, Partnership
+from partners.models import Organisation, Partnership, names_prefetch
 from places.models import (
     Cluster,
     ClusterMembership,
@@ -90,6 +90,7 @@ def ics_page_prefetches(day, counted_kinds=()):
             queryset=Partnership.objects.as_at(day)
             .exclude(organisation__kind__in=counted_kinds)
             .select_related("organisation", "place")
+            .prefetch_related("organisation__names")
             .order_by("organisation__name", "place__name"),
             to_attr="partnerships_then",
         ),
@@ -148,7 +149,10 @@ def place_page(day):
         Prefetch("memberships", queryset=PlaceMembership.objects.select_related("ics").order_by("start_date")),
         Prefetch(
             "partnerships",
-            queryset=Partnership.objects.as_at(day).select_related("organisation").order_by("organisation__name"),
+            queryset=Partnership.objects.as_at(day)
+            .select_related("organisation")
+            .prefetch_related("organisation__names")
+            .order_by("organisation__name"),
             to_attr="partnerships_then",
         ),
         Prefetch(
@@ -167,6 +171,7 @@ def place_page(day):
 def organisation_page():
     """The organisation page: every partnership, board seat, MoU signature and programme, current and past."""
     return Organisation.objects.select_related("successor").prefetch_related(
+        names_prefetch(),
         Prefetch("predecessors", queryset=Organisation.objects.order_by("name")),
         Prefetch(
             "partnerships",

@@ -144,7 +144,7 @@ def ics_detail(request, slug):
                 *(p.source_date for p in ics.planned_changes.all()),
             ),
             "partner_groups": partner_presenters.partners_by_kind(
-                ics.partnerships_then, counted, directory_url=partner_directory_url(ics, as_at)
+                ics.partnerships_then, counted, directory_url=partner_directory_url(ics, as_at), day=as_at.day
             ),
             "diagram": structure_diagram(ics.boards_then),
             "breadcrumbs": [("Home", reverse("site:home") + as_at.query)],
@@ -180,7 +180,7 @@ def place_detail(request, slug):
             "place": place,
             "membership": membership,
             "in_force": place.is_current_on(as_at.day),
-            "partner_groups": partner_presenters.partners_by_kind(place.partnerships_then),
+            "partner_groups": partner_presenters.partners_by_kind(place.partnerships_then, day=as_at.day),
             "breadcrumbs": breadcrumbs,
             "facts_checked": place_presenters.latest_date(
                 place.source_date, *(m.source_date for m in place.memberships.all())
@@ -206,6 +206,8 @@ def organisation_detail(request, slug):
             "as_at": as_at,
             "organisation": organisation,
             "operating": organisation.is_current_on(as_at.day),
+            "name_then": organisation.name_on(as_at.day),
+            "other_names": organisation.other_names(as_at.day),
             "partnerships": partnerships,
             "past_partnerships": past_partnerships,
             "seats": seats,

@@ -163,6 +163,8 @@ def representative_rows():
         start_date=timezone.localdate() + datetime.timedelta(days=30),  # not active yet
     )
     unicode_org = f.OrganisationFactory(slug="ørganisation", kind=Organisation.Kind.HEALTHWATCH, ods_code=None)
+    f.OrganisationNameFactory(organisation=council, name="Old name", end_date=datetime.date(2023, 3, 31))
+    f.OrganisationNameFactory(organisation=council, start_date=datetime.date(2023, 4, 1), source="")
 
     f.PartnershipFactory(organisation=trust, ics=ics, source="Constitution, 2022", end_date=None)
     f.PartnershipFactory(

@@ -131,7 +131,20 @@ DETAILS = {
     "ics": (lambda n, ics: f"/api/v1/icss/{_ics_with_stages(n, ics).slug}/", 2),
     "meeting": (lambda n, ics: f"/api/v1/meetings/{_meeting_with_items(n, ics).pk}/", 2),
     "mou": (lambda n, ics: f"/api/v1/mous/{_mou_with_signatories(n, ics).slug}/", 2),
+    "organisation": (lambda n, ics: f"/api/v1/organisations/{_organisation_with_names(n).slug}/", 2),
 }
+
+
+def _organisation_with_names(n):
+    organisation = f.OrganisationFactory()
+    for year in range(2000, 2000 + n):
+        f.OrganisationNameFactory(
+            organisation=organisation,
+            name=f"Name of {year}",
+            start_date=datetime.date(year, 1, 1),
+            end_date=datetime.date(year, 12, 31),
+        )
+    return organisation
 
 
 def _ics_with_stages(n, ics):

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from governance.models import AgendaItem, Board, BoardMembership, Meeting, MoU
-from partners.models import Organisation, Partnership
+from partners.models import Organisation, OrganisationName, Partnership
 from places.models import IcsStage, IntegratedCareSystem, Place, PlaceMembership
 
 pytestmark = pytest.mark.django_db
@@ -14,6 +14,7 @@ MODELS = [
     IcsStage,
     Place,
     Organisation,
+    OrganisationName,
     Partnership,
     Board,
     BoardMembership,
@@ -29,7 +30,10 @@ def demo(db):
 
 
 def counts():
-    return {model.__name__: model.objects.count() for model in MODELS} | {"history": Organisation.history.count()}
+    return {model.__name__: model.objects.count() for model in MODELS} | {
+        "history": Organisation.history.count(),
+        "name history": OrganisationName.history.count(),
+    }
 
 
 def test_loads_the_real_reference_data(demo):
@@ -93,3 +97,31 @@ def test_running_it_twice_leaves_the_same_rows_and_marks_sample_records(demo):
     before = counts()
     call_command("load_demo", verbosity=0)
     assert counts() == before
+
+
+def test_the_2023_reorganisation_renames_218_and_905_and_starts_the_cumbrian_councils(demo, client):
+    """The partner file names 218 both ways; it is one council, renamed on 1 April 2023."""
+    council = Organisation.objects.get(ods_code="218")
+    assert council.name == "North Yorkshire Council"
+    assert not Organisation.objects.filter(name__icontains="North Yorkshire County").exists()
+    assert list(council.names.order_by("end_date").values_list("name", "start_date", "end_date")) == [
+        ("North Yorkshire County Council", None, datetime.date(2023, 3, 31)),
+        ("North Yorkshire Council", datetime.date(2023, 4, 1), None),
+    ]
+    assert all("Structural Changes" in source for source in council.names.values_list("source", flat=True))
+    somerset = Organisation.objects.with_names().get(ods_code="905")
+    assert somerset.name_on(datetime.date(2022, 7, 1)) == "Somerset County Council"
+    assert somerset.name_on(datetime.date(2023, 8, 7)) == somerset.name == "Somerset Council"
+    for code in ("H6X4G", "W8X1Q"):  # Cumberland, Westmorland and Furness: new councils, new codes
+        new_council = Organisation.objects.get(ods_code=code)
+        assert new_council.start_date == datetime.date(2023, 4, 1)
+        assert set(new_council.partnerships.values_list("start_date", flat=True)) == {datetime.date(2023, 4, 1)}
+        assert not new_council.names.exists()
+
+    west_yorkshire = IntegratedCareSystem.objects.get(icb_ods_code="QWO")
+    now = client.get(west_yorkshire.get_absolute_url()).content.decode()
+    assert "North Yorkshire Council" in now and "North Yorkshire County Council" not in now
+    then = client.get(west_yorkshire.get_absolute_url(), {"as_at": "2022-08-01"}).content.decode()
+    assert "North Yorkshire County Council" in then and ">North Yorkshire Council<" not in then
+    page = client.get(council.get_absolute_url(), {"as_at": "2022-06-01"}).content.decode()
+    assert "<h1>North Yorkshire County Council" in page

@@ -10,10 +10,10 @@ from tests import factories as f
 pytestmark = pytest.mark.django_db
 
 DAY = datetime.date(2023, 6, 1)
-# the chosen ICS, count, page of organisations, their partnerships, ICS choices, place choices
-DIRECTORY_QUERIES = 6
-# organisation+successor, predecessors, partnerships, board seats, MoU signatures, programmes
-ORGANISATION_QUERIES = 6
+# the chosen ICS, count, page of organisations, their partnerships, their names over time, ICS choices, place choices
+DIRECTORY_QUERIES = 7
+# organisation+successor, its names over time, predecessors, partnerships, board seats, MoU signatures, programmes
+ORGANISATION_QUERIES = 7
 
 
 @pytest.mark.parametrize("n", [1, 10])

@@ -31,6 +31,7 @@ EXPECTED = {
     "places.MapOutline": "ics",
     "governance.LeadershipPost": "ics",
     "partners.Organisation": "shared",
+    "partners.OrganisationName": "shared",
     "partners.Partnership": "ics",
     "governance.Programme": "ics",
     "governance.Board": "ics",
