@@ -239,8 +239,10 @@ MAP_NOTES = (
 )
 
 
-def icb_map(outlines, day: datetime.date, *, query: str = "", clusters_by_ics=None, list_id: str = "") -> maps.IcbMap:
-    """The home page's map from the stored outlines in force on `day` (loaded with their ICS)."""
+def icb_map(
+    outlines, day: datetime.date, *, query: str = "", clusters_by_ics=None, list_id: str = "", highlight=None
+) -> maps.IcbMap:
+    """England's map from the stored outlines in force on `day` (loaded with their ICS), `highlight` marked."""
     clusters_by_ics = clusters_by_ics or {}
     regions = [
         maps.Region(
@@ -248,9 +250,12 @@ def icb_map(outlines, day: datetime.date, *, query: str = "", clusters_by_ics=No
             url=o.ics.get_absolute_url() + query,
             path=o.path,
             cluster=getattr(clusters_by_ics.get(o.ics_id), "name", ""),
+            highlighted=highlight is not None and o.ics_id == highlight.pk,
         )
         for o in sorted((o for o in outlines if o.ics_id), key=lambda o: o.ics.short_name)
     ]
     unassigned = [maps.UnassignedArea(path=o.path, caption=o.caption) for o in outlines if not o.ics_id]
     title = f"Integrated care boards in England on {day:%-d %B %Y}"
+    if highlight is not None:
+        title = f"Where {highlight.short_name} is: {title[0].lower()}{title[1:]}"
     return maps.IcbMap(regions=regions, unassigned=unassigned, notes=MAP_NOTES, title=title, list_id=list_id)

@@ -265,11 +265,12 @@ def load_clusters(rows, reorganisation):
             if not row["source_date"]:
                 note = f"{note} {HCWS915_NOTE}"
         ended = any(member.icb_ods_code in reorganisation.abolished for member in members)
+        name = row["new_icb_name"].removesuffix(" cluster")  # pages say "the … cluster"
         cluster = upsert(
             Cluster,
-            {"slug": slugify(row["new_icb_name"])[:120]},
+            {"slug": slugify(name)[:120]},
             {
-                "name": row["new_icb_name"],
+                "name": name,
                 "start_date": start,
                 "end_date": LAST_DAY if ended else None,
                 "start_from_source": from_source,

@@ -39,10 +39,11 @@ PAGE_QUERIES = {
     # (2 before ICSs had lives: systems, stages)
     "home": 8,
     # partner counts by kind, system, stages, clusters, their members, plans, their ICSs, places, partnerships,
-    # boards, programmes, MoUs, successions, the places that moved, leadership posts (8 before)
-    "ics": 15,
+    # boards, programmes, MoUs, successions, the places that moved, leadership posts, map outlines,
+    # and the partners' names (8 before)
+    "ics": 17,
     # and, for a new ICS whose partners are not recorded, its predecessors' partners on the day before it began
-    "ics new": 16,
-    # place, memberships, partnerships, boards, MoUs
-    "place": 5,
+    "ics new": 18,
+    # place, memberships, partnerships, their organisations' names, boards, MoUs
+    "place": 6,
 }

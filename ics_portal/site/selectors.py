@@ -60,7 +60,7 @@ def home_page(day: datetime.date, since: datetime.date) -> HomePage:
     successions = IcsSuccession.objects.filter(date__range=(since, day)).select_related("predecessor", "successor")
     formed = ClusterMembership.objects.filter(cluster__start_date__range=(since, day)).select_related("cluster", "ics")
     known_plans = _plans().filter(Q(source_date__isnull=True) | Q(source_date__lte=day))
-    outlines = MapOutline.objects.as_at(day).select_related("ics")
+    outlines = map_outlines(day)
     return HomePage(
         systems=list(systems),
         successions=list(successions),
@@ -191,3 +191,8 @@ def organisation_page():
         ),
         Prefetch("led_programmes", queryset=Programme.objects.select_related("ics").order_by("name")),
     )
+
+
+def map_outlines(day):
+    """The map's stored outlines in force on `day`, with their ICSs: one query, no geometry."""
+    return MapOutline.objects.as_at(day).select_related("ics")

@@ -147,6 +147,9 @@ def ics_detail(request, slug):
                 ics.partnerships_then, counted, directory_url=partner_directory_url(ics, as_at), day=as_at.day
             ),
             "diagram": structure_diagram(ics.boards_then),
+            "icb_map": place_presenters.icb_map(
+                selectors.map_outlines(as_at.day), as_at.day, query=as_at.query, highlight=ics
+            ),
             "breadcrumbs": [("Home", reverse("site:home") + as_at.query)],
         },
     )
