@@ -122,6 +122,7 @@ def ics_detail(request, slug):
             "abolished": abolished,
             "asked_query": asked_query,
             "not_yet_formed": bool(ics.start_date and as_at.day < ics.start_date),
+            "before_statutory": as_at.day < place_presenters.STATUTORY_DAY,
             "leaders_day": leaders_day,
             "cluster_leaders": [
                 (

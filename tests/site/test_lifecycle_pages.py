@@ -332,3 +332,10 @@ def test_ics_page_queries_do_not_grow_with_clusters_successions_and_posts(client
     with django_assert_max_num_queries(PAGE_QUERIES["ics"]):
         response = client.get(old.get_absolute_url() + "?as_at=2026-01-01")
     assert "Sources disagree" in response.content.decode()
+
+
+def test_an_ics_page_before_july_2022_says_its_record_holds_the_ccgs_only(client):
+    ics = f.IntegratedCareSystemFactory()
+    html = client.get(ics.get_absolute_url(), {"as_at": "2021-04-01"}).content.decode()
+    assert "holds the CCG → STP structure only" in html
+    assert "structure only" not in client.get(ics.get_absolute_url()).content.decode()
