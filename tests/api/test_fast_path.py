@@ -29,7 +29,7 @@ from rest_framework.test import APIRequestFactory
 from governance.models import Board, BoardMembership, Meeting, MoU
 from ics_portal.api.serializers import RowRepresentation
 from partners.models import Organisation, Partnership
-from places.models import IcsStage, IntegratedCareSystem
+from places.models import Cluster, ClusterMembership, IcsStage, IcsSuccession, IntegratedCareSystem
 from tests import factories as f
 
 LONDON = ZoneInfo("Europe/London")
@@ -112,6 +112,7 @@ def representative_rows():
         population=2_400_000,
         annual_budget=5_123_456_789,
         gss_code="E54000054",
+        source_date=datetime.date(2026, 4, 1),
         website="https://www.wypartnership.co.uk/",
         description='Quotes ", a backslash \\, a tab\t, ünïcödé, 🏥, <b>tags</b> & a\nnew line.',
     )
@@ -130,6 +131,30 @@ def representative_rows():
     f.IcsStageFactory(ics=ics)
     f.IcsStageFactory(ics=odd_ics, start_date=None)
     f.IntegratedCareSystemFactory(slug="no-stages-yet", gss_code="")
+    # An ICS abolished into West Yorkshire: a life with both ends, successions both ways, a cluster.
+    abolished = f.IntegratedCareSystemFactory(
+        slug="abolished.ics", start_date=datetime.date(2022, 7, 1), end_date=datetime.date(2026, 3, 31)
+    )
+    IcsSuccession.objects.create(
+        predecessor=abolished,
+        successor=ics,
+        kind=IcsSuccession.Kind.MERGER,
+        date=datetime.date(2026, 4, 1),
+        note="Whole area.",
+        source_date=datetime.date(2026, 4, 1),
+    )
+    cluster = Cluster.objects.create(
+        slug="west-and-abolished",
+        name="West and Abolished",
+        start_date=datetime.date(2025, 4, 1),
+        end_date=datetime.date(2026, 3, 31),
+        start_from_source=True,
+        source_date=datetime.date(2025, 4, 1),
+        note="Shared a chair.",
+    )
+    ClusterMembership.objects.create(cluster=cluster, ics=ics)
+    ClusterMembership.objects.create(cluster=cluster, ics=abolished)
+    Cluster.objects.create(slug="cluster.no.members", name="Cluster with no members yet", start_date=None)
 
     leeds = f.PlaceFactory(
         ics=ics,
@@ -139,8 +164,10 @@ def representative_rows():
         districts="Leeds",
         place_lead="A Lead",
         start_date=datetime.date(2022, 7, 1),
+        source_date=datetime.date(2024, 1, 1),
     )
     odd_place = f.PlaceFactory(ics=odd_ics, slug="with space", population=None, end_date=datetime.date(2030, 1, 1))
+    f.PlaceFactory(ics=None, slug="in-no-ics-yet", ods_code="", population=None)
 
     trust = f.OrganisationFactory(
         slug="leeds-teaching-hospitals",

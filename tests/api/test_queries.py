@@ -5,23 +5,40 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from places.models import IcsStage
+from places.models import Cluster, ClusterMembership, IcsStage, IcsSuccession
 from staff.models import StaffRole
 from tests import factories as f
 from tests.api.conftest import client_for, make_user
 
 
 def _icss(n, ics):
+    """Today's ICSs, each with stages, a predecessor it took area from, and a cluster."""
     for _ in range(n):
         other = f.IntegratedCareSystemFactory()
         f.IcsStageFactory(
             ics=other, stage="stp", start_date=datetime.date(2016, 4, 1), end_date=datetime.date(2022, 6, 30)
         )
         f.IcsStageFactory(ics=other)
+        _with_predecessor_and_cluster(other)
+
+
+def _with_predecessor_and_cluster(ics):
+    abolished = f.IntegratedCareSystemFactory(end_date=datetime.date(2026, 3, 31))
+    IcsSuccession.objects.create(
+        predecessor=abolished, successor=ics, kind=IcsSuccession.Kind.MERGER, date=datetime.date(2026, 4, 1)
+    )
+    cluster = Cluster.objects.create(
+        name=f"Cluster of {abolished.slug}", slug=f"cluster-{abolished.slug}", start_date=datetime.date(2025, 4, 1)
+    )
+    ClusterMembership.objects.create(cluster=cluster, ics=ics)
 
 
 def _places(n, ics):
-    f.PlaceFactory.create_batch(n, ics=ics)
+    """Places, each of which moved from another ICS into this one."""
+    for _ in range(n):
+        place = f.PlaceFactory(ics=None)
+        f.PlaceMembershipFactory(place=place, end_date=datetime.date(2022, 6, 30))
+        f.PlaceMembershipFactory(place=place, ics=ics, start_date=datetime.date(2022, 7, 1))
 
 
 def _organisations(n, ics):
@@ -80,8 +97,10 @@ def _programmes(n, ics):
 
 # (url, builder, queries): count + page + one per nested list, + 1 per slug filter, + 1 for the ICS in the path.
 LISTS = {
-    "icss": ("/api/v1/icss/", _icss, 3),
-    "places": ("/api/v1/places/", _places, 2),
+    # ICSs: stages, successions to and from, clusters
+    "icss": ("/api/v1/icss/", _icss, 6),
+    # places: memberships
+    "places": ("/api/v1/places/", _places, 3),
     "organisations": ("/api/v1/organisations/", _organisations, 2),
     "organisations-of-ics": ("/api/v1/organisations/?ics=system-a&kind=nhs_trust", _organisations, 3),
     "ics-partners": ("/api/v1/icss/system-a/partners/", _organisations, 4),
@@ -128,7 +147,8 @@ def test_staff_list_adds_only_the_token_and_roles(rows, ics_a, django_assert_max
 
 DETAILS = {
     # name: (build n nested rows and return the URL, queries: the record + one per nested list)
-    "ics": (lambda n, ics: f"/api/v1/icss/{_ics_with_stages(n, ics).slug}/", 2),
+    # stages, successions to and from, clusters
+    "ics": (lambda n, ics: f"/api/v1/icss/{_ics_with_stages(n, ics).slug}/", 5),
     "meeting": (lambda n, ics: f"/api/v1/meetings/{_meeting_with_items(n, ics).pk}/", 2),
     "mou": (lambda n, ics: f"/api/v1/mous/{_mou_with_signatories(n, ics).slug}/", 2),
     "organisation": (lambda n, ics: f"/api/v1/organisations/{_organisation_with_names(n).slug}/", 2),
@@ -152,6 +172,8 @@ def _ics_with_stages(n, ics):
     for i, stage in enumerate(IcsStage.Stage.values[: min(n, 4)]):
         start = datetime.date(2016 + i, 4, 1)
         f.IcsStageFactory(ics=ics, stage=stage, start_date=start, end_date=start.replace(month=12))
+    for _ in range(n):
+        _with_predecessor_and_cluster(ics)
     return ics
 
 

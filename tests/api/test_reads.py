@@ -159,7 +159,13 @@ def test_a_place_that_moved_ics_is_one_place_to_filter_by(ics_a, ics_b, anon_cli
     f.PlaceMembershipFactory(place=harrogate, ics=ics_a, end_date=moved - datetime.timedelta(days=1))
     f.PlaceMembershipFactory(place=harrogate, ics=ics_b, start_date=moved)
     council = f.OrganisationFactory(kind=Organisation.Kind.LOCAL_AUTHORITY, sector="local_government", ods_code="123")
-    f.PartnershipFactory(organisation=council, ics=ics_a, place=harrogate, end_date=moved - datetime.timedelta(days=1))
+    f.PartnershipFactory(
+        organisation=council,
+        ics=ics_a,
+        place=harrogate,
+        start_date=datetime.date(2018, 4, 1),
+        end_date=moved - datetime.timedelta(days=1),
+    )
     f.PartnershipFactory(organisation=f.OrganisationFactory(), ics=ics_b, place=harrogate, start_date=moved)
     assert len(anon_client.get("/api/v1/organisations/?place=harrogate").json()["results"]) == 2
     assert len(anon_client.get("/api/v1/organisations/?ics=system-a&place=harrogate").json()["results"]) == 1
