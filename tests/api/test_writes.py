@@ -24,7 +24,8 @@ RESOURCES = {
         {"population": 2_600_000},
     ),
     "places": (
-        lambda ics: {"ics": ics.slug, "name": "Leeds", "slug": "leeds", "ods_code": "15F"},
+        # A place is shared (docs/adr/0007): created linked to no ICS; its memberships are recorded nationally.
+        lambda ics: {"name": "Leeds", "slug": "leeds", "ods_code": "15F"},
         lambda ics: f.PlaceFactory(ics=ics),
         {"place_lead": "Jo Bloggs"},
     ),
@@ -92,8 +93,9 @@ def expected_status(actor, name, operation):
         if name == "icss" and operation in ("create", "delete"):
             return 403  # Only superusers add or remove a whole ICS.
         return ALLOWED[operation]
-    # staff_b: nothing of ICS A; shared records (organisations, people) not yet linked to any ICS may be created.
-    if operation == "create" and name in ("organisations", "people"):
+    # staff_b: nothing of ICS A; shared records (organisations, people, places) not yet linked to any ICS may be
+    # created.
+    if operation == "create" and name in ("organisations", "people", "places"):
         return 201
     return 403
 
