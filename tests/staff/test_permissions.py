@@ -12,7 +12,8 @@ from tests import factories as f
 from .conftest import build_world
 from .helpers import admin_form_data
 
-SHARED = {"organisation", "person", "declarationofinterest"}
+# A place is shared too (ADR 0007): it belongs to the ICSs of its memberships, not to one ICS.
+SHARED = {"organisation", "person", "declarationofinterest", "place"}
 
 
 @pytest.mark.django_db
@@ -21,6 +22,7 @@ def test_ics_of_every_kind_of_record(world_a):
         expected = None if kind in SHARED else world_a.ics
         assert permissions.ics_of(record) == expected, kind
         assert permissions.ics_id_of(record) == (expected.pk if expected else None), kind
+        assert world_a.ics.pk in permissions.linked_ics_ids(record), kind
 
 
 @pytest.mark.django_db

@@ -130,6 +130,17 @@ COUNTS["admin import apply"] += 1
 #   imported finds both rows (the hospice, with no ODS code, by kind and name among the ICS's partners)
 #   already as they say, and saves neither them nor their partnerships (no history rows).
 COUNTS["command import"] = 8
+# - ICSs have lives, clusters and place memberships (docs/adr/0007), each one query whatever the rows:
+#   a board's form, shown again with its errors, lists the clusters a joint board may span (+1); a
+#   person's page, shown again, has their leadership posts (+1); an ICS's save reads its place
+#   memberships and checks its stages against its life (+3); a partnership, saved alone or on its
+#   organisation's page, is checked to name a place that belongs to its ICS on its dates (+1 a row).
+COUNTS["admin restore board after a colleague's save"] += 1
+COUNTS["admin board page adds second chair"] += 1
+COUNTS["admin person page adds second chair"] += 1
+COUNTS["admin save integratedcaresystem"] += 3
+COUNTS["admin save organisation"] += 1
+COUNTS["admin save partnership"] += 1
 
 PUBLISH_FIELD = {"mou": "published_at", "meeting": "minutes_published_at", "document": "published_at"}
 CHAIR_MESSAGE = "This board already has a chair for part of that period."
