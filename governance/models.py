@@ -6,7 +6,6 @@ import uuid
 from pathlib import PurePath
 from typing import ClassVar
 
-from django.contrib.postgres.fields import RangeOperators
 from django.contrib.postgres.indexes import OpClass
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
@@ -30,14 +29,13 @@ from ics_portal.core.date_range import (
 from ics_portal.core.models import (
     DatedModel,
     DatedQuerySet,
-    DateRange,
     IcsOwned,
     IcsRecord,
     PortalModel,
-    PostgresExclusionConstraint,
     PostgresGinIndex,
     SharedRecord,
     Sourced,
+    one_at_a_time,
 )
 from ics_portal.core.reverse import fast_reverse
 from ics_portal.core.uploads import validate_paper_file
@@ -466,15 +464,12 @@ class BoardMembership(IcsOwned, DatedModel):
         ordering = ["board", "role", "person__name"]
         constraints = [
             *DatedModel.Meta.constraints,
-            PostgresExclusionConstraint(
+            one_at_a_time(
+                "board",
                 name="governance_one_chair_at_a_time",
-                expressions=[
-                    ("board", RangeOperators.EQUAL),
-                    (DateRange("start_date", "end_date"), RangeOperators.OVERLAPS),
-                ],
+                message="This board already has a chair for part of that period.",
+                code="second_chair",
                 condition=Q(role="chair"),
-                violation_error_message="This board already has a chair for part of that period.",
-                violation_error_code="second_chair",
             ),
         ]
 

@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.contrib.postgres.fields import RangeOperators
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -13,12 +12,11 @@ from ics_portal.core.date_range import validate_day
 from ics_portal.core.models import (
     DatedModel,
     DatedQuerySet,
-    DateRange,
     IcsOwned,
     PortalModel,
-    PostgresExclusionConstraint,
     SharedRecord,
     Sourced,
+    one_at_a_time,
 )
 from ics_portal.core.reverse import fast_reverse
 
@@ -432,14 +430,11 @@ class PlaceMembership(IcsOwned, Sourced, DatedModel):
         ordering = ["place", "start_date"]
         constraints = [
             *DatedModel.Meta.constraints,
-            PostgresExclusionConstraint(
+            one_at_a_time(
+                "place",
                 name="places_one_ics_a_day",
-                expressions=[
-                    ("place", RangeOperators.EQUAL),
-                    (DateRange("start_date", "end_date"), RangeOperators.OVERLAPS),
-                ],
-                violation_error_message="This place belongs to another ICS for part of that period.",
-                violation_error_code="place_in_two_icss",
+                message="This place belongs to another ICS for part of that period.",
+                code="place_in_two_icss",
             ),
         ]
 

@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from django.apps import apps
 from django.contrib.postgres.constraints import ExclusionConstraint
-from django.contrib.postgres.fields import DateRangeField
+from django.contrib.postgres.fields import DateRangeField, RangeOperators
 from django.contrib.postgres.indexes import BTreeIndex, GinIndex
 from django.core import checks
 from django.core.exceptions import ValidationError
@@ -335,3 +335,17 @@ class Sourced(models.Model):
 
     class Meta:
         abstract = True
+
+
+def one_at_a_time(field: str, *, name: str, message: str, code: str, condition: Q | None = None):
+    """PostgreSQL refuses two rows with the same `field` whose dates share a day (both inclusive, empty open).
+
+    e.g. one chair of a board at a time, one name of an organisation, one ICS of a place on a day.
+    """
+    return PostgresExclusionConstraint(
+        name=name,
+        expressions=[(field, RangeOperators.EQUAL), (DateRange("start_date", "end_date"), RangeOperators.OVERLAPS)],
+        condition=condition,
+        violation_error_message=message,
+        violation_error_code=code,
+    )
