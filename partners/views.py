@@ -2,7 +2,7 @@
 
 from django.core.paginator import Paginator
 from django.core.validators import slug_re
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Subquery
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -23,25 +23,16 @@ def directory_filterset(request, as_at):
     """The directory's FilterSet on the page's day (a bad `as_at` falls back to today; the banner says so).
 
     A place is one row whichever ICSs it belonged to (slugs unique across England, docs/adr/0007); the
-    place list holds the places of that day, each with its membership of that day (to name its ICS then,
-    in the same query), narrowed to the chosen ICS when there is one. The ICS is read raw here, before
+    place list holds the places of that day, each with the ICS it was in that day (a subquery, so no
+    query more), narrowed to the chosen ICS when there is one. The ICS is read raw here, before
     the form checks it: a value not shaped like a slug matches no ICS, so no place (and the form says
     why), without asking the database.
     """
     data = request.GET.copy()
     data["as_at"] = as_at.day.isoformat()
     filterset = OrganisationFilter(data, queryset=Organisation.objects.for_directory(as_at.day), request=request)
-    places = (
-        Place.objects.as_at(as_at.day)
-        .order_by("name")
-        .prefetch_related(
-            Prefetch(
-                "memberships",
-                queryset=PlaceMembership.objects.as_at(as_at.day).select_related("ics"),
-                to_attr="memberships_then",
-            )
-        )
-    )
+    ics_then = PlaceMembership.objects.as_at(as_at.day).filter(place=OuterRef("pk")).values("ics__short_name")
+    places = Place.objects.as_at(as_at.day).order_by("name").annotate(ics_then=Subquery(ics_then[:1]))
     ics = data.get("ics", "")
     if ics:
         is_slug = len(ics) <= ICS_SLUG_LENGTH and slug_re.match(ics)
@@ -54,8 +45,8 @@ def directory_filterset(request, as_at):
 
 def place_label(place):
     """'Bassetlaw (South Yorkshire)': the place and the ICS it was in on the page's day (prefetched)."""
-    then = getattr(place, "memberships_then", None)
-    return f"{place.name} ({then[0].ics.short_name})" if then else place.name
+    then = getattr(place, "ics_then", None)
+    return f"{place.name} ({then})" if then else place.name
 
 
 def filter_fields(form):
