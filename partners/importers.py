@@ -48,7 +48,7 @@ from ics_portal.core.date_range import EARLIEST, LATEST, RANGE_TEXT
 from places.models import IntegratedCareSystem, Place
 from staff import permissions
 
-from .models import ODS_CODE_FORMATS, OTHER_ODS_CODE_FORMAT, Organisation, Partnership
+from .models import ODS_CODE_FORMATS, OTHER_ODS_CODE_FORMAT, Organisation, Partnership, place_was_in
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
@@ -344,7 +344,8 @@ def _date(value: str, column: str, errors: list[str]) -> datetime.date | None:
 
 def _place_index(ics) -> dict[str, Place]:
     index = {}
-    for place in Place.objects.filter(memberships__ics=ics).distinct():
+    # With their memberships, so that each row's place is checked against the row's dates without a query.
+    for place in Place.objects.filter(memberships__ics=ics).distinct().prefetch_related("memberships"):
         for key in (place.name, place.slug, place.ods_code):
             if key:
                 index[key.strip().lower()] = place
@@ -413,6 +414,8 @@ def partner_import_preview(*, ics: IntegratedCareSystem, data: bytes, filename: 
         row.end_date = _date(record.get("end_date", ""), "end_date", errors)
         if row.start_date and row.end_date and row.end_date < row.start_date:
             errors.append("end_date is before start_date")
+        elif row.place is not None and not place_was_in(row.place, ics.pk, row.start_date, row.end_date):
+            errors.append(f"place “{row.place.name}” was not a place of {ics} on the row's dates")
         identity = ("ods", code) if code else ("name", row.kind, normalised_name(row.name))
         if identity in seen:
             errors.append(f"duplicate of row {seen[identity]}")

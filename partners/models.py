@@ -335,8 +335,22 @@ class Partnership(IcsOwned, DatedModel):
 
     def clean(self):
         super().clean()
-        if self.place_id and self.ics_id and not self.place.was_in(self.ics_id, self.start_date, self.end_date):
+        if self.place_id and self.ics_id and not place_was_in(self.place, self.ics_id, self.start_date, self.end_date):
             raise ValidationError({"place": "That place was not in this ICS on the partnership's dates."})
+
+
+def place_was_in(place, ics_id, start=None, end=None) -> bool:
+    """`Place.was_in`, read from the place's memberships when they were prefetched (an import checks every row's
+    place: a query a row otherwise), else asked of the database."""
+    memberships = getattr(place, "_prefetched_objects_cache", {}).get("memberships")
+    if memberships is None:
+        return place.was_in(ics_id, start, end)
+    return any(
+        m.ics_id == ics_id
+        and (end is None or m.start_date is None or m.start_date <= end)
+        and (start is None or m.end_date is None or m.end_date >= start)
+        for m in memberships
+    )
 
 
 # Oldest first: a name with no start date (known by it since before the records) comes first.

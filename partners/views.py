@@ -2,6 +2,7 @@
 
 from django.core.paginator import Paginator
 from django.core.validators import slug_re
+from django.db.models import OuterRef, Subquery
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -21,15 +22,17 @@ SHOWN_FILTERS = ("q", "ics", "place", "kind", "sector")
 def directory_filterset(request, as_at):
     """The directory's FilterSet on the page's day (a bad `as_at` falls back to today; the banner says so).
 
-    Place slugs are unique only within an ICS (a place that moved ICS has a row in each), so the place
-    list holds the places of that day, narrowed to the chosen ICS when there is one. The ICS is read
-    raw here, before the form checks it: a value not shaped like a slug matches no ICS, so no place
-    (and the form says why), without asking the database.
+    A place is one row whichever ICSs it belonged to (slugs unique across England, docs/adr/0007); the
+    place list holds the places of that day, each with the ICS it was in that day (a subquery, so no
+    query more), narrowed to the chosen ICS when there is one. The ICS is read raw here, before
+    the form checks it: a value not shaped like a slug matches no ICS, so no place (and the form says
+    why), without asking the database.
     """
     data = request.GET.copy()
     data["as_at"] = as_at.day.isoformat()
     filterset = OrganisationFilter(data, queryset=Organisation.objects.for_directory(as_at.day), request=request)
-    places = Place.objects.as_at(as_at.day).order_by("name")
+    ics_then = PlaceMembership.objects.as_at(as_at.day).filter(place=OuterRef("pk")).values("ics__short_name")
+    places = Place.objects.as_at(as_at.day).order_by("name").annotate(ics_then=Subquery(ics_then[:1]))
     ics = data.get("ics", "")
     if ics:
         is_slug = len(ics) <= ICS_SLUG_LENGTH and slug_re.match(ics)
@@ -40,11 +43,17 @@ def directory_filterset(request, as_at):
     return filterset
 
 
+def place_label(place):
+    """'Bassetlaw (South Yorkshire)': the place and the ICS it was in on the page's day (prefetched)."""
+    then = getattr(place, "ics_then", None)
+    return f"{place.name} ({then})" if then else place.name
+
+
 def filter_fields(form):
     """(bound field, choices or None) for each filter the page shows; each choice list is read once."""
     choices = {
         "ics": [(ics.slug, ics.short_name) for ics in form.fields["ics"].queryset.order_by("short_name")],
-        "place": [(p.slug, f"{p.name} ({p.ics.short_name})") for p in form.fields["place"].queryset],
+        "place": [(p.slug, place_label(p)) for p in form.fields["place"].queryset],
         "kind": [c for c in form.fields["kind"].choices if c[0]],
         "sector": [c for c in form.fields["sector"].choices if c[0]],
     }

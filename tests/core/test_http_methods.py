@@ -59,7 +59,7 @@ def urls():
     return {
         "home": "/",
         "ics": reverse("site:ics_detail", args=[ics.slug]),
-        "place": reverse("site:place_detail", args=[ics.slug, place.slug]),
+        "place": reverse("site:place_detail", args=[place.slug]),
         "organisation": reverse("site:organisation_detail", args=[organisation.slug]),
         "board": reverse("governance:board_detail", args=[board.slug]),
         "meeting": reverse("governance:meeting_detail", args=[board.slug, meeting.slug]),

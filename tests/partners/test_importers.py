@@ -1,5 +1,6 @@
 """Importing a partner list: good files, bad rows, and files refused as a whole."""
 
+import datetime
 import io
 
 import pytest
@@ -399,3 +400,22 @@ def test_admin_preview_shows_the_rows_apply_would_fail_on_and_apply_skips_them(c
     applied = client.post(url, {"apply": "1", "skip_errors": "1"})
     assert applied.status_code == 302
     assert Organisation.objects.count() == 200
+
+
+@pytest.mark.django_db
+def test_a_place_is_checked_against_the_rows_dates(ics):
+    """A place that left the ICS (docs/adr/0007): a row for it after it left is a preview error, not one at apply."""
+    moved = f.PlaceFactory(ics=None, name="Bassetlaw", slug="bassetlaw")
+    f.PlaceMembershipFactory(place=moved, ics=ics, end_date=datetime.date(2022, 6, 30))
+    preview = partner_import_preview(
+        ics=ics,
+        data=csv_bytes(
+            "Bassetlaw Hospice,,hospice,Bassetlaw,,2018-04-01,2022-06-30",
+            "Bassetlaw Trust,RX9,nhs_trust,Bassetlaw,,2022-07-01,",
+        ),
+    )
+    assert [row.name for row in preview.to_create] == ["Bassetlaw Hospice"]
+    (error,) = preview.errors
+    assert (error.number, error.reason) == (3, f"place “Bassetlaw” was not a place of {ics} on the row's dates")
+    partner_import_apply(preview=preview, user=None, skip_errors=True)
+    assert Partnership.objects.get(organisation__name="Bassetlaw Hospice").place == moved

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 
 from partners.models import Organisation, Partnership
 from tests.factories import IntegratedCareSystemFactory, OrganisationFactory, PartnershipFactory, PlaceFactory
+from tests.factories import PlaceMembershipFactory as MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -87,13 +88,36 @@ def test_partnership_end_before_start_is_refused():
         partnership.save()
 
 
+PLACE_NOT_IN_ICS = ["That place was not in this ICS on the partnership's dates."]
+
+
 def test_partnership_place_must_be_in_its_ics():
     partnership = PartnershipFactory.build(
         organisation=OrganisationFactory(), ics=IntegratedCareSystemFactory(), place=PlaceFactory()
     )
     with pytest.raises(ValidationError) as error:
         partnership.full_clean()
-    assert error.value.message_dict["place"] == ["That place belongs to another ICS."]
+    assert error.value.message_dict["place"] == PLACE_NOT_IN_ICS
+
+
+def test_partnership_place_must_be_in_its_ics_on_the_partnerships_dates():
+    """A place that moved ICS (docs/adr/0007): a partnership with it in its old ICS is valid only on the old dates."""
+    old_ics, new_ics = IntegratedCareSystemFactory(), IntegratedCareSystemFactory()
+    moved = datetime.date(2024, 4, 1)
+    place = PlaceFactory(ics=None)
+    MembershipFactory(place=place, ics=old_ics, end_date=moved - datetime.timedelta(days=1))
+    MembershipFactory(place=place, ics=new_ics, start_date=moved)
+    organisation = OrganisationFactory()
+
+    before = PartnershipFactory.build(
+        organisation=organisation, ics=old_ics, place=place, start_date=datetime.date(2022, 7, 1), end_date=DAY
+    )
+    before.full_clean()
+    after = PartnershipFactory.build(organisation=organisation, ics=old_ics, place=place, start_date=moved)
+    with pytest.raises(ValidationError) as error:
+        after.full_clean()
+    assert error.value.message_dict["place"] == PLACE_NOT_IN_ICS
+    PartnershipFactory.build(organisation=organisation, ics=new_ics, place=place, start_date=moved).full_clean()
 
 
 @pytest.mark.parametrize(

@@ -113,8 +113,14 @@ def test_directory_place_choice_follows_a_place_that_moved_ics(client):
     f.PartnershipFactory(ics=after, place=new, organisation=f.OrganisationFactory(name="New partner"))
     response = client.get("/partners/", {"place": "harrogate"})
     assert {row.organisation.name for row in response.context["rows"]} == {"New partner"}
+    assert dict(dict((field.name, choices) for field, choices in response.context["fields"])["place"]) == {
+        "harrogate": f"{old.name} ({after.short_name})"
+    }
     response = client.get("/partners/", {"place": "harrogate", "ics": before.slug, "as_at": "2021-04-01"})
     assert {row.organisation.name for row in response.context["rows"]} == {"Old partner"}
+    assert dict(dict((field.name, choices) for field, choices in response.context["fields"])["place"]) == {
+        "harrogate": f"{old.name} ({before.short_name})"
+    }
 
 
 def test_directory_form_works_without_javascript(client):

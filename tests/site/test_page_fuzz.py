@@ -95,7 +95,7 @@ PAGES = {
     "home": ("/", ()),
     "ics-csv": ("/ics.csv", ()),
     "ics": ("/ics/{west-yorkshire}/", ()),
-    "place": ("/ics/{west-yorkshire}/places/{leeds}/", ()),
+    "place": ("/places/{leeds}/", ()),
     "organisation": ("/organisations/{leeds-trust}/", ()),
     "directory": ("/partners/", DIRECTORY),
     "directory-csv": ("/partners.csv", DIRECTORY),
@@ -212,3 +212,16 @@ def test_djangos_own_400_uses_the_same_page(client, world):
     assert "There is a problem with the web address" in body
     assert "The portal cannot answer a request made this way." in body
     assert "evil.example" not in body
+
+
+def test_the_old_place_address_redirects_and_no_hostile_slug_answers_5xx(client, world):
+    """/ics/<ics>/places/<place>/ moved to /places/<place>/ (docs/adr/0007): hostile slugs there must not 5xx either."""
+    template = "/ics/{west-yorkshire}/places/{leeds}/"
+    response = client.get(_path(template))
+    assert (response.status_code, response["Location"]) == (301, "/places/leeds/")
+    failures = []
+    for path, query in _requests(template, ()):
+        status = _ask(client, path, query)
+        if not isinstance(status, int) or status >= 500:
+            failures.append(f"{path[:80]}: {status}")
+    assert not failures, f"{len(failures)} requests failed:\n" + "\n".join(failures[:40])
