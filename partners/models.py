@@ -4,7 +4,6 @@ import datetime
 import re
 from typing import ClassVar
 
-from django.contrib.postgres.fields import RangeOperators
 from django.contrib.postgres.indexes import OpClass
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
@@ -16,13 +15,12 @@ from simple_history.models import HistoricalRecords
 from ics_portal.core.models import (
     DatedModel,
     DatedQuerySet,
-    DateRange,
     IcsOwned,
     PostgresBTreeIndex,
-    PostgresExclusionConstraint,
     PostgresGinIndex,
     Provenance,
     SharedRecord,
+    one_at_a_time,
 )
 from ics_portal.core.reverse import fast_reverse
 from places.models import ICB_ODS_CODE, ICB_ODS_CODE_DESCRIBED, IntegratedCareSystem, Place
@@ -400,14 +398,11 @@ class OrganisationName(LinkedByPartnerships, DatedModel):
         ordering = ["organisation", *NAMES_ORDER]
         constraints = [
             *DatedModel.Meta.constraints,
-            PostgresExclusionConstraint(
+            one_at_a_time(
+                "organisation",
                 name="partners_one_name_at_a_time",
-                expressions=[
-                    ("organisation", RangeOperators.EQUAL),
-                    (DateRange("start_date", "end_date"), RangeOperators.OVERLAPS),
-                ],
-                violation_error_message=NAMES_OVERLAP,
-                violation_error_code="names_overlap",
+                message=NAMES_OVERLAP,
+                code="names_overlap",
             ),
         ]
 
