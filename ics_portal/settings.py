@@ -296,5 +296,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OrganisationKindEnum": "partners.models.Organisation.Kind",
         "BoardKindEnum": "governance.models.Board.Kind",
+        "SuccessionKindEnum": "places.models.IcsSuccession.Kind",
+        "DocumentKindEnum": "governance.models.Document.Kind",
     },
 }
