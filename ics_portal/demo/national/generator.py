@@ -746,7 +746,7 @@ class NationalGenerator:
             self.add_cluster(pair, None)
 
     def add_cluster(self, members: list[IcsSketch], end: datetime.date | None):
-        name = " and ".join(m.short_name for m in members) + " cluster"
+        name = " and ".join(m.short_name for m in members)  # pages say "the … cluster"
         cluster = self.t[Cluster].add(
             name=name[:200],
             slug=self.unique_slug(Cluster, name, 120),
