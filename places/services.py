@@ -154,6 +154,17 @@ def _day_text(day: datetime.date) -> str:
     return f"{day:%-d %B %Y}"
 
 
+class Refusals(dict):
+    """The messages of a plan's broken rules, by form field; raised together, so a user sees them all at once."""
+
+    def add(self, field: str, message: str) -> None:
+        self.setdefault(field, []).append(message)
+
+    def raise_any(self) -> None:
+        if self:
+            raise ValidationError(dict(self))
+
+
 def reorganisation_plan(
     *,
     day: datetime.date,
@@ -184,118 +195,26 @@ def reorganisation_plan(
     query = IntegratedCareSystem.objects.filter(pk__in=ids).order_by("pk")
     predecessors = list(query.select_for_update() if lock else query)
     continuing_ids = {ics.pk for ics in continuing}
-    errors: dict[str, list[str]] = {}
-
-    def refuse(name, message):
-        errors.setdefault(name, []).append(message)
-
-    if not predecessors:
-        raise ValidationError({"predecessors": "Choose the ICSs whose area passes on."})
-    if continuing_ids - set(ids):
-        refuse("continuing", "Only a predecessor can continue.")
-    for ics in predecessors:
-        if not ics.is_current_on(before):
-            refuse("predecessors", f"{ics} did not exist on {_day_text(before)}, the day before.")
-        elif ics.pk in continuing_ids and not ics.is_current_on(day):
-            refuse("continuing", f"{ics} does not exist on {_day_text(day)}, so it cannot continue.")
-    already = IcsSuccession.objects.filter(predecessor__in=ids, date=day).select_related("predecessor", "successor")
-    for succession in already:
-        refuse("predecessors", f"Already recorded: {succession}. Nothing was written a second time.")
-
-    if new_successor is not None:
-        is_new = True
-        new_successor.start_date, new_successor.end_date = day, None
-        try:
-            new_successor.full_clean()
-        except ValidationError as error:
-            for name, messages in error.message_dict.items():
-                errors.setdefault(name if name != NON_FIELD_ERRORS else "successor", []).extend(messages)
-        successor = new_successor
-    elif successor is not None:
-        is_new = False
-        if successor.pk in ids:
-            refuse("successor", "An ICS cannot succeed itself: choose it as continuing instead.")
-        elif not successor.is_current_on(day):
-            refuse("successor", f"{successor} does not exist on {_day_text(day)}.")
-    else:
-        raise ValidationError({"successor": "Choose an existing ICS, or fill in the new ICS."})
-    if errors:
-        raise ValidationError(errors)
+    refusals = Refusals()
+    _check_predecessors(refusals, predecessors, continuing_ids, day)
+    successor, is_new = _checked_successor(refusals, ids, day, successor, new_successor)
+    refusals.raise_any()
 
     held = {
         m.place_id: m for m in PlaceMembership.objects.as_at(before).filter(ics__in=ids).select_related("place", "ics")
     }
-    chosen = list(held.values()) if places is None else None
-    if places is not None:
-        chosen = []
-        starting = set(
-            PlaceMembership.objects.filter(place__in=places, start_date=day).values_list("place_id", flat=True)
-        )
-        for place in places:
-            membership = held.get(place.pk)
-            if place.pk in starting:
-                refuse("places", f"{place} has already moved on {_day_text(day)}.")
-            elif membership is None:
-                refuse("places", f"{place} was not in any of these ICSs on {_day_text(before)}.")
-            elif membership.end_date == before:
-                refuse("places", f"{place} already leaves {membership.ics} on {_day_text(before)}.")
-            else:
-                chosen.append(membership)
+    chosen = list(held.values()) if places is None else _chosen_memberships(refusals, places, held, day)
     moves = [Move(m.place, m, successor) for m in sorted(chosen, key=lambda m: m.place.name)]
-    moving_ids = {m.place.pk for m in moves}
+    successions = _successions(refusals, predecessors, continuing_ids, held, moves, is_new)
     ending = [ics for ics in predecessors if ics.pk not in continuing_ids]
-    successions = []
-    for ics in predecessors:
-        own = [m for m in held.values() if m.ics_id == ics.pk]
-        leaving = [m.place for m in own if m.place_id in moving_ids]
-        staying = [m.place for m in own if m.place_id not in moving_ids]
-        if ics.pk in continuing_ids and own and not staying:
-            refuse("continuing", f"{ics} would keep no places: leave it unticked so that it ends.")
-        if ics.pk not in continuing_ids and staying:
-            names = ", ".join(p.name for p in staying)
-            refuse("places", f"{ics} ends, so all its places move; these do not: {names}.")
-        if not is_new:
-            kind = IcsSuccession.Kind.ACQUISITION
-        elif ics.pk in continuing_ids or staying:
-            kind = IcsSuccession.Kind.BOUNDARY_CHANGE
-        else:
-            kind = IcsSuccession.Kind.MERGER
-        if ics.pk in continuing_ids and not leaving:
-            refuse("continuing", f"None of {ics}'s places move: remove it from the predecessors.")
-        successions.append(Succession(ics, kind, sorted(leaving, key=lambda p: p.name)))
-
     ending_ids = [ics.pk for ics in ending]
-    for cluster_membership in ClusterMembership.objects.filter(ics__in=ending_ids).select_related("cluster", "ics"):
-        cluster = cluster_membership.cluster
-        if cluster.end_date is None or cluster.end_date > before:
-            refuse(
-                "predecessors",
-                f"{cluster_membership.ics} is in the cluster {cluster} after {_day_text(before)}: "
-                "end the cluster first (its members must exist for all of its dates).",
-            )
-    stages = list(IcsStage.objects.filter(ics__in=ending_ids).filter(Q(end_date__isnull=True) | Q(end_date__gt=before)))
-    for stage in stages:
-        if stage.start_date and stage.start_date > before:
-            refuse("predecessors", f"{stage} starts after {_day_text(before)}: correct it first.")
+    _check_clusters_end(refusals, ending_ids, before)
+    stages = _ending_stages(refusals, ending_ids, before)
     ending_records = {}
     if end_linked_records:
-        leaving_continuing = [(m.place.pk) for m in moves if m.membership.ics_id in continuing_ids]
-        for entry in ENDS_WITH_ICS:
-            which = Q(**{f"{entry.ics_path}__in": ending_ids})
-            if entry.place_path and leaving_continuing:
-                which |= Q(**{f"{entry.ics_path}__in": continuing_ids, f"{entry.place_path}__in": leaving_continuing})
-            rows = list(
-                entry.model.objects.filter(which)
-                .select_related(*entry.related)
-                .filter(Q(end_date__isnull=True) | Q(end_date__gt=before))
-                .order_by("pk")
-            )
-            for row in rows:
-                if row.start_date and row.start_date > before:
-                    refuse("predecessors", f"{row} ({entry.label}) starts after {_day_text(before)}: correct it first.")
-            ending_records[entry.label] = rows
-    if errors:
-        raise ValidationError(errors)
+        leaving_continuing = [m.place.pk for m in moves if m.membership.ics_id in continuing_ids]
+        ending_records = _ending_records(refusals, ending_ids, continuing_ids, leaving_continuing, before)
+    refusals.raise_any()
     return Reorganisation(
         day=day,
         successor=successor,
@@ -308,6 +227,134 @@ def reorganisation_plan(
         ending_records=ending_records,
         source=dict(source or {}),
     )
+
+
+def _check_predecessors(refusals: Refusals, predecessors, continuing_ids, day) -> None:
+    """Each predecessor existed the day before (and, if it continues, on the day); none already passed on."""
+    if not predecessors:
+        raise ValidationError({"predecessors": "Choose the ICSs whose area passes on."})
+    before = day - datetime.timedelta(days=1)
+    if continuing_ids - {ics.pk for ics in predecessors}:
+        refusals.add("continuing", "Only a predecessor can continue.")
+    for ics in predecessors:
+        if not ics.is_current_on(before):
+            refusals.add("predecessors", f"{ics} did not exist on {_day_text(before)}, the day before.")
+        elif ics.pk in continuing_ids and not ics.is_current_on(day):
+            refusals.add("continuing", f"{ics} does not exist on {_day_text(day)}, so it cannot continue.")
+    already = IcsSuccession.objects.filter(predecessor__in=predecessors, date=day).select_related(
+        "predecessor", "successor"
+    )
+    for succession in already:
+        refusals.add("predecessors", f"Already recorded: {succession}. Nothing was written a second time.")
+
+
+def _checked_successor(refusals: Refusals, ids, day, successor, new_successor):
+    """(the successor, whether it is new): a new ICS starting on `day`, valid; or an existing one of that day."""
+    if new_successor is not None:
+        new_successor.start_date, new_successor.end_date = day, None
+        try:
+            new_successor.full_clean()
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                for message in messages:
+                    refusals.add(name if name != NON_FIELD_ERRORS else "successor", message)
+        return new_successor, True
+    if successor is None:
+        raise ValidationError({"successor": "Choose an existing ICS, or fill in the new ICS."})
+    if successor.pk in ids:
+        refusals.add("successor", "An ICS cannot succeed itself: choose it as continuing instead.")
+    elif not successor.is_current_on(day):
+        refusals.add("successor", f"{successor} does not exist on {_day_text(day)}.")
+    return successor, False
+
+
+def _chosen_memberships(refusals: Refusals, places, held, day) -> list:
+    """The memberships of the places chosen to move: each held by a predecessor the day before, not yet moved."""
+    before = day - datetime.timedelta(days=1)
+    starting = set(PlaceMembership.objects.filter(place__in=places, start_date=day).values_list("place_id", flat=True))
+    chosen = []
+    for place in places:
+        membership = held.get(place.pk)
+        if place.pk in starting:
+            refusals.add("places", f"{place} has already moved on {_day_text(day)}.")
+        elif membership is None:
+            refusals.add("places", f"{place} was not in any of these ICSs on {_day_text(before)}.")
+        elif membership.end_date == before:
+            refusals.add("places", f"{place} already leaves {membership.ics} on {_day_text(before)}.")
+        else:
+            chosen.append(membership)
+    return chosen
+
+
+def _successions(refusals: Refusals, predecessors, continuing_ids, held, moves, is_new) -> list:
+    """A succession per predecessor, its kind from what moves: all of an ending ICS, some of a continuing one."""
+    moving_ids = {m.place.pk for m in moves}
+    successions = []
+    for ics in predecessors:
+        own = [m for m in held.values() if m.ics_id == ics.pk]
+        leaving = [m.place for m in own if m.place_id in moving_ids]
+        staying = [m.place for m in own if m.place_id not in moving_ids]
+        continues = ics.pk in continuing_ids
+        if continues and own and not staying:
+            refusals.add("continuing", f"{ics} would keep no places: leave it unticked so that it ends.")
+        if not continues and staying:
+            names = ", ".join(p.name for p in staying)
+            refusals.add("places", f"{ics} ends, so all its places move; these do not: {names}.")
+        if continues and not leaving:
+            refusals.add("continuing", f"None of {ics}'s places move: remove it from the predecessors.")
+        successions.append(
+            Succession(ics, _kind(is_new, partly=continues or bool(staying)), sorted(leaving, key=lambda p: p.name))
+        )
+    return successions
+
+
+def _kind(successor_is_new: bool, *, partly: bool) -> str:
+    if not successor_is_new:
+        return IcsSuccession.Kind.ACQUISITION
+    return IcsSuccession.Kind.BOUNDARY_CHANGE if partly else IcsSuccession.Kind.MERGER
+
+
+def _check_clusters_end(refusals: Refusals, ending_ids, before) -> None:
+    """An ending ICS is in no cluster after its last day (a cluster's members exist for all its dates)."""
+    for member in ClusterMembership.objects.filter(ics__in=ending_ids).select_related("cluster", "ics"):
+        if member.cluster.end_date is None or member.cluster.end_date > before:
+            refusals.add(
+                "predecessors",
+                f"{member.ics} is in the cluster {member.cluster} after {_day_text(before)}: "
+                "end the cluster first (its members must exist for all of its dates).",
+            )
+
+
+def _ending_stages(refusals: Refusals, ending_ids, before) -> list:
+    """The ending ICSs' stages still open on `before`, which end with them."""
+    stages = list(IcsStage.objects.filter(ics__in=ending_ids).filter(Q(end_date__isnull=True) | Q(end_date__gt=before)))
+    for stage in stages:
+        if stage.start_date and stage.start_date > before:
+            refusals.add("predecessors", f"{stage} starts after {_day_text(before)}: correct it first.")
+    return stages
+
+
+def _ending_records(refusals: Refusals, ending_ids, continuing_ids, leaving_continuing, before) -> dict:
+    """label -> the records apps registered (ENDS_WITH_ICS) that end the day before: of an ending ICS, or at a
+    place leaving a continuing one."""
+    ending_records = {}
+    for entry in ENDS_WITH_ICS:
+        which = Q(**{f"{entry.ics_path}__in": ending_ids})
+        if entry.place_path and leaving_continuing:
+            which |= Q(**{f"{entry.ics_path}__in": continuing_ids, f"{entry.place_path}__in": leaving_continuing})
+        rows = list(
+            entry.model.objects.filter(which)
+            .select_related(*entry.related)
+            .filter(Q(end_date__isnull=True) | Q(end_date__gt=before))
+            .order_by("pk")
+        )
+        for row in rows:
+            if row.start_date and row.start_date > before:
+                refusals.add(
+                    "predecessors", f"{row} ({entry.label}) starts after {_day_text(before)}: correct it first."
+                )
+        ending_records[entry.label] = rows
+    return ending_records
 
 
 def reorganisation_apply(*, user, **plan_arguments) -> Reorganisation:
