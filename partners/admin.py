@@ -20,7 +20,7 @@ from django.urls import path, reverse
 
 from places.models import IntegratedCareSystem
 from staff import permissions
-from staff.admin_mixins import StaffAdmin, StaffTabularInline
+from staff.admin_mixins import StaffAdmin, StaffTabularInline, one_at_a_time_formset
 
 from .importers import (
     MAX_BYTES,
@@ -62,27 +62,11 @@ class PartnershipInline(StaffTabularInline):
     autocomplete_fields = ("ics", "place")
 
 
-class OrganisationNameFormSet(forms.BaseInlineFormSet):
-    """The names of one submit together: each row's form compares it with the names on record, this the rows
-    with each other, so two new names that overlap get the message rather than the database's error."""
-
-    def clean(self):
-        super().clean()
-        rows = [
-            form.instance
-            for form in self.forms
-            if hasattr(form, "cleaned_data") and form.cleaned_data and not self._should_delete_form(form)
-        ]
-        for i, row in enumerate(rows):
-            if any(row.overlaps(other) for other in rows[i + 1 :]):
-                raise ValidationError(NAMES_OVERLAP, code="names_overlap")
-
-
 class OrganisationNameInline(StaffTabularInline):
     """The names the organisation was known by; rights are the organisation's (a name follows its organisation)."""
 
     model = OrganisationName
-    formset = OrganisationNameFormSet
+    formset = one_at_a_time_formset("organisation_id", NAMES_OVERLAP)
     fields = ("name", "start_date", "end_date", "source")
     show_change_link = False
     verbose_name = "name over time"

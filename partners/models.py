@@ -409,12 +409,6 @@ class OrganisationName(LinkedByPartnerships, DatedModel):
     def __str__(self):
         return self.name
 
-    def overlaps(self, other) -> bool:
-        """Do the two periods share a day? Both dates inclusive, empty is open-ended (as the constraint reads them)."""
-        return (self.start_date is None or other.end_date is None or self.start_date <= other.end_date) and (
-            other.start_date is None or self.end_date is None or other.start_date <= self.end_date
-        )
-
     def clean(self):
         super().clean()
         # The exclusion constraint's rule, on every database and before it: a message on the dates, not an error.

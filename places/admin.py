@@ -4,11 +4,12 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.urls import path
 
-from staff.admin_mixins import StaffAdmin, StaffModelForm, StaffTabularInline, restoring_over
+from staff.admin_mixins import StaffAdmin, StaffModelForm, StaffTabularInline, one_at_a_time_formset, restoring_over
 
 from . import services
 from .admin_views import reorganisation_view
 from .models import (
+    PLACE_IN_TWO_ICSS,
     Cluster,
     ClusterMembership,
     IcsStage,
@@ -67,6 +68,7 @@ class PlaceMembershipInline(NationalInline):
     """Which places belong to an ICS on which days: moved by superusers (a boundary change)."""
 
     model = PlaceMembership
+    formset = one_at_a_time_formset("place_id", PLACE_IN_TWO_ICSS)
     fields = ("place", "start_date", "end_date", "source", "source_url", "source_date")
     autocomplete_fields = ("place",)
     extra = 0

@@ -409,6 +409,9 @@ class Place(SharedRecord, Sourced, DatedModel):
         return ~models.Exists(PlaceMembership.objects.filter(place=models.OuterRef("pk")))
 
 
+PLACE_IN_TWO_ICSS = "This place belongs to another ICS for part of that period."
+
+
 class PlaceMembershipQuerySet(DatedQuerySet):
     def for_page(self, day):
         """An ICS page's places on `day`."""
@@ -433,7 +436,7 @@ class PlaceMembership(IcsOwned, Sourced, DatedModel):
             one_at_a_time(
                 "place",
                 name="places_one_ics_a_day",
-                message="This place belongs to another ICS for part of that period.",
+                message=PLACE_IN_TWO_ICSS,
                 code="place_in_two_icss",
             ),
         ]

@@ -358,3 +358,23 @@ class StaffTabularInline(StaffInlineMixin, admin.TabularInline):
 
 class StaffStackedInline(StaffInlineMixin, admin.StackedInline):
     pass
+
+
+def one_at_a_time_formset(key: str, message: str):
+    """An inline formset that refuses, with `message`, two rows of one submit with the same `key` (a field's
+    attname, e.g. "place_id") whose dates share a day: core.models.one_at_a_time's rule, which each row's form
+    checks only against the rows on record, so two new rows would otherwise reach the database together."""
+
+    class OneAtATimeFormSet(forms.BaseInlineFormSet):
+        def clean(self):
+            super().clean()
+            rows = [
+                form.instance
+                for form in self.forms
+                if getattr(form, "cleaned_data", None) and not self._should_delete_form(form)
+            ]
+            for i, row in enumerate(rows):
+                if any(getattr(row, key) == getattr(other, key) and row.overlaps(other) for other in rows[i + 1 :]):
+                    raise forms.ValidationError(message, code="overlap")
+
+    return OneAtATimeFormSet

@@ -97,6 +97,12 @@ class DatedModel(PortalModel):
     def is_current_on(self, day: datetime.date) -> bool:
         return (self.start_date is None or self.start_date <= day) and (self.end_date is None or self.end_date >= day)
 
+    def overlaps(self, other) -> bool:
+        """Do the two periods share a day? Both dates inclusive, empty is open-ended (as one_at_a_time reads them)."""
+        return (self.start_date is None or other.end_date is None or self.start_date <= other.end_date) and (
+            other.start_date is None or self.end_date is None or other.start_date <= self.end_date
+        )
+
 
 # --- which ICS a record belongs to ------------------------------------------------------------------
 

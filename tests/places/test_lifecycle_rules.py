@@ -5,9 +5,11 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
-from places.models import Cluster, ClusterMembership, IcsSuccession
-from tests.factories import IntegratedCareSystemFactory
+from places.models import PLACE_IN_TWO_ICSS, Cluster, ClusterMembership, IcsSuccession, PlaceMembership
+from tests.factories import IntegratedCareSystemFactory, PlaceFactory
+from tests.staff.helpers import admin_form_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -67,3 +69,32 @@ def test_a_cluster_member_must_exist_for_all_of_the_clusters_dates(merger):
     cluster.end_date = None
     with pytest.raises(IntegrityError, match="members must exist"), transaction.atomic():
         cluster.save()
+
+
+def test_the_place_admin_answers_two_overlapping_icss_with_the_message_not_an_error(admin_client):
+    place = PlaceFactory(ics=None, slug="bassetlaw")
+    url = reverse("admin:places_place_change", args=[place.pk])
+    data = admin_form_data(admin_client.get(url))
+    first, second = IntegratedCareSystemFactory(), IntegratedCareSystemFactory()
+    data["memberships-TOTAL_FORMS"] = "2"
+    data.update({"memberships-0-ics": first.pk, "memberships-0-end_date": "2022-07-01"})
+    data.update({"memberships-1-ics": second.pk, "memberships-1-start_date": "2022-07-01"})
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert PLACE_IN_TWO_ICSS in response.content.decode()
+    assert not PlaceMembership.objects.exists()
+    data["memberships-1-start_date"] = "2022-07-02"  # back to back is allowed
+    assert admin_client.post(url, data).status_code == 302
+    assert PlaceMembership.objects.filter(place=place).count() == 2
+
+
+def test_the_place_admin_answers_an_ics_overlapping_one_on_record_with_the_message(admin_client):
+    place = PlaceFactory(ics=IntegratedCareSystemFactory())  # in that ICS for all of its days
+    url = reverse("admin:places_place_change", args=[place.pk])
+    data = admin_form_data(admin_client.get(url))
+    n = int(data["memberships-TOTAL_FORMS"])
+    data["memberships-TOTAL_FORMS"] = str(n + 1)
+    data.update({f"memberships-{n}-ics": IntegratedCareSystemFactory().pk, f"memberships-{n}-start_date": "2023-01-01"})
+    response = admin_client.post(url, data)
+    assert response.status_code == 200 and PLACE_IN_TWO_ICSS in response.content.decode()
+    assert PlaceMembership.objects.filter(place=place).count() == 1
