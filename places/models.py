@@ -118,6 +118,33 @@ class IntegratedCareSystem(IcsOwned, Sourced, DatedModel):
     def get_absolute_url(self):
         return fast_reverse("site:ics_detail", slug=self.slug)
 
+    def clean(self):
+        super().clean()
+        if self.pk is not None:
+            self._check_life_keeps_its_successions_and_clusters()
+
+    def _check_life_keeps_its_successions_and_clusters(self):
+        """The deferred triggers' rules (places/0005) for a change of dates, as a message before the commit."""
+        for succession in IcsSuccession.objects.filter(Q(predecessor=self) | Q(successor=self)):
+            day = (
+                succession.date - datetime.timedelta(days=1)
+                if succession.predecessor_id == self.pk
+                else succession.date
+            )
+            if not self.is_current_on(day):
+                raise ValidationError(
+                    {
+                        "end_date" if self.end_date and day > self.end_date else "start_date": (
+                            f"It must exist on {day:%-d %B %Y} for its succession of {succession.date:%-d %B %Y}."
+                        )
+                    }
+                )
+        for membership in self.cluster_memberships.select_related("cluster"):
+            if not covers(self, membership.cluster):
+                raise ValidationError(
+                    {"end_date": f"It must exist for all the dates of the cluster {membership.cluster}."}
+                )
+
 
 class IcsStage(IcsOwned, DatedModel):
     """A stage in an ICS's life (STP, shadow ICS, ICS, statutory ICS), with the name and ONS code it had then."""

@@ -98,3 +98,16 @@ def test_the_place_admin_answers_an_ics_overlapping_one_on_record_with_the_messa
     response = admin_client.post(url, data)
     assert response.status_code == 200 and PLACE_IN_TWO_ICSS in response.content.decode()
     assert PlaceMembership.objects.filter(place=place).count() == 1
+
+
+def test_the_ics_admin_answers_an_end_before_its_succession_with_the_message(admin_client, merger):
+    old, new = merger
+    IcsSuccession.objects.create(predecessor=old, successor=new, kind="merger", date=DAY)
+    url = reverse("admin:places_integratedcaresystem_change", args=[old.pk])
+    data = admin_form_data(admin_client.get(url))
+    data["end_date"] = "2025-03-31"
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "for its succession of 1 April 2026" in response.content.decode()
+    old.refresh_from_db()
+    assert old.end_date == LAST_DAY

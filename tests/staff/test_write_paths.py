@@ -138,7 +138,7 @@ COUNTS["command import"] = 8
 COUNTS["admin restore board after a colleague's save"] += 1
 COUNTS["admin board page adds second chair"] += 1
 COUNTS["admin person page adds second chair"] += 1
-COUNTS["admin save integratedcaresystem"] += 3
+COUNTS["admin save integratedcaresystem"] += 3 + 2  # + its successions and clusters, held to its dates
 COUNTS["admin save organisation"] += 1
 COUNTS["admin save partnership"] += 1
 
