@@ -363,7 +363,7 @@ class MeetingAdmin(PublishingAdmin):
     )
     list_select_related = ("board",)
     search_fields = ("board__name", "slug", "location")
-    autocomplete_fields = ("board",)
+    autocomplete_fields = ("board", "minutes_approved_at")
     date_hierarchy = "starts_at"
     inlines = (AgendaItemInline, MeetingDocumentInline)
 

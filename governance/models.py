@@ -9,6 +9,7 @@ from typing import ClassVar
 from django.contrib.postgres.indexes import OpClass
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.db.models.fields.files import FieldFile
@@ -257,6 +258,26 @@ class Board(IcsOwned, PublicTimestamped, DatedModel):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reporting_boards"
     )
     terms_of_reference = models.TextField(blank=True)
+    quorum = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="How many voting members must be present for a meeting to be quorate, as the terms of "
+        "reference say. Leave empty where the quorum is a rule rather than a number.",
+    )
+    quorum_rule = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="The quorum in the terms of reference's words, where it is more than a number, e.g. "
+        "'half the voting members, including the chair or vice-chair'.",
+    )
+    notice_clear_days = models.PositiveSmallIntegerField(
+        "notice period (clear days)",
+        default=5,
+        validators=[MaxValueValidator(60)],
+        help_text="Papers are due this many clear days before a meeting: neither the day they are published "
+        "nor the day of the meeting counts.",
+    )
     source = source_field()
 
     history = HistoricalRecords()
@@ -276,6 +297,12 @@ class Board(IcsOwned, PublicTimestamped, DatedModel):
                 condition=~Q(reports_to=F("pk")),
                 name="governance_board_not_reporting_to_itself",
                 violation_error_message="A board cannot report to itself.",
+            ),
+            # One constraint, not two: full_clean() asks the database once per check constraint.
+            models.CheckConstraint(
+                condition=(Q(quorum__isnull=True) | Q(quorum__gte=1)) & Q(notice_clear_days__lte=60),
+                name="governance_board_quorum_and_notice_in_range",
+                violation_error_message="A quorum is at least one member, and a notice period at most 60 clear days.",
             ),
         ]
 
@@ -540,11 +567,32 @@ class Meeting(IcsOwned, PublicTimestamped, PortalModel):
     location = models.CharField(max_length=300, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SCHEDULED)
     is_public = models.BooleanField(default=True, help_text="Held in public (part 1) rather than in private.")
+    agenda_published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        validators=[validate_moment],
+        help_text="Empty while the agenda is a draft: the public sees the agenda from then. Set by a publisher.",
+    )
     minutes_published_at = models.DateTimeField(
         null=True,
         blank=True,
         validators=[validate_moment],
         help_text="Empty while the minutes are a draft; set by a publisher.",
+    )
+    minutes_approved_at = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="approved_minutes_of",
+        verbose_name="minutes approved at",
+        help_text="The later meeting of this board that approved these minutes as a true record.",
+    )
+    quorate = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text="Whether the meeting was quorate, as its minutes record. Needed only where the board's quorum "
+        "is a rule: where it is a number, the portal counts the voting members recorded as present.",
     )
     source = source_field()
 
@@ -556,10 +604,15 @@ class Meeting(IcsOwned, PublicTimestamped, PortalModel):
         constraints = [
             models.UniqueConstraint(fields=["board", "slug"], name="governance_meeting_unique_slug_on_board"),
             InRangeConstraint(
-                condition=moment_in_range("starts_at", "minutes_published_at"),
+                condition=moment_in_range("starts_at", "agenda_published_at", "minutes_published_at"),
                 name="governance_meeting_dates_in_range",
                 violation_error_message=DATE_RANGE_VIOLATION,
                 violation_error_code="date_out_of_range",
+            ),
+            models.CheckConstraint(
+                condition=~Q(minutes_approved_at=F("pk")),
+                name="governance_meeting_minutes_not_self_approved",
+                violation_error_message="A meeting's minutes are approved at a later meeting, not at itself.",
             ),
         ]
         indexes = [
@@ -578,11 +631,14 @@ class Meeting(IcsOwned, PublicTimestamped, PortalModel):
     def clean(self):
         super().clean()
         # Rules that depend on the clock: not database constraints (docs/adr/0002).
+        errors = self._agenda_publication_errors()
         if self.starts_at is None or not _in_range(validate_moment, self.starts_at):
+            errors.update(self._approval_errors())
+            if errors:
+                raise ValidationError(errors)
             return
         started = self.starts_at <= timezone.now()
         when = _moment_text(self.starts_at)
-        errors = {}
         if self.status == self.Status.HELD and not started:
             errors["status"] = ValidationError(
                 f"A meeting can be marked held only once it has started (it starts at {when}).",
@@ -601,8 +657,44 @@ class Meeting(IcsOwned, PublicTimestamped, PortalModel):
                     f"it starts at {when}.",
                     code="minutes_before_start",
                 )
+        errors.update(self._approval_errors())
         if errors:
             raise ValidationError(errors)
+
+    def _agenda_publication_errors(self) -> dict:
+        published = self.agenda_published_at
+        if published is None or not _in_range(validate_moment, published) or published <= timezone.now():
+            return {}
+        return {
+            "agenda_published_at": ValidationError(
+                f"An agenda cannot be published in the future ({_moment_text(published)}).",
+                code="agenda_published_in_future",
+            )
+        }
+
+    def _approval_errors(self) -> dict:
+        approving = self.minutes_approved_at if self.minutes_approved_at_id else None
+        if approving is None:
+            return {}
+        if approving.pk == self.pk:
+            message = "A meeting's minutes are approved at a later meeting, not at itself."
+        elif approving.board_id != self.board_id:
+            message = "Minutes are approved at a meeting of the same board."
+        elif self.starts_at and approving.starts_at and approving.starts_at <= self.starts_at:
+            message = (
+                f"Minutes are approved at a later meeting: that one starts at {_moment_text(approving.starts_at)}."
+            )
+        else:
+            return {}
+        return {"minutes_approved_at": ValidationError(message, code="approved_at_wrong_meeting")}
+
+    def quorum_met(self, present_voting: int | None) -> bool | None:
+        """Was the meeting quorate? As recorded, or counted against the board's number; None if not known."""
+        if self.quorate is not None:
+            return self.quorate
+        if self.board.quorum is None or not present_voting:
+            return None
+        return present_voting >= self.board.quorum
 
 
 class AgendaItemQuerySet(models.QuerySet):
@@ -612,7 +704,16 @@ class AgendaItemQuerySet(models.QuerySet):
 
 
 class AgendaItem(IcsOwned, PublicTimestamped, PortalModel):
-    """An item on a meeting's agenda, with what was minuted and resolved."""
+    """An item on a meeting's agenda, with what was minuted and resolved.
+
+    A confidential (part 2) item's title is public; its papers, minutes and resolutions never are.
+    """
+
+    class Kind(models.TextChoices):
+        DECISION = "decision", "For decision"
+        DISCUSSION = "discussion", "For discussion"
+        ASSURANCE = "assurance", "For assurance"
+        INFORMATION = "information", "For information"
 
     ics_path = "meeting__board__ics"
 
@@ -624,6 +725,13 @@ class AgendaItem(IcsOwned, PublicTimestamped, PortalModel):
     )
     position = models.PositiveSmallIntegerField(default=0, help_text="Order on the agenda.")
     title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=20, choices=Kind.choices, blank=True, help_text="What the board is asked to do.")
+    presenter = models.CharField(max_length=200, blank=True, help_text="Who presents the item: name and job title.")
+    is_confidential = models.BooleanField(
+        "confidential (part 2)",
+        default=False,
+        help_text="Taken in private. Its title is public; its papers, minutes and decisions never are.",
+    )
     summary = models.TextField(blank=True)
     minutes = models.TextField(blank=True)
     resolutions = models.TextField(blank=True, help_text="What was decided, one decision a line.")
@@ -652,6 +760,54 @@ class AgendaItem(IcsOwned, PublicTimestamped, PortalModel):
         """When the public's view of the item last changed: its own fields, or its meeting's, whose minutes'
         publication shows or hides the item's minutes (so no write is added to publishing)."""
         return max(self.public_modified_at, self.meeting.public_modified_at)
+
+
+class Attendance(IcsOwned, PortalModel):
+    """Whether a board member came to a meeting, sent apologies, or was absent."""
+
+    class Status(models.TextChoices):
+        PRESENT = "present", "Present"
+        APOLOGIES = "apologies", "Sent apologies"
+        ABSENT = "absent", "Absent"
+
+    ics_path = "meeting__board__ics"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    membership = models.ForeignKey(
+        BoardMembership, on_delete=models.CASCADE, related_name="attendance", verbose_name="member"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PRESENT)
+    deputy = models.CharField(
+        max_length=200, blank=True, help_text="Who attended in the member's place, if anyone: name and job title."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "attendance"
+        verbose_name_plural = "attendance"
+        ordering = ["meeting", "membership__person__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "membership"],
+                name="governance_attendance_once_per_member",
+                violation_error_message="This member's attendance at this meeting is already recorded.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.membership.person}: {self.get_status_display()}"
+
+    def clean(self):
+        super().clean()
+        if not (self.meeting_id and self.membership_id):
+            return
+        seat, meeting = self.membership, self.meeting
+        if seat.board_id != meeting.board_id:
+            raise ValidationError({"membership": "Choose a member of this meeting's board."})
+        day = timezone.localdate(meeting.starts_at) if meeting.starts_at else None
+        if day and not seat.is_current_on(day):
+            raise ValidationError({"membership": f"{seat.person} was not a member of the board on {_day_text(day)}."})
 
 
 class MoUQuerySet(DatedQuerySet):
@@ -876,6 +1032,14 @@ class Document(IcsRecord, PublicTimestamped, PortalModel):
     url = models.URLField(blank=True)
     board = models.ForeignKey(Board, on_delete=models.CASCADE, null=True, blank=True, related_name="documents")
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, null=True, blank=True, related_name="documents")
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="papers",
+        help_text="The agenda item this paper is for (it then belongs to that item's meeting).",
+    )
     mou = models.ForeignKey(MoU, on_delete=models.CASCADE, null=True, blank=True, related_name="documents")
     published_at = models.DateTimeField(
         null=True, blank=True, help_text="Empty while this is a draft; set by a publisher."
@@ -896,6 +1060,11 @@ class Document(IcsRecord, PublicTimestamped, PortalModel):
                 condition=Q(board__isnull=False) | Q(meeting__isnull=False) | Q(mou__isnull=False),
                 name="governance_document_belongs_somewhere",
                 violation_error_message="Attach the document to a board, a meeting or an MoU.",
+            ),
+            models.CheckConstraint(
+                condition=Q(agenda_item__isnull=True) | Q(meeting__isnull=False),
+                name="governance_document_item_paper_has_meeting",
+                violation_error_message="A paper for an agenda item belongs to that item's meeting.",
             ),
         ]
 
@@ -921,6 +1090,15 @@ class Document(IcsRecord, PublicTimestamped, PortalModel):
         if self.pk is None:
             raise ValueError("A document's file has no URL until the document is saved.")
         return reverse("governance:document_file", kwargs={"pk": self.pk, "file_name": self.file_name or "document"})
+
+    def clean(self):
+        super().clean()
+        if not self.agenda_item_id:
+            return
+        if self.meeting_id is None:
+            self.meeting_id = self.agenda_item.meeting_id
+        elif self.meeting_id != self.agenda_item.meeting_id:
+            raise ValidationError({"agenda_item": "Choose an item on this document's meeting's agenda."})
 
     def owning_ics_id(self):
         if self.mou_id:

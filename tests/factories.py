@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from governance.models import (
     AgendaItem,
+    Attendance,
     Board,
     BoardMembership,
     DeclarationOfInterest,
@@ -171,6 +172,9 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     slug = factory.LazyAttribute(lambda o: f"{o.starts_at:%Y-%m-%d}")
     status = Meeting.Status.HELD
     location = "Civic Hall"
+    agenda_published_at = factory.LazyAttribute(
+        lambda o: o.starts_at and min(o.starts_at - datetime.timedelta(days=7), timezone.now())
+    )
 
 
 class AgendaItemFactory(factory.django.DjangoModelFactory):
@@ -181,6 +185,15 @@ class AgendaItemFactory(factory.django.DjangoModelFactory):
     number = factory.Sequence(lambda n: str(n + 1))
     position = factory.Sequence(lambda n: n)
     title = factory.Sequence(lambda n: f"Agenda item {n}")
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Attendance
+
+    meeting = factory.SubFactory(MeetingFactory)
+    membership = factory.SubFactory(BoardMembershipFactory, board=factory.SelfAttribute("..meeting.board"))
+    status = Attendance.Status.PRESENT
 
 
 class MoUFactory(factory.django.DjangoModelFactory):

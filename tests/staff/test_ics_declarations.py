@@ -39,6 +39,7 @@ EXPECTED = {
     "governance.BoardMembership": "board__ics",
     "governance.Meeting": "board__ics",
     "governance.AgendaItem": "meeting__board__ics",
+    "governance.Attendance": "meeting__board__ics",
     "governance.MoU": "ics",
     "governance.MoUSignatory": "mou__ics",
     "governance.Document": "methods",
