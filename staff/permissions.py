@@ -250,6 +250,14 @@ def visible_to(user, queryset: QuerySet) -> QuerySet:
     return _scoped(queryset, editable_ics_ids(user), ics_q)
 
 
+def publishable(user, queryset: QuerySet) -> QuerySet:
+    """The rows of `queryset` that `user` may publish (`can_publish` for many rows, in one query)."""
+    allowed = publishable_ics_ids(user)
+    if allowed is not None and not getattr(user, "is_staff", False):
+        allowed = set()
+    return _scoped(queryset, allowed, ics_q)
+
+
 def _scoped(queryset: QuerySet, allowed: set[int] | None, q_for) -> QuerySet:
     """`queryset` kept to `q_for(model, allowed)`; None means no limit (superusers), an empty set nothing."""
     _declared(queryset.model)

@@ -1,9 +1,9 @@
-"""{% staff_dashboard %}: the "needs attention" panel on the admin home page."""
+"""{% staff_dashboard %}: the work queues on the admin home page."""
 
 from django import template
 
 from staff import permissions
-from staff.dashboard import attention_for
+from staff.dashboard import dashboard_for
 
 register = template.Library()
 
@@ -13,5 +13,5 @@ def staff_dashboard(context):
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not permissions.is_staff_member(user):
-        return {"attention": None}
-    return {"attention": attention_for(user), "all_ics": permissions.editable_ics_ids(user) is None}
+        return {"dashboard": None}
+    return {"dashboard": dashboard_for(user)}

@@ -75,6 +75,16 @@ def test_staff_see_their_own_ics_records_of_every_kind(world_a, world_b, editor_
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["mou", "document", "meeting"])
+def test_publishable_rows_are_those_can_publish_allows(actors, world_a, world_b, kind):
+    records = [world_a.records[kind], world_b.records[kind]]
+    model = type(records[0])
+    for role, user in actors.items():
+        rows = set(permissions.publishable(user, model.objects.filter(pk__in=[r.pk for r in records])))
+        assert rows == {r for r in records if permissions.can_publish(user, r)}, role
+
+
+@pytest.mark.django_db
 def test_inactive_staff_lose_their_rights(editor_a, world_a):
     editor_a.is_active = False
     assert not permissions.can_edit(editor_a, world_a.records["board"])
