@@ -830,14 +830,19 @@ class MoUQuerySet(DatedQuerySet):
     def published(self):
         return self.filter(published_at__isnull=False)
 
-    def for_detail(self):
-        """The public MoU page: published MoUs only, with signatories and published documents."""
+    def for_detail(self, *, drafts: bool = False):
+        """The public MoU page: published MoUs only, with signatories and public documents.
+
+        With `drafts`, for staff previewing a draft: drafts too, and the documents the page will show
+        once the MoU is published.
+        """
+        documents = Document.objects.published() if drafts else Document.objects.public()
         return (
-            self.published()
+            (self if drafts else self.published())
             .select_related("ics", "place")
             .prefetch_related(
                 Prefetch("signatories", queryset=MoUSignatory.objects.select_related("organisation")),
-                Prefetch("documents", queryset=Document.objects.public().order_by("kind", "title")),
+                Prefetch("documents", queryset=documents.order_by("kind", "title")),
             )
         )
 

@@ -11,6 +11,7 @@ from django.urls import NoReverseMatch, reverse
 
 from staff.admin_mixins import NAME_FIELDS, StaffAdmin
 from staff.models import StaffRole
+from tests import factories as f
 
 from .helpers import admin_form_data
 
@@ -233,3 +234,86 @@ def test_the_user_list_still_filters(client, superuser, editor_a):
     client.force_login(superuser)
     response = client.get(_admin_url(get_user_model(), "changelist"), {"staff_roles__role": "editor"})
     assert response.status_code == 200 and "editor_a" in response.content.decode()
+
+
+# --- 8. staff preview drafts on the public pages -----------------------------------------------------------
+
+DRAFT_BANNER = "Draft — not public"
+
+
+@pytest.fixture
+def draft_meeting(ics_a):
+    meeting = f.MeetingFactory(board=f.BoardFactory(ics=ics_a), agenda_published_at=None, minutes_published_at=None)
+    f.AgendaItemFactory(meeting=meeting, title="Winter plan", minutes="Discussed at length.", resolutions="Approved.")
+    return meeting
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["anonymous", "editor_b"])
+def test_a_draft_mou_stays_hidden_from_the_public_and_other_icss_staff(client, actors, ics_a, who):
+    mou = f.MoUFactory(ics=ics_a, published_at=None)
+    if actors[who]:
+        client.force_login(actors[who])
+    assert client.get(mou.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.django_db
+def test_its_ics_staff_preview_a_draft_mou_under_a_banner_kept_by_no_cache(client, editor_a, ics_a):
+    mou = f.MoUFactory(ics=ics_a, published_at=None, title="Data sharing memorandum")
+    client.force_login(editor_a)
+    response = client.get(mou.get_absolute_url())
+    page = response.content.decode()
+    assert response.status_code == 200 and "Data sharing memorandum" in page
+    assert DRAFT_BANNER in page and "This MoU is a draft" in page and "nhsuk-warning-callout" in page
+    assert response["Cache-Control"] == "private, no-store"
+
+
+@pytest.mark.django_db
+def test_a_published_mou_shows_no_banner_and_is_not_made_private(client, editor_a, ics_a):
+    mou = f.MoUFactory(ics=ics_a)
+    client.force_login(editor_a)
+    response = client.get(mou.get_absolute_url())
+    assert response.status_code == 200 and DRAFT_BANNER not in response.content.decode()
+    assert "no-store" not in response.get("Cache-Control", "")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["anonymous", "editor_b"])
+def test_a_meetings_draft_agenda_and_minutes_stay_hidden(client, actors, draft_meeting, who):
+    if actors[who]:
+        client.force_login(actors[who])
+    response = client.get(draft_meeting.get_absolute_url())
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Winter plan" not in page and "Discussed at length." not in page and "Approved." not in page
+    assert DRAFT_BANNER not in page and "no-store" not in response.get("Cache-Control", "")
+
+
+@pytest.mark.django_db
+def test_its_ics_staff_preview_a_meetings_draft_agenda_and_minutes(client, editor_a, draft_meeting):
+    client.force_login(editor_a)
+    response = client.get(draft_meeting.get_absolute_url())
+    page = response.content.decode()
+    assert "Winter plan" in page and "Discussed at length." in page and "Approved." in page
+    assert DRAFT_BANNER in page and "The agenda and minutes of this meeting are not published yet." in page
+    assert response["Cache-Control"] == "private, no-store"
+
+
+@pytest.mark.django_db
+def test_the_banner_names_only_what_is_not_public(client, editor_a, draft_meeting):
+    draft_meeting.agenda_published_at = draft_meeting.created_at
+    draft_meeting.save()
+    client.force_login(editor_a)
+    page = client.get(draft_meeting.get_absolute_url()).content.decode()
+    assert "The minutes of this meeting are not published yet." in page
+
+
+@pytest.mark.django_db
+def test_view_on_site_opens_a_draft_for_its_staff(client, editor_a, ics_a):
+    mou = f.MoUFactory(ics=ics_a, published_at=None)
+    client.force_login(editor_a)
+    change = client.get(_admin_url(type(mou), "change", mou.pk)).content.decode()
+    view_on_site = re.search(r'href="([^"]+)" class="viewsitelink"', change).group(1)
+    response = client.get(view_on_site, follow=True)
+    assert response.redirect_chain[-1][0].endswith(mou.get_absolute_url())
+    assert response.status_code == 200 and DRAFT_BANNER in response.content.decode()
