@@ -298,7 +298,6 @@ class ProgrammeAdmin(StaffAdmin):
     list_select_related = ("ics", "lead_organisation")
     search_fields = ("name", "slug", "description", "ics__short_name")
     autocomplete_fields = ("ics", "lead_organisation")
-    prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(Board)
@@ -308,7 +307,6 @@ class BoardAdmin(StaffAdmin):
     list_select_related = ("ics", "place", "reports_to")
     search_fields = ("name", "slug", "ics__short_name", "place__name")
     autocomplete_fields = ("ics", "place", "reports_to")
-    prepopulated_fields = {"slug": ("name",)}
     inlines = (BoardMembershipInline, BoardDocumentInline)
 
 
@@ -326,7 +324,6 @@ class PersonAdmin(StaffAdmin):
     list_display = ("name", "title", "provenance", "modified_at")
     list_filter = ("provenance",)
     search_fields = ("name", "title", "slug")
-    prepopulated_fields = {"slug": ("name",)}
     inlines = (PersonMembershipInline, DeclarationInline, LeadershipPostInline)
     autocomplete_unscoped = True
 
@@ -392,7 +389,6 @@ class MoUAdmin(PublishingAdmin):
     list_select_related = ("ics", "place")
     search_fields = ("title", "slug", "summary", "ics__short_name")
     autocomplete_fields = ("ics", "place")
-    prepopulated_fields = {"slug": ("title",)}
     date_hierarchy = "start_date"
     form = MoUForm
     inlines = (MoUSignatoryInline, MoUDocumentInline)

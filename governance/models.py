@@ -163,7 +163,9 @@ class Programme(IcsOwned, DatedModel):
 
     ics_path = "ics"
 
-    ics = models.ForeignKey(IntegratedCareSystem, on_delete=models.CASCADE, related_name="programmes")
+    ics = models.ForeignKey(
+        IntegratedCareSystem, verbose_name="ICS", on_delete=models.CASCADE, related_name="programmes"
+    )
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100)
     description = models.TextField(blank=True)
@@ -232,7 +234,7 @@ class Board(IcsOwned, PublicTimestamped, DatedModel):
 
     ics_path = "ics"
 
-    ics = models.ForeignKey(IntegratedCareSystem, on_delete=models.CASCADE, related_name="boards")
+    ics = models.ForeignKey(IntegratedCareSystem, verbose_name="ICS", on_delete=models.CASCADE, related_name="boards")
     place = models.ForeignKey(
         Place,
         on_delete=models.CASCADE,
@@ -426,7 +428,12 @@ class LeadershipPost(IcsOwned, Sourced, DatedModel):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="posts")
     role = models.CharField(max_length=30, choices=Role.choices)
     ics = models.ForeignKey(
-        IntegratedCareSystem, on_delete=models.CASCADE, null=True, blank=True, related_name="leadership_posts"
+        IntegratedCareSystem,
+        verbose_name="ICS",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="leadership_posts",
     )
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, null=True, blank=True, related_name="posts")
     disputed = models.BooleanField(
@@ -823,14 +830,19 @@ class MoUQuerySet(DatedQuerySet):
     def published(self):
         return self.filter(published_at__isnull=False)
 
-    def for_detail(self):
-        """The public MoU page: published MoUs only, with signatories and published documents."""
+    def for_detail(self, *, drafts: bool = False):
+        """The public MoU page: published MoUs only, with signatories and public documents.
+
+        With `drafts`, for staff previewing a draft: drafts too, and the documents the page will show
+        once the MoU is published.
+        """
+        documents = Document.objects.published() if drafts else Document.objects.public()
         return (
-            self.published()
+            (self if drafts else self.published())
             .select_related("ics", "place")
             .prefetch_related(
                 Prefetch("signatories", queryset=MoUSignatory.objects.select_related("organisation")),
-                Prefetch("documents", queryset=Document.objects.public().order_by("kind", "title")),
+                Prefetch("documents", queryset=documents.order_by("kind", "title")),
             )
         )
 
@@ -855,7 +867,7 @@ class MoU(IcsOwned, PublicTimestamped, DatedModel):
 
     ics_path = "ics"
 
-    ics = models.ForeignKey(IntegratedCareSystem, on_delete=models.CASCADE, related_name="mous")
+    ics = models.ForeignKey(IntegratedCareSystem, verbose_name="ICS", on_delete=models.CASCADE, related_name="mous")
     place = models.ForeignKey(Place, on_delete=models.CASCADE, null=True, blank=True, related_name="mous")
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=120, unique=True)
@@ -916,7 +928,7 @@ class MoUSignatory(IcsOwned, PortalModel):
 
     ics_path = "mou__ics"
 
-    mou = models.ForeignKey(MoU, on_delete=models.CASCADE, related_name="signatories")
+    mou = models.ForeignKey(MoU, verbose_name="MoU", on_delete=models.CASCADE, related_name="signatories")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="mou_signatures")
     signed_by = models.CharField(max_length=200, blank=True, help_text="Name and title of who signed.")
     signed_on = models.DateField(null=True, blank=True, validators=[validate_day], help_text=DATE_RANGE_HELP_TEXT)
@@ -926,6 +938,7 @@ class MoUSignatory(IcsOwned, PortalModel):
 
     class Meta:
         verbose_name = "MoU signatory"
+        verbose_name_plural = "MoU signatories"
         ordering = ["mou", "organisation__name"]
         constraints = [
             models.UniqueConstraint(fields=["mou", "organisation"], name="governance_mousignatory_once_per_mou"),
@@ -1029,7 +1042,7 @@ class Document(IcsRecord, PublicTimestamped, PortalModel):
         editable=False,
         help_text="The uploaded file's own name, given to whoever downloads it (it is stored under a random one).",
     )
-    url = models.URLField(blank=True)
+    url = models.URLField("URL", blank=True)
     board = models.ForeignKey(Board, on_delete=models.CASCADE, null=True, blank=True, related_name="documents")
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, null=True, blank=True, related_name="documents")
     agenda_item = models.ForeignKey(
@@ -1040,7 +1053,9 @@ class Document(IcsRecord, PublicTimestamped, PortalModel):
         related_name="papers",
         help_text="The agenda item this paper is for (it then belongs to that item's meeting).",
     )
-    mou = models.ForeignKey(MoU, on_delete=models.CASCADE, null=True, blank=True, related_name="documents")
+    mou = models.ForeignKey(
+        MoU, verbose_name="MoU", on_delete=models.CASCADE, null=True, blank=True, related_name="documents"
+    )
     published_at = models.DateTimeField(
         null=True, blank=True, help_text="Empty while this is a draft; set by a publisher."
     )
@@ -1136,6 +1151,7 @@ class DeclarationOfInterest(LinkedByBoardSeats, DatedModel):
 
     class Meta(DatedModel.Meta):
         verbose_name = "declaration of interest"
+        verbose_name_plural = "declarations of interest"
         ordering = ["person", "-start_date"]
 
     def __str__(self):

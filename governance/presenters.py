@@ -51,6 +51,29 @@ def resolutions_of(item):
     return [line.strip() for line in item.resolutions.splitlines() if line.strip()]
 
 
+def meeting_drafts(meeting) -> list[str]:
+    """What of a meeting is recorded but not public yet ("agenda", "minutes"), for a staff preview to name.
+
+    Reads the agenda items the page prefetched: no query.
+    """
+    items = meeting.agenda_items.all()
+    drafts = []
+    if meeting.agenda_published_at is None and items:
+        drafts.append("agenda")
+    if meeting.minutes_published_at is None and any(item.minutes or item.resolutions for item in items):
+        drafts.append("minutes")
+    return drafts
+
+
+def meeting_draft_notice(drafts: list[str]) -> dict:
+    """The banner's words over a staff preview of a meeting's `drafts` (from meeting_drafts())."""
+    it = "it" if drafts == ["agenda"] else "them"
+    return {
+        "what": f"The {' and '.join(drafts)} of this meeting {'is' if it == 'it' else 'are'} not published yet.",
+        "meanwhile": f"Visitors see this page without {it} until a publisher publishes {it}.",
+    }
+
+
 # --- The governance structure diagram -------------------------------------------------------------
 #
 # An indented org chart: one board a row, each board below and to the right of the board it reports to,

@@ -16,6 +16,30 @@ from governance.models import Board, Document, Meeting, MoU, Person
 from ics_portal.core.as_at import as_at_for, split_by_day
 from staff import permissions
 
+# --- staff previews of drafts -------------------------------------------------------------------------
+# Staff who may see a record as staff (its ICS's, or superusers) get its page before it is public, to check
+# it and to follow the admin's "View on site"; everyone else gets the public page, or 404 for a draft.
+
+
+def _may_preview(request, record) -> bool:
+    return permissions.is_staff_member(request.user) and permissions.can_view(request.user, record)
+
+
+def _draft_or_404(request, drafts):
+    """The draft `drafts` finds, for staff who may preview it; anyone else gets 404, as if there were none."""
+    if permissions.is_staff_member(request.user):
+        draft = drafts.first()
+        if draft is not None and permissions.can_view(request.user, draft):
+            return draft
+    raise Http404("Nothing is published here.")
+
+
+def _kept_private(response):
+    """A preview is kept by no cache, shared or the browser's, and by no search engine."""
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
 
 def _crumbs_for_board(board, as_at):
     crumbs = [
@@ -52,12 +76,17 @@ def board_detail(request, slug):
 def meeting_detail(request, board_slug, slug):
     meeting = get_object_or_404(Meeting.objects.for_detail(), board__slug=board_slug, slug=slug)
     board = meeting.board
+    drafts = presenters.meeting_drafts(meeting)
+    preview = bool(drafts) and _may_preview(request, meeting)
     minutes_published = meeting.minutes_published_at is not None
-    documents = [d for d in meeting.documents.all() if minutes_published or d.kind != Document.Kind.MINUTES]
-    items = [
-        (item, presenters.resolutions_of(item) if minutes_published else []) for item in meeting.agenda_items.all()
-    ]
-    return render(
+    show_minutes = minutes_published or preview
+    # A preview shows the papers the page will show once the minutes are published.
+    documents = meeting.documents.published().order_by("kind", "title") if preview else meeting.documents.all()
+    documents = [d for d in documents if show_minutes or d.kind != Document.Kind.MINUTES]
+    items = []
+    if meeting.agenda_published_at is not None or preview:
+        items = [(item, presenters.resolutions_of(item) if show_minutes else []) for item in meeting.agenda_items.all()]
+    response = render(
         request,
         "governance/meeting_detail.html",
         {
@@ -66,6 +95,8 @@ def meeting_detail(request, board_slug, slug):
             "items": items,
             "documents": documents,
             "minutes_published": minutes_published,
+            "show_minutes": show_minutes,
+            "draft": presenters.meeting_draft_notice(drafts) if preview else None,
             "is_future": meeting.starts_at is not None and meeting.starts_at > timezone.now(),
             "breadcrumbs": [
                 ("Home", reverse("site:home")),
@@ -74,22 +105,28 @@ def meeting_detail(request, board_slug, slug):
             ],
         },
     )
+    return _kept_private(response) if preview else response
 
 
 def mou_detail(request, slug):
-    mou = get_object_or_404(MoU.objects.for_detail(), slug=slug)
+    mou = MoU.objects.for_detail().filter(slug=slug).first()
+    preview = mou is None
+    if preview:
+        mou = _draft_or_404(request, MoU.objects.for_detail(drafts=True).filter(slug=slug))
     crumbs = [("Home", reverse("site:home")), (mou.ics.short_name, mou.ics.get_absolute_url())]
     if mou.place_id:
         crumbs.append((mou.place.name, mou.place.get_absolute_url()))
-    return render(
+    response = render(
         request,
         "governance/mou_detail.html",
         {
             "mou": mou,
+            "draft": preview,
             "status_history": presenters.status_history(mou.history.order_by("history_date")),
             "breadcrumbs": crumbs + [("Memoranda of understanding", mou.ics.get_absolute_url() + "#mous")],
         },
     )
+    return _kept_private(response) if preview else response
 
 
 def person_detail(request, slug):
@@ -136,18 +173,14 @@ def _document_for(request, pk):
     """The document with an uploaded file at `pk`, and whether the public may have it.
 
     The public gets it once it is public (Document.objects.public(): the pages' rule); staff who may
-    edit its ICS (staff.permissions.can_edit) get a draft too, to preview it from the admin. Anyone
-    else gets 404, as if there were no such document.
+    see it as staff get a draft too, to preview it from the admin (_draft_or_404). Anyone else gets 404,
+    as if there were no such document.
     """
     with_file = Document.objects.exclude(file="")
     document = with_file.public().filter(pk=pk).first()
     if document is not None:
         return document, True
-    if permissions.is_staff_member(request.user):
-        draft = with_file.select_related("mou", "meeting__board", "board").filter(pk=pk).first()
-        if draft is not None and permissions.can_edit(request.user, draft):
-            return draft, False
-    raise Http404("No such document.")
+    return _draft_or_404(request, with_file.select_related("mou", "meeting__board", "board").filter(pk=pk)), False
 
 
 @require_safe
@@ -173,8 +206,8 @@ def document_file(request, pk, file_name):
     response["Last-Modified"] = http_date(changed.timestamp())
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = FILE_CSP if content_type == "application/pdf" else SANDBOXED_FILE_CSP
-    # A draft shown to its staff is kept by no cache; a public file may be, asking each time whether it changed.
-    response["Cache-Control"] = "no-cache" if public else "private, no-store"
     if not public:
-        response["X-Robots-Tag"] = "noindex"
+        return _kept_private(response)
+    # A public file may be cached, asking each time whether it changed.
+    response["Cache-Control"] = "no-cache"
     return response

@@ -79,7 +79,6 @@ class OrganisationAdmin(StaffAdmin):
     list_filter = ("kind", "sector", "provenance", ("partnerships__ics", admin.RelatedOnlyFieldListFilter))
     search_fields = ("name", "ods_code", "slug")
     autocomplete_fields = ("successor",)
-    prepopulated_fields = {"slug": ("name",)}
     inlines = (PartnershipInline, OrganisationNameInline)
     autocomplete_unscoped = True
     change_list_template = "admin/partners/organisation/change_list.html"

@@ -308,7 +308,9 @@ class Partnership(IcsOwned, DatedModel):
     ics_path = "ics"
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="partnerships")
-    ics = models.ForeignKey(IntegratedCareSystem, on_delete=models.CASCADE, related_name="partnerships")
+    ics = models.ForeignKey(
+        IntegratedCareSystem, verbose_name="ICS", on_delete=models.CASCADE, related_name="partnerships"
+    )
     place = models.ForeignKey(
         Place,
         on_delete=models.CASCADE,

@@ -111,11 +111,6 @@ class IntegratedCareSystemAdmin(StaffAdmin):
             readonly = [*readonly, *services.ICS_IDENTITY_FIELDS]
         return readonly
 
-    def get_prepopulated_fields(self, request, obj=None):
-        if obj is not None and not services.may_change_identity(user=request.user):
-            return {}
-        return super().get_prepopulated_fields(request, obj)
-
     def save_restored(self, request, obj):
         # The form has asked ics_identity_check() of these values, in this transaction.
         services.ics_restore(ics=obj, user=request.user, before=restoring_over(obj), validated=True)
@@ -136,7 +131,6 @@ class PlaceAdmin(StaffAdmin):
     list_display = ("name", "ods_code", "gss_code", "population", "start_date", "end_date", "provenance")
     list_filter = ("provenance",)
     search_fields = ("name", "slug", "ods_code", "gss_code", "districts")
-    prepopulated_fields = {"slug": ("name",)}
     inlines = (IcsMembershipInline,)
     autocomplete_unscoped = True
 
@@ -152,7 +146,6 @@ class ClusterMembershipInline(NationalInline):
 class ClusterAdmin(NationalRecordAdmin):
     list_display = ("name", "start_date", "end_date", "start_from_source", "provenance")
     search_fields = ("name", "slug")
-    prepopulated_fields = {"slug": ("name",)}
     inlines = (ClusterMembershipInline,)
 
 

@@ -157,7 +157,7 @@ class IcsStage(IcsOwned, DatedModel):
 
     ics_path = "ics"
 
-    ics = models.ForeignKey(IntegratedCareSystem, on_delete=models.CASCADE, related_name="stages")
+    ics = models.ForeignKey(IntegratedCareSystem, verbose_name="ICS", on_delete=models.CASCADE, related_name="stages")
     stage = models.CharField(max_length=20, choices=Stage.choices)
     name_then = models.CharField(max_length=200, blank=True, help_text="What the partnership was called at this stage.")
     gss_code_then = models.CharField("ONS code then", max_length=9, blank=True)
@@ -166,6 +166,7 @@ class IcsStage(IcsOwned, DatedModel):
     history = HistoricalRecords()
 
     class Meta(DatedModel.Meta):
+        verbose_name = "ICS stage"
         ordering = ["ics", "start_date"]
         constraints = [
             *DatedModel.Meta.constraints,
@@ -200,6 +201,7 @@ class IcsSuccession(IcsOwned, Sourced, PortalModel):
     history = HistoricalRecords(m2m_fields=[places])
 
     class Meta:
+        verbose_name = "ICS succession"
         ordering = ["date", "predecessor__short_name"]
         constraints = [
             models.CheckConstraint(
@@ -281,7 +283,9 @@ class ClusterMembership(IcsOwned, PortalModel):
     ics_path = "ics"
 
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="memberships")
-    ics = models.ForeignKey(IntegratedCareSystem, on_delete=models.PROTECT, related_name="cluster_memberships")
+    ics = models.ForeignKey(
+        IntegratedCareSystem, verbose_name="ICS", on_delete=models.PROTECT, related_name="cluster_memberships"
+    )
 
     history = HistoricalRecords()
 
@@ -319,7 +323,7 @@ class PlannedChange(SharedRecord, Sourced, PortalModel):
     status = models.CharField(max_length=20, choices=Status.choices)
     title = models.CharField(max_length=300)
     expected = models.CharField(max_length=100, blank=True, help_text="When, as the source puts it, e.g. 'April 2027'.")
-    icss = models.ManyToManyField(IntegratedCareSystem, related_name="planned_changes")
+    icss = models.ManyToManyField(IntegratedCareSystem, related_name="planned_changes", verbose_name="ICSs")
     note = models.TextField(blank=True)
 
     history = HistoricalRecords(m2m_fields=[icss])
@@ -451,7 +455,9 @@ class PlaceMembership(IcsOwned, Sourced, DatedModel):
     ics_path = "ics"
 
     place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="memberships")
-    ics = models.ForeignKey(IntegratedCareSystem, on_delete=models.PROTECT, related_name="place_memberships")
+    ics = models.ForeignKey(
+        IntegratedCareSystem, verbose_name="ICS", on_delete=models.PROTECT, related_name="place_memberships"
+    )
 
     history = HistoricalRecords()
     objects = PlaceMembershipQuerySet.as_manager()
@@ -481,7 +487,9 @@ class MapOutline(IcsOwned, DatedModel):
 
     ics_path = "ics"
 
-    ics = models.ForeignKey(IntegratedCareSystem, on_delete=models.CASCADE, null=True, related_name="outlines")
+    ics = models.ForeignKey(
+        IntegratedCareSystem, verbose_name="ICS", on_delete=models.CASCADE, null=True, related_name="outlines"
+    )
     path = models.TextField(help_text="SVG path data in the map's viewBox.")
     caption = models.CharField(max_length=500, blank=True)
 

@@ -1,11 +1,15 @@
-"""Admin for staff roles: only superusers grant and withdraw them."""
+"""Admin for staff roles: only superusers grant and withdraw them. Granting one makes its user staff."""
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import StaffRole
+from .services import staff_role_save
+
+admin.site.site_header = admin.site.site_title = admin.site.index_title = "ICS Portal staff"
 
 
 @admin.register(StaffRole)
@@ -22,6 +26,10 @@ class StaffRoleAdmin(SimpleHistoryAdmin):
     has_module_permission = has_view_permission = has_change_permission = _superuser
     has_add_permission = has_delete_permission = _superuser
 
+    def save_model(self, request, obj, form, change):
+        obj._history_user = request.user
+        staff_role_save(role=obj)
+
 
 class StaffRoleInline(admin.TabularInline):
     model = StaffRole
@@ -31,11 +39,32 @@ class StaffRoleInline(admin.TabularInline):
 
 
 admin.site.unregister(get_user_model())
+admin.site.unregister(Group)  # nothing here uses groups: roles grant rights
 
 
 @admin.register(get_user_model())
 class PortalUserAdmin(UserAdmin):
-    """Django's user admin, with the user's ICS roles on the same page."""
+    """Django's user admin, with the user's ICS roles on the same page.
+
+    Roles, not Django's groups and per-model permissions, are what grant rights here
+    (docs/adr/0004), so the user's page offers no groups or permissions to pick.
+    """
 
     inlines = (*UserAdmin.inlines, StaffRoleInline)
-    list_filter = (*UserAdmin.list_filter, "staff_roles__role")
+    list_filter = ("is_staff", "is_superuser", "is_active", "staff_roles__role")
+    filter_horizontal = ()
+    fieldsets = (
+        *UserAdmin.fieldsets[:2],
+        ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser")}),
+        *UserAdmin.fieldsets[3:],
+    )
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not StaffRole:
+            return super().save_formset(request, form, formset, change)
+        roles = formset.save(commit=False)
+        for role in formset.deleted_objects:
+            role.delete()
+        for role in roles:
+            staff_role_save(role=role)
+        return None

@@ -129,6 +129,32 @@ ACTION_REFUSED = (
 )
 
 
+# A record's form reads as a clerk works: what it is called first, where its facts come from last.
+NAME_FIELDS = ("name", "title")
+SOURCE_FIELDS = ("source", "source_url", "source_date", "provenance")
+AUDIT_FIELDS = ("created_at", "modified_at")
+
+
+def in_reading_order(model, fields) -> list:
+    """`fields` (a form's, its read-only ones appended) with the name first, then the record's own fields in
+    the model's order, then its source fields, provenance and, read-only, when it was created and changed."""
+    opts = model._meta
+    model_order = {field.name: i for i, field in enumerate(sorted([*opts.concrete_fields, *opts.many_to_many]))}
+    name = next((field for field in NAME_FIELDS if field in fields), None)
+
+    def place(item):
+        i, field = item
+        if field == name:
+            return (0, 0)
+        if field in SOURCE_FIELDS:
+            return (2, SOURCE_FIELDS.index(field))
+        if field in AUDIT_FIELDS:
+            return (3, AUDIT_FIELDS.index(field))
+        return (1, model_order.get(field, len(model_order) + i))
+
+    return [field for _, field in sorted(enumerate(fields), key=place)]
+
+
 class StaffModelForm(OptimisticLockFormMixin, forms.ModelForm):
     """Admin form: optimistic lock on modified_at; the request, for forms that check a rule for its user."""
 
@@ -200,6 +226,21 @@ class StaffAdmin(SimpleHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), "created_at", "modified_at"]
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        return fields if self.fields else in_reading_order(self.model, fields)
+
+    def get_prepopulated_fields(self, request, obj=None):
+        """A slug is filled in from the record's name as it is typed, unless the admin names another source;
+        not where the slug or its source is read-only (not on the form: the admin would fail to find it)."""
+        prepopulated = super().get_prepopulated_fields(request, obj)
+        names = {field.name for field in self.model._meta.concrete_fields}
+        source = next((field for field in NAME_FIELDS if field in names), None)
+        if not prepopulated and "slug" in names and source:
+            prepopulated = {"slug": (source,)}
+        readonly = set(self.get_readonly_fields(request, obj))
+        return {field: sources for field, sources in prepopulated.items() if readonly.isdisjoint((field, *sources))}
 
     def save_model(self, request, obj, form, change):
         # The record as stored and as it will be saved must both be the user's: nothing moves

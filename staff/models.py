@@ -24,12 +24,15 @@ class StaffRole(IcsOwned, models.Model):
     ics_path = "ics"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_roles")
-    ics = models.ForeignKey(IntegratedCareSystem, on_delete=models.CASCADE, related_name="staff_roles")
+    ics = models.ForeignKey(
+        IntegratedCareSystem, on_delete=models.CASCADE, related_name="staff_roles", verbose_name="ICS"
+    )
     role = models.CharField(
         max_length=20,
         choices=Role.choices,
         default=Role.EDITOR,
-        help_text="Editors change this ICS's records; publishers may also publish drafts.",
+        help_text="Editors change this ICS's records; publishers may also publish drafts. Granting a role makes "
+        "the user staff, so they may sign in here; withdrawing it leaves their staff status as it is.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)

@@ -172,8 +172,9 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     slug = factory.LazyAttribute(lambda o: f"{o.starts_at:%Y-%m-%d}")
     status = Meeting.Status.HELD
     location = "Civic Hall"
+    # Published a week before, or on record already when the source gives no date.
     agenda_published_at = factory.LazyAttribute(
-        lambda o: o.starts_at and min(o.starts_at - datetime.timedelta(days=7), timezone.now())
+        lambda o: min(o.starts_at - datetime.timedelta(days=7), timezone.now()) if o.starts_at else timezone.now()
     )
 
 
