@@ -33,6 +33,7 @@ from django.db import router, transaction
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import permissions
+from .history_admin import ReadableHistoryMixin
 from .locking import OptimisticLockFormMixin
 
 # Foreign keys whose choices are limited to the user's ICSs. Organisations and
@@ -135,7 +136,7 @@ class StaffModelForm(OptimisticLockFormMixin, forms.ModelForm):
     request = None  # set per request by StaffAdmin.get_form()
 
 
-class StaffAdmin(SimpleHistoryAdmin):
+class StaffAdmin(ReadableHistoryMixin, SimpleHistoryAdmin):
     """A history-keeping ModelAdmin scoped to the user's ICSs."""
 
     form = StaffModelForm
