@@ -34,7 +34,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import permissions
 from .history_admin import ReadableHistoryMixin
-from .locking import OptimisticLockFormMixin
+from .locking import LOCK_FIELD, OptimisticLockFormMixin, OptimisticLockRowMixin
 
 # Foreign keys whose choices are limited to the user's ICSs. Organisations and
 # people are shared records: any of them may be chosen (docs/adr/0004), as choosing one
@@ -328,8 +328,14 @@ class StaffInlineMixin:
             widget.__class__ = PreloadedAutocompleteSelect
         return formfield
 
+    def get_fields(self, request, obj=None):
+        # Each row carries the stamp of the version loaded, as a change form does; none when read-only.
+        fields = [name for name in super().get_fields(request, obj) if name != LOCK_FIELD]
+        return [*fields, LOCK_FIELD] if self.has_change_permission(request, obj) else fields
+
     def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
+        locked = type(self.form.__name__, (OptimisticLockRowMixin, self.form), {})
+        formset = super().get_formset(request, obj, **{"form": locked, **kwargs})
         formset.form = type(formset.form.__name__, (PreloadAutocompleteFormMixin, formset.form), {})
         return formset
 
