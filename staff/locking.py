@@ -149,7 +149,8 @@ class OptimisticLockFormMixin(forms.Form):
 
     def _put_their_version_under_mine(self, loaded, current) -> None:
         """Show again: the current record's values where the user left the loaded version's as they were,
-        the user's where they changed them, and the current stamp, so that saving again applies theirs."""
+        the user's where they changed them, and the current stamp, so that saving again puts the user's
+        changes on top of the colleague's."""
         data = QueryDict(mutable=True)
         data.update(self.data)
         for name, field in self.fields.items():
@@ -159,7 +160,7 @@ class OptimisticLockFormMixin(forms.Form):
             if loaded is not None and field.has_changed(
                 model_field.value_from_object(loaded.instance), self[name].data
             ):
-                continue  # theirs: kept as typed
+                continue  # the user changed it: kept as they typed it
             value = field.prepare_value(model_field.value_from_object(current))
             for key, values in _as_data(field.widget, self.add_prefix(name), value).items():
                 data.setlist(key, values)

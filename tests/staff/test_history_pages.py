@@ -109,6 +109,10 @@ def test_the_history_list_preselects_the_last_change_for_comparison(client, edit
         ({"compare_to": "1"}, "Choose one version in each column to compare them."),
         ("same", "Choose two different versions to compare."),
         ("another record's", "One of the chosen versions is not in this record's history."),
+        (
+            {"compare_from": "1", "compare_to": "99999999999999999999"},
+            "One of the chosen versions is not in this record's history.",
+        ),
     ],
 )
 def test_a_comparison_of_versions_that_cannot_be_compared_says_why(client, editor_a, ics_a, choice, message):
