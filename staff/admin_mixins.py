@@ -33,7 +33,8 @@ from django.db import router, transaction
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import permissions
-from .locking import OptimisticLockFormMixin
+from .history_admin import ReadableHistoryMixin
+from .locking import LOCK_FIELD, OptimisticLockFormMixin, OptimisticLockRowMixin
 
 # Foreign keys whose choices are limited to the user's ICSs. Organisations and
 # people are shared records: any of them may be chosen (docs/adr/0004), as choosing one
@@ -161,7 +162,7 @@ class StaffModelForm(OptimisticLockFormMixin, forms.ModelForm):
     request = None  # set per request by StaffAdmin.get_form()
 
 
-class StaffAdmin(SimpleHistoryAdmin):
+class StaffAdmin(ReadableHistoryMixin, SimpleHistoryAdmin):
     """A history-keeping ModelAdmin scoped to the user's ICSs."""
 
     form = StaffModelForm
@@ -368,8 +369,14 @@ class StaffInlineMixin:
             widget.__class__ = PreloadedAutocompleteSelect
         return formfield
 
+    def get_fields(self, request, obj=None):
+        # Each row carries the stamp of the version loaded, as a change form does; none when read-only.
+        fields = [name for name in super().get_fields(request, obj) if name != LOCK_FIELD]
+        return [*fields, LOCK_FIELD] if self.has_change_permission(request, obj) else fields
+
     def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
+        locked = type(self.form.__name__, (OptimisticLockRowMixin, self.form), {})
+        formset = super().get_formset(request, obj, **{"form": locked, **kwargs})
         formset.form = type(formset.form.__name__, (PreloadAutocompleteFormMixin, formset.form), {})
         return formset
 

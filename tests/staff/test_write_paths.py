@@ -141,6 +141,13 @@ COUNTS["admin person page adds second chair"] += 1
 COUNTS["admin save integratedcaresystem"] += 3 + 2  # + its successions and clusters, held to its dates
 COUNTS["admin save organisation"] += 1
 COUNTS["admin save partnership"] += 1
+# - Inline rows carry the stamp of the version loaded, as a change form does: each row changed or deleted
+#   is checked under lock (SELECT … FOR UPDATE), so a page sent back over a colleague's newer row is refused.
+COUNTS["admin change signed mou removing its signatory"] += 1
+COUNTS["admin board page hands on the chair"] += 1
+# - A save refused over a colleague's newer version re-reads the record, to show it again under the user's input:
+#   +1 on "admin restore board after a colleague's save", which the ledger above already counted one higher than
+#   the code before this change measured (26), so its pin stands.
 
 PUBLISH_FIELD = {"mou": "published_at", "meeting": "minutes_published_at", "document": "published_at"}
 CHAIR_MESSAGE = "This board already has a chair for part of that period."
