@@ -5,11 +5,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_mixins import AnswersDatabaseRefusals
 from .models import StaffRole
 
 
 @admin.register(StaffRole)
-class StaffRoleAdmin(SimpleHistoryAdmin):
+class StaffRoleAdmin(AnswersDatabaseRefusals, SimpleHistoryAdmin):
     list_display = ("user", "ics", "role", "modified_at")
     list_filter = ("role", "ics")
     list_select_related = ("user", "ics")
@@ -34,7 +35,7 @@ admin.site.unregister(get_user_model())
 
 
 @admin.register(get_user_model())
-class PortalUserAdmin(UserAdmin):
+class PortalUserAdmin(AnswersDatabaseRefusals, UserAdmin):
     """Django's user admin, with the user's ICS roles on the same page."""
 
     inlines = (*UserAdmin.inlines, StaffRoleInline)
