@@ -79,13 +79,40 @@ class AgendaItemPageForm(PublishedContentFormMixin, StaffModelForm):
     """An agenda item's own page (and its History → Revert): the same rule."""
 
 
+class PublishedContentFormSet(BaseInlineFormSet):
+    """Rows ticked for deletion: a published one only by a publisher (services.published_delete_check)."""
+
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            if form.instance.pk is not None and self._should_delete_form(form):
+                try:
+                    services.published_delete_check(obj=form.instance, user=self.form.request.user)
+                except PermissionDenied as refusal:
+                    raise ValidationError(str(refusal), code="published_delete") from None
+
+
 class PublishedContentInlineMixin:
     """An inline whose rows carry the published-content rule: its forms know the request's user."""
+
+    formset = PublishedContentFormSet
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         formset.form.request = request  # the form class is made for this request
         return formset
+
+
+class PublishedDeleteAdminMixin:
+    """A published agenda item or paper is deleted (on its page, or selected) only by a publisher."""
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None:
+            try:
+                services.published_delete_check(obj=obj, user=request.user)
+            except PermissionDenied:
+                return False
+        return super().has_delete_permission(request, obj)
 
 
 class DocumentInlineForm(PublishedContentFormMixin, forms.ModelForm):
@@ -372,7 +399,7 @@ class MeetingAdmin(PublishingAdmin):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(StaffAdmin):
+class AgendaItemAdmin(PublishedDeleteAdminMixin, StaffAdmin):
     form = AgendaItemPageForm
     list_display = ("__str__", "meeting", "position")
     list_select_related = ("meeting__board",)
@@ -421,7 +448,7 @@ class MoUSignatoryAdmin(StaffAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(PublishingAdmin):
+class DocumentAdmin(PublishedDeleteAdminMixin, PublishingAdmin):
     list_display = ("title", "kind", "board", "meeting", "mou", "published_at")
     list_filter = ("kind", ("published_at", admin.EmptyFieldListFilter))
     list_select_related = ("board", "meeting__board", "mou")

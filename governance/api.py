@@ -175,6 +175,13 @@ class AgendaItemViewSet(PortalViewSet):
     def check_rules(self, serializer):
         _check_published_content(self, serializer)
 
+    def perform_destroy(self, instance):
+        try:
+            services.published_delete_check(obj=instance, user=self.request.user)
+        except RuleRefused as refusal:
+            raise PermissionDenied(str(refusal)) from None
+        super().perform_destroy(instance)
+
 
 class MoUSignatoryViewSet(PortalViewSet):
     """Signatories of MoUs, by id. A draft MoU's signatories only for its ICS's staff."""

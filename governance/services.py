@@ -9,7 +9,8 @@ before writing anything, with no query of their own beyond what the rule needs:
 - `restore_publish_check`: restoring a version whose publish stamp differs from the record's now, likewise.
 - `published_content_check`: once published, what the public reads (PUBLISHED_CONTENT_FIELDS: minutes and
   resolutions, a paper's title, file and link, an MoU's title, version and summary) is changed only by a
-  publisher; an editor still changes drafts and the other fields.
+  publisher; an editor still changes drafts and the other fields. `published_delete_check`: likewise, a
+  published agenda item or paper is deleted only by a publisher.
 - `mou_signatories_check`: an MoU signed or in force has at least one signatory.
 - `board_membership_chair_check`: a board has one chair at a time.
 
@@ -143,6 +144,19 @@ def published_content_check(*, obj, changed_fields: Iterable[str], user, before=
         return
     shown = [name.replace("_", " ") for name in fields if name != "file_name" or "file" not in fields]
     raise PermissionDenied(PUBLISHED_CONTENT_REFUSED.format(fields=", ".join(shown)))
+
+
+PUBLISHED_DELETE_REFUSED = (
+    "{record} is published: only a publisher of this ICS may delete it. "
+    "Ask a publisher, or have them withdraw it to draft first."
+)
+
+
+def published_delete_check(*, obj, user) -> None:
+    """Once published, an agenda item (its minutes) or a paper is deleted only by a publisher of its ICS, as only
+    a publisher changes what it shows the public (published_content_check)."""
+    if type(obj) in (AgendaItem, Document) and is_published(obj) and not may_publish(user=user, obj=obj):
+        raise PermissionDenied(PUBLISHED_DELETE_REFUSED.format(record=f"“{obj}”"))
 
 
 # --- an MoU signed or in force needs a signatory ---------------------------------------------------

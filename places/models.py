@@ -265,6 +265,27 @@ class Cluster(SharedRecord, Sourced, DatedModel):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        super().clean()
+        if self.pk is not None:
+            self._check_dates_keep_its_members()
+
+    def _check_dates_keep_its_members(self):
+        """The deferred trigger's rule (places/0005) for a change of dates, as a message before the commit."""
+        for membership in self.memberships.select_related("ics"):
+            ics = membership.ics
+            if not covers(ics, self):
+                starts_too_early = ics.start_date is not None and (
+                    self.start_date is None or self.start_date < ics.start_date
+                )
+                raise ValidationError(
+                    {
+                        "start_date" if starts_too_early else "end_date": (
+                            f"{ics}, a member of this cluster, did not exist for all of these dates."
+                        )
+                    }
+                )
+
     def linked_ics_ids(self):
         return set(self.memberships.values_list("ics_id", flat=True)) if self.pk else set()
 

@@ -6,6 +6,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_mixins import AnswersDatabaseRefusals
 from .models import StaffRole
 from .services import staff_role_save
 
@@ -13,7 +14,7 @@ admin.site.site_header = admin.site.site_title = admin.site.index_title = "ICS P
 
 
 @admin.register(StaffRole)
-class StaffRoleAdmin(SimpleHistoryAdmin):
+class StaffRoleAdmin(AnswersDatabaseRefusals, SimpleHistoryAdmin):
     list_display = ("user", "ics", "role", "modified_at")
     list_filter = ("role", "ics")
     list_select_related = ("user", "ics")
@@ -43,7 +44,7 @@ admin.site.unregister(Group)  # nothing here uses groups: roles grant rights
 
 
 @admin.register(get_user_model())
-class PortalUserAdmin(UserAdmin):
+class PortalUserAdmin(AnswersDatabaseRefusals, UserAdmin):
     """Django's user admin, with the user's ICS roles on the same page.
 
     Roles, not Django's groups and per-model permissions, are what grant rights here

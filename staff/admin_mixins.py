@@ -29,8 +29,12 @@ from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
-from django.db import router, transaction
+from django.db import IntegrityError, router, transaction
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
+
+from ics_portal.core.database_rules import refusal as database_refusal
 
 from . import permissions
 from .history_admin import ReadableHistoryMixin
@@ -156,13 +160,90 @@ def in_reading_order(model, fields) -> list:
     return [field for _, field in sorted(enumerate(fields), key=place)]
 
 
-class StaffModelForm(OptimisticLockFormMixin, forms.ModelForm):
+class RefusedByDatabaseFormMixin:
+    """A form shown again because the database refused its save: the rule's message on it, so it is not saved.
+
+    `database_refusal` is set per request by AnswersDatabaseRefusals.get_form().
+    """
+
+    database_refusal = None
+
+    def _post_clean(self):
+        super()._post_clean()
+        refused = self.database_refusal
+        if refused is not None and refused.message not in {m for errors in self.errors.values() for m in errors}:
+            self.add_error(None, refused.message)
+
+
+def _queued_messages(request) -> list:
+    """The messages this request has queued so far (the storage's own list), so that a write the database
+    refused at commit does not leave its "saved" message behind."""
+    storage = getattr(request, "_messages", None)
+    return storage._queued_messages if storage is not None else []
+
+
+def refused_by_database(request, write):
+    """Run `write()` (which commits); if the database refuses it by a rule it knows, forget the messages the
+    write queued and return the Refusal, else write()'s result and None."""
+    queued = len(_queued_messages(request))
+    try:
+        return write(), None
+    except IntegrityError as error:
+        found = database_refusal(error)
+        if found is None:
+            raise
+        del _queued_messages(request)[queued:]
+        return None, found
+
+
+class AnswersDatabaseRefusals:
+    """A ModelAdmin whose writes the database refuses (a race two saves ran, a rule checked at commit) answer
+    with the rule's message (ics_portal.core.database_rules), never a 500, and with nothing written.
+
+    A refused form is shown again, with what the user entered and the message; its transaction was rolled
+    back. Its validation runs again too, so a rule the race made visible (the other save is committed now)
+    gets its own message on its field. A refused delete goes back to the record's page with the message.
+    """
+
+    def _answering_refusals(self, request, view):
+        if request.method != "POST":
+            return view()
+        response, found = refused_by_database(request, view)
+        if found is None:
+            return response
+        request.database_refusal = found
+        return view()  # the form again, with the message; a second refusal is an error
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        view = super().changeform_view
+        return self._answering_refusals(request, lambda: view(request, object_id, form_url, extra_context))
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        found = getattr(request, "database_refusal", None)
+        if found is not None and not issubclass(form, RefusedByDatabaseFormMixin):
+            form = type(form.__name__, (RefusedByDatabaseFormMixin, form), {})
+        form.database_refusal = found  # the form class is made for this request
+        return form
+
+    def delete_view(self, request, object_id, extra_context=None):
+        view = super().delete_view
+        response, found = refused_by_database(request, lambda: view(request, object_id, extra_context))
+        if found is not None:
+            self.message_user(request, f"Nothing was deleted: {found.message}", messages.ERROR)
+            opts = self.opts
+            page = f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change"
+            return HttpResponseRedirect(reverse(page, args=[object_id]))
+        return response
+
+
+class StaffModelForm(RefusedByDatabaseFormMixin, OptimisticLockFormMixin, forms.ModelForm):
     """Admin form: optimistic lock on modified_at; the request, for forms that check a rule for its user."""
 
     request = None  # set per request by StaffAdmin.get_form()
 
 
-class StaffAdmin(ReadableHistoryMixin, SimpleHistoryAdmin):
+class StaffAdmin(AnswersDatabaseRefusals, ReadableHistoryMixin, SimpleHistoryAdmin):
     """A history-keeping ModelAdmin scoped to the user's ICSs."""
 
     form = StaffModelForm
@@ -309,7 +390,17 @@ class StaffAdmin(ReadableHistoryMixin, SimpleHistoryAdmin):
             if refused:
                 modeladmin.message_user(request, ACTION_REFUSED.format(refused=refused), messages.ERROR)
                 return None
-            return func(modeladmin, request, queryset)
+
+            # One transaction: a rule the database checks at commit (the last signatory of a signed MoU
+            # deleted with another) refuses the whole selection, with its message.
+            def apply():
+                with transaction.atomic(using=router.db_for_write(modeladmin.model)):
+                    return func(modeladmin, request, queryset)
+
+            response, found = refused_by_database(request, apply)
+            if found is not None:
+                modeladmin.message_user(request, f"Nothing was changed: {found.message}", messages.ERROR)
+            return response
 
         action.all_or_nothing = True
         return action
@@ -336,10 +427,14 @@ class StaffAdmin(ReadableHistoryMixin, SimpleHistoryAdmin):
         restore = super(StaffAdmin, view).history_form_view
         if not posting:
             return restore(request, object_id, version_id, extra_context)
+
         # A restore is a write like any other: its form's lock check (SELECT … FOR UPDATE) and
         # its save share one transaction, as the change form's do.
-        with transaction.atomic(using=router.db_for_write(self.model)):
-            return restore(request, object_id, version_id, extra_context)
+        def restore_in_one_transaction():
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                return restore(request, object_id, version_id, extra_context)
+
+        return self._answering_refusals(request, restore_in_one_transaction)
 
     def save_restored(self, request, obj):
         """Save an old version as the newest. Admins of records whose restore carries a rule hand it

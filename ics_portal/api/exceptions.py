@@ -4,7 +4,8 @@
 
 `errors` appears on 400 only and names each field at fault (`non_field_errors` for
 a rule about several fields). Model validation (`full_clean()`), database
-constraint races (IntegrityError → 409) and protected deletes (→ 409) all land
+constraint races (IntegrityError → 409, with the message of the rule the database
+applied: ics_portal.core.database_rules) and protected deletes (→ 409) all land
 here, so a client never sees a 500 for bad input. A database that cannot be reached
 answers 503 with Retry-After (`code`: `service_unavailable`).
 """
@@ -20,6 +21,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.views import exception_handler, set_rollback
 
 from ics_portal.core.availability import DATABASE_ERRORS, RETRY_AFTER_SECONDS, UNAVAILABLE_CODE, UNAVAILABLE_DETAIL
+from ics_portal.core.database_rules import refusal
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +84,13 @@ def portal_exception_handler(exc, context):
         logger.warning("Database unavailable for %s: %s", context["request"].path, exc)
         exc = ServiceUnavailable()
     elif isinstance(exc, IntegrityError):
-        exc = Conflict("The change breaks a rule of the database (a duplicate or an overlap); nothing was saved.")
+        # A race with another write, or a rule checked at commit: the rule's own message where it is known.
+        found = refusal(exc)
+        exc = Conflict(
+            f"{found.message} Nothing was saved."
+            if found
+            else "The change breaks a rule of the database; nothing was saved."
+        )
 
     response = exception_handler(exc, context)
     if response is None:

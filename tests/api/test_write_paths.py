@@ -219,7 +219,7 @@ def test_signatories(staff_a, ics_a):
         )
     assert moved.status_code == 409
     assert moved.json() == {
-        "detail": "The change breaks a rule of the database (a duplicate or an overlap); nothing was saved.",
+        "detail": f"{SIGNATORY_MESSAGE} Nothing was saved.",  # the rule the database applied at commit
         "code": "conflict",
     }
     assert mou.signatories.count() == 1
