@@ -53,19 +53,22 @@ def meeting_detail(request, board_slug, slug):
     meeting = get_object_or_404(Meeting.objects.for_detail(), board__slug=board_slug, slug=slug)
     board = meeting.board
     minutes_published = meeting.minutes_published_at is not None
-    documents = [d for d in meeting.documents.all() if minutes_published or d.kind != Document.Kind.MINUTES]
-    items = [
-        (item, presenters.resolutions_of(item) if minutes_published else []) for item in meeting.agenda_items.all()
-    ]
+    agenda_published = meeting.agenda_published_at is not None
+    documents = meeting.documents.all()
+    items = meeting.agenda_items.all() if agenda_published else []
     return render(
         request,
         "governance/meeting_detail.html",
         {
             "meeting": meeting,
             "board": board,
-            "items": items,
-            "documents": documents,
+            "agenda_published": agenda_published,
+            "items": presenters.agenda_rows(items, documents, minutes_published=minutes_published),
+            "documents": presenters.meeting_papers(documents, minutes_published=minutes_published),
+            "notice": presenters.papers_notice(meeting),
             "minutes_published": minutes_published,
+            "attendance": presenters.attendance_record(meeting) if minutes_published else None,
+            "approved_minutes_of": meeting.approved_minutes_of.all() if minutes_published else [],
             "is_future": meeting.starts_at is not None and meeting.starts_at > timezone.now(),
             "breadcrumbs": [
                 ("Home", reverse("site:home")),
