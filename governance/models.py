@@ -529,9 +529,17 @@ class BoardMembership(IcsOwned, DatedModel):
 
 class MeetingQuerySet(models.QuerySet):
     def for_api(self):
-        """The API's meeting list and detail: board and ICS slugs, and the agenda (minutes hidden by the API)."""
+        """The API's meeting list and detail: board and ICS slugs, the agenda, attendance (the API hides what is
+        not yet published) and the papers the notice rule counts."""
         return self.select_related("board__ics").prefetch_related(
-            Prefetch("agenda_items", queryset=AgendaItem.objects.order_by("position", "number", "pk"))
+            Prefetch("agenda_items", queryset=AgendaItem.objects.order_by("position", "number", "pk")),
+            Prefetch(
+                "attendance",
+                queryset=Attendance.objects.select_related("membership__person").order_by(
+                    "membership__person__name", "pk"
+                ),
+            ),
+            Prefetch("documents", queryset=Document.objects.notice_papers(), to_attr="notice_papers"),
         )
 
     def held(self):
