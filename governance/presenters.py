@@ -104,8 +104,8 @@ def attendance_record(meeting) -> AttendanceRecord:
 
 
 def quorum_statement(meeting, attendance) -> str:
-    """ "Quorate: 7 of 12 voting members present; the quorum is 5", the board's rule and the recorded answer,
-    or "Not recorded". Voting members are those the attendance lists; deputies are not counted."""
+    """The quorum line: "Quorate: 7 of 12 voting members present; the quorum is 5", or the recorded answer and
+    the board's rule, or "Not recorded". Voting members are those the attendance lists; deputies are not counted."""
     voting = [row for row in attendance if row.membership.is_voting]
     present = sum(row.status == Attendance.Status.PRESENT for row in voting)
     met = meeting.quorum_met(present)

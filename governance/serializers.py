@@ -241,6 +241,12 @@ class MeetingSerializer(PortalSerializer):
     agenda_items = AgendaItemSerializer(
         many=True, read_only=True, help_text="Empty to the public until the agenda is published."
     )
+    quorate = serializers.BooleanField(
+        allow_null=True,
+        required=False,
+        help_text="Whether the meeting was quorate, as its minutes record (where the board's quorum is a rule). "
+        "Null to the public until the minutes are published.",
+    )
     attendance = AttendanceSerializer(
         many=True, read_only=True, allow_null=True, help_text="Null to the public until the minutes are published."
     )
@@ -289,8 +295,8 @@ class MeetingSerializer(PortalSerializer):
         if not _may_see_drafts(self.context, meeting.board.ics_id):
             if meeting.agenda_published_at is None:
                 data["agenda_items"] = []
-            if meeting.minutes_published_at is None:
-                data["attendance"] = None
+            if meeting.minutes_published_at is None:  # attendance and the quorum are the minutes' record
+                data["attendance"] = data["quorate"] = None
             _public_modified_at(self, data, meeting.public_modified_at)
         return data
 

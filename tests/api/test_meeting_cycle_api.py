@@ -50,6 +50,7 @@ def cycle(ics_a):
         slug="soon",
         status="scheduled",
         agenda_published_at=None,
+        quorate=True,
     )
     f.AgendaItemFactory(meeting=draft, title="Draft agenda item")
     return held, draft, approving
@@ -93,6 +94,7 @@ def test_the_public_gets_no_agenda_before_it_is_published_and_no_attendance_befo
     held, draft, _ = cycle
     data = anon_client.get(f"/api/v1/meetings/{draft.pk}/").json()
     assert data["agenda_items"] == [] and data["attendance"] is None and data["papers_on_time"] == "due"
+    assert data["quorate"] is None
     listed = anon_client.get(f"/api/v1/agenda-items/?meeting={draft.pk}").json()
     assert listed["count"] == 0
     item = draft.agenda_items.get()
