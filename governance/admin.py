@@ -25,6 +25,7 @@ from staff.admin_mixins import (
 from . import services
 from .models import (
     AgendaItem,
+    Attendance,
     Board,
     BoardMembership,
     DeclarationOfInterest,
@@ -119,6 +120,35 @@ class DocumentInlineForm(PublishedContentFormMixin, forms.ModelForm):
     """A paper on a board's, meeting's or MoU's page: once published, its title, file and link by a publisher."""
 
 
+class LoadedChoiceField(forms.ModelChoiceField):
+    """A choice of the rows of `queryset`, read once for the whole formset: every row's select is labelled,
+    and every submitted value checked, from them, so an inline costs the same queries for 1 row or 100."""
+
+    def __init__(self, queryset, **kwargs):
+        super().__init__(queryset, **kwargs)
+        self.loaded = {str(row.pk): row for row in queryset}
+        self.choices = [
+            ("", self.empty_label),
+            *((pk, self.label_from_instance(row)) for pk, row in self.loaded.items()),
+        ]
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return self.loaded[str(value)]
+        except KeyError:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from None
+
+
+def choose_from(formset, name, queryset):
+    """Make the formset's `name` a LoadedChoiceField of `queryset` (keeping its label, help and whether required)."""
+    field = formset.form.base_fields[name]
+    formset.form.base_fields[name] = LoadedChoiceField(
+        queryset, required=field.required, label=field.label, help_text=field.help_text
+    )
+
+
 class DocumentInline(PublishedContentInlineMixin, StaffTabularInline):
     """Papers attached to a board, meeting or MoU. Publishing is done from the Documents list."""
 
@@ -133,7 +163,15 @@ class BoardDocumentInline(DocumentInline):
 
 
 class MeetingDocumentInline(DocumentInline):
+    """A meeting's papers, each on one of its agenda items or on the meeting as a whole."""
+
     fk_name = "meeting"
+    fields = ("title", "kind", "agenda_item", "file", "url", "published_at")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        choose_from(formset, "agenda_item", AgendaItem.objects.filter(meeting=obj).order_by("position", "number"))
+        return formset
 
 
 class MoUDocumentInline(DocumentInline):
@@ -174,7 +212,34 @@ class PersonMembershipInline(BoardMembershipInline):
 class AgendaItemInline(PublishedContentInlineMixin, StaffStackedInline):
     model = AgendaItem
     form = AgendaItemForm
-    fields = (("number", "position"), "title", "summary", "minutes", "resolutions")
+    fields = (
+        ("number", "position"),
+        "title",
+        ("kind", "presenter"),
+        "is_confidential",
+        "summary",
+        "minutes",
+        "resolutions",
+    )
+
+
+class AttendanceInline(StaffTabularInline):
+    """Who came, sent apologies (and their deputy) or was absent: members chosen from the board's seats.
+    A new meeting's board is known once it is saved: record attendance then."""
+
+    model = Attendance
+    fields = ("membership", "status", "deputy")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("membership__person")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        seats = BoardMembership.objects.filter(board_id=obj.board_id if obj else None)
+        choose_from(
+            formset, "membership", seats.select_related("person", "board").order_by("person__name", "start_date")
+        )
+        return formset
 
 
 class PublishingForm(PublishedContentFormMixin, StaffModelForm):
@@ -188,18 +253,21 @@ class PublishingForm(PublishedContentFormMixin, StaffModelForm):
         super()._post_clean()
         if self.request is None:
             return
-        field = services.PUBLISH_FIELDS[self._meta.model]
+        fields = services.PUBLISH_FIELDS[self._meta.model]
         before = restoring_over(self.instance)
         if before is not None:
             try:
                 services.restore_publish_check(user=self.request.user, obj=self.instance, before=before)
             except PermissionDenied as refusal:
-                self.add_error(field if field in self.fields else None, str(refusal))
-        elif field in self.changed_data:
+                self.add_error(fields[0] if fields[0] in self.fields else None, str(refusal))
+            return
+        changed = [field for field in fields if field in self.changed_data]
+        if changed:
             try:
                 services.publish_check(user=self.request.user, obj=self.instance)
             except PermissionDenied as refusal:
-                self.add_error(field, str(refusal))
+                for field in changed:
+                    self.add_error(field, str(refusal))
 
 
 class MoUSignatoryFormSet(BaseInlineFormSet):
@@ -232,13 +300,14 @@ class MoUForm(PublishingForm):
 
 
 class PublishingAdmin(StaffAdmin):
-    """Records with a publish stamp (services.PUBLISH_FIELDS): only their ICS's publishers change it,
+    """Records with publish stamps (services.PUBLISH_FIELDS): only their ICS's publishers change them,
     on the form or with the Publish / Unpublish actions, which write through the record's service."""
 
     form = PublishingForm
+    publish_actions = ("publish_selected", "unpublish_selected")
 
     @property
-    def publish_field(self) -> str:
+    def publish_fields(self) -> tuple[str, ...]:
         return services.PUBLISH_FIELDS[self.model]
 
     def publish(self, obj, *, user, publish: bool):
@@ -255,31 +324,34 @@ class PublishingAdmin(StaffAdmin):
         self.restore(obj, user=request.user, before=restoring_over(obj))
 
     def may_apply_action(self, request, name, obj):
-        if name in ("publish_selected", "unpublish_selected"):
+        if name in self.publish_actions:
             return services.may_publish(user=request.user, obj=obj)
         return super().may_apply_action(request, name, obj)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
-        if not services.may_publish(user=request.user, obj=obj) and self.publish_field not in readonly:
-            readonly.append(self.publish_field)
+        if not services.may_publish(user=request.user, obj=obj):
+            readonly.extend(field for field in self.publish_fields if field not in readonly)
         return readonly
 
     def get_actions(self, request):
         actions = super().get_actions(request)
         if services.may_publish(user=request.user):
-            for name in ("publish_selected", "unpublish_selected"):
+            for name in self.publish_actions:
                 actions[name] = self.get_action(name)
         return actions
 
-    def _set_published(self, request, queryset, publish: bool):
-        field = self.publish_field
+    def _set_published(self, request, queryset, publish: bool, *, field=None, write=None):
+        """Publish or unpublish each record through `write` (else `publish`), which sets `field` (else the
+        main stamp)."""
+        field = field or self.publish_fields[0]
+        write = write or self.publish
         done = refused = 0
         invalid = []
         for obj in queryset:
             was_published = getattr(obj, field) is not None
             try:
-                obj = self.publish(obj, user=request.user, publish=publish)
+                obj = write(obj, user=request.user, publish=publish)
             except PermissionDenied:
                 refused += 1
                 continue
@@ -378,10 +450,19 @@ class BoardMembershipAdmin(StaffAdmin):
 
 @admin.register(Meeting)
 class MeetingAdmin(PublishingAdmin):
-    list_display = ("__str__", "board", "starts_at", "status", "is_public", "minutes_published_at")
+    list_display = (
+        "__str__",
+        "board",
+        "starts_at",
+        "status",
+        "is_public",
+        "agenda_published_at",
+        "minutes_published_at",
+    )
     list_filter = (
         "status",
         "is_public",
+        ("agenda_published_at", admin.EmptyFieldListFilter),
         ("minutes_published_at", admin.EmptyFieldListFilter),
         ("board__ics", admin.RelatedOnlyFieldListFilter),
     )
@@ -389,10 +470,30 @@ class MeetingAdmin(PublishingAdmin):
     search_fields = ("board__name", "slug", "location")
     autocomplete_fields = ("board", "minutes_approved_at")
     date_hierarchy = "starts_at"
-    inlines = (AgendaItemInline, MeetingDocumentInline)
+    inlines = (AgendaItemInline, AttendanceInline, MeetingDocumentInline)
+    publish_actions = (*PublishingAdmin.publish_actions, "publish_agenda_selected", "unpublish_agenda_selected")
 
     def publish(self, obj, *, user, publish):
         return services.meeting_publish_minutes(meeting=obj, user=user, publish=publish)
+
+    def publish_agenda(self, obj, *, user, publish):
+        return services.meeting_publish_agenda(meeting=obj, user=user, publish=publish)
+
+    @admin.action(description="Publish the minutes of selected meetings")
+    def publish_selected(self, request, queryset):
+        super().publish_selected(request, queryset)
+
+    @admin.action(description="Unpublish the minutes of selected meetings (back to draft)")
+    def unpublish_selected(self, request, queryset):
+        super().unpublish_selected(request, queryset)
+
+    @admin.action(description="Publish the agenda of selected meetings")
+    def publish_agenda_selected(self, request, queryset):
+        self._set_published(request, queryset, publish=True, field="agenda_published_at", write=self.publish_agenda)
+
+    @admin.action(description="Unpublish the agenda of selected meetings (back to draft)")
+    def unpublish_agenda_selected(self, request, queryset):
+        self._set_published(request, queryset, publish=False, field="agenda_published_at", write=self.publish_agenda)
 
     def restore(self, obj, *, user, before):
         return services.meeting_restore(meeting=obj, user=user, before=before, validated=True)
@@ -401,7 +502,7 @@ class MeetingAdmin(PublishingAdmin):
 @admin.register(AgendaItem)
 class AgendaItemAdmin(PublishedDeleteAdminMixin, StaffAdmin):
     form = AgendaItemPageForm
-    list_display = ("__str__", "meeting", "position")
+    list_display = ("__str__", "meeting", "position", "kind", "is_confidential")
     list_select_related = ("meeting__board",)
     ordering = ("-id",)  # newest first; the model's meeting ordering sorts 300k rows through a join
     search_fields = ("title", "summary", "minutes", "resolutions", "meeting__board__name")
@@ -454,7 +555,7 @@ class DocumentAdmin(PublishedDeleteAdminMixin, PublishingAdmin):
     list_select_related = ("board", "meeting__board", "mou")
     ordering = ("-id",)
     search_fields = ("title", "url", "board__name", "mou__title")
-    autocomplete_fields = ("board", "meeting", "mou")
+    autocomplete_fields = ("board", "meeting", "agenda_item", "mou")
 
     def publish(self, obj, *, user, publish):
         return services.document_publish(document=obj, user=user, publish=publish)

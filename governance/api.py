@@ -1,7 +1,8 @@
 """API viewsets for governance: boards, seats, people, meetings, MoUs and programmes.
 
-Drafts stay private: an unpublished MoU is visible only to staff of its ICS (and
-superusers); unpublished minutes and resolutions show as null to everyone else.
+Drafts stay private: an unpublished MoU, and the items of an unpublished agenda, are visible only
+to staff of its ICS (and superusers); unpublished minutes, resolutions and attendance, and a
+confidential item's summary, minutes and resolutions, show as null to everyone else.
 
 Writes of records that carry a rule (publishing, an MoU's signatories, one chair at a
 time) ask it of governance/services.py and save through its write functions.
@@ -116,7 +117,8 @@ class BoardMembershipViewSet(PortalViewSet):
 
 
 class MeetingViewSet(PortalViewSet):
-    """Meetings of boards with their agendas, by id. Minutes and resolutions are null until published."""
+    """Meetings of boards with their agendas and attendance, by id. To the public, an agenda is empty until
+    published, minutes, resolutions and attendance null until published, and a confidential item's content null."""
 
     queryset = Meeting.objects.for_api()
     serializer_class = MeetingSerializer
@@ -181,6 +183,14 @@ class AgendaItemViewSet(PortalViewSet):
         except RuleRefused as refusal:
             raise PermissionDenied(str(refusal)) from None
         super().perform_destroy(instance)
+
+    def get_queryset(self):
+        """The items of a meeting whose agenda is unpublished only for its ICS's staff."""
+        queryset = super().get_queryset()
+        allowed = self.draft_ics_ids()
+        if allowed is None:
+            return queryset
+        return queryset.filter(Q(meeting__agenda_published_at__isnull=False) | Q(meeting__board__ics__in=allowed))
 
 
 class MoUSignatoryViewSet(PortalViewSet):

@@ -536,19 +536,37 @@ class BoardMembership(IcsOwned, DatedModel):
 
 class MeetingQuerySet(models.QuerySet):
     def for_api(self):
-        """The API's meeting list and detail: board and ICS slugs, and the agenda (minutes hidden by the API)."""
+        """The API's meeting list and detail: board and ICS slugs, the agenda, attendance (the API hides what is
+        not yet published) and the papers the notice rule counts."""
         return self.select_related("board__ics").prefetch_related(
-            Prefetch("agenda_items", queryset=AgendaItem.objects.order_by("position", "number", "pk"))
+            Prefetch("agenda_items", queryset=AgendaItem.objects.order_by("position", "number", "pk")),
+            Prefetch(
+                "attendance",
+                queryset=Attendance.objects.select_related("membership__person").order_by(
+                    "membership__person__name", "pk"
+                ),
+            ),
+            Prefetch("documents", queryset=Document.objects.notice_papers(), to_attr="notice_papers"),
         )
 
     def held(self):
         return self.filter(status=Meeting.Status.HELD)
 
     def for_detail(self):
-        """The meeting page: its board, agenda and published papers (the page hides unpublished minutes)."""
-        return self.select_related("board__ics", "board__place").prefetch_related(
+        """The meeting page: its board, agenda, published papers (the page sorts them onto their items), the
+        papers the notice rule counts, attendance, and the meetings approving and approved by it (the page
+        hides what is not yet published)."""
+        return self.select_related("board__ics", "board__place", "minutes_approved_at__board").prefetch_related(
             Prefetch("agenda_items", queryset=AgendaItem.objects.order_by("position", "number")),
             Prefetch("documents", queryset=Document.objects.public().order_by("kind", "title")),
+            Prefetch("documents", queryset=Document.objects.notice_papers(), to_attr="notice_papers"),
+            Prefetch(
+                "attendance",
+                queryset=Attendance.objects.select_related("membership__person").order_by("membership__person__name"),
+            ),
+            Prefetch(
+                "approved_minutes_of", queryset=Meeting.objects.select_related("board").order_by("starts_at", "pk")
+            ),
         )
 
 
@@ -979,7 +997,18 @@ class DocumentQuerySet(models.QuerySet):
         return self.published().filter(
             Q(mou__isnull=True) | Q(mou__published_at__isnull=False),
             ~Q(kind=Document.Kind.MINUTES) | Q(meeting__isnull=True) | Q(meeting__minutes_published_at__isnull=False),
+            # An item's paper shows with its item, so once the agenda is published; a confidential item's never.
+            Q(agenda_item__isnull=True)
+            | Q(agenda_item__is_confidential=False, meeting__agenda_published_at__isnull=False),
         )
+
+    def notice_papers(self):
+        """The papers the notice rule counts (governance.notice.papers_timeliness), drafts included: the
+        agenda and papers, but not a confidential item's, which are never published."""
+        return self.filter(
+            Q(agenda_item__isnull=True) | Q(agenda_item__is_confidential=False),
+            kind__in=[Document.Kind.AGENDA, Document.Kind.PAPERS],
+        ).only("pk", "meeting", "published_at")
 
 
 def document_upload_to(instance, filename):

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from governance.models import BoardMembership, LeadershipPost
+from governance import notice
+from governance.models import Attendance, BoardMembership, Document, LeadershipPost
 
 ROLE_ORDER = {role: i for i, role in enumerate(BoardMembership.Role.values)}
 
@@ -72,6 +73,91 @@ def meeting_draft_notice(drafts: list[str]) -> dict:
         "what": f"The {' and '.join(drafts)} of this meeting {'is' if it == 'it' else 'are'} not published yet.",
         "meanwhile": f"Visitors see this page without {it} until a publisher publishes {it}.",
     }
+
+
+@dataclass
+class AgendaRow:
+    """An agenda item as its meeting's page shows it: a confidential one by its number and title only."""
+
+    item: object
+    papers: list
+    resolutions: list
+
+
+def agenda_rows(items, documents, *, minutes_published: bool) -> list[AgendaRow]:
+    """The agenda's items, each with its published papers (from the meeting's `documents`)."""
+    papers_by_item: dict[int, list] = {}
+    for document in documents:
+        if document.agenda_item_id is not None:
+            papers_by_item.setdefault(document.agenda_item_id, []).append(document)
+    rows = []
+    for item in items:
+        if item.is_confidential:
+            rows.append(AgendaRow(item=item, papers=[], resolutions=[]))
+        else:
+            resolutions = resolutions_of(item) if minutes_published else []
+            rows.append(AgendaRow(item=item, papers=papers_by_item.get(item.pk, []), resolutions=resolutions))
+    return rows
+
+
+def meeting_papers(documents, *, minutes_published: bool) -> list:
+    """The meeting's own papers (on no item); its minutes only once they are published."""
+    return [d for d in documents if d.agenda_item_id is None and (minutes_published or d.kind != Document.Kind.MINUTES)]
+
+
+@dataclass
+class AttendanceRecord:
+    present: list
+    apologies: list
+    absent: list
+    quorum: str
+
+
+def attendance_record(meeting) -> AttendanceRecord:
+    """Who came, who sent apologies (and their deputies), who was absent, and whether the meeting was quorate."""
+    rows = list(meeting.attendance.all())
+    by_status = {status: [r for r in rows if r.status == status] for status in Attendance.Status.values}
+    present = by_status[Attendance.Status.PRESENT]
+    return AttendanceRecord(
+        present=present,
+        apologies=by_status[Attendance.Status.APOLOGIES],
+        absent=by_status[Attendance.Status.ABSENT],
+        quorum=quorum_statement(meeting, rows),
+    )
+
+
+def quorum_statement(meeting, attendance) -> str:
+    """The quorum line: "Quorate: 7 of 12 voting members present; the quorum is 5", or the recorded answer and
+    the board's rule, or "Not recorded". Voting members are those the attendance lists; deputies are not counted."""
+    voting = [row for row in attendance if row.membership.is_voting]
+    present = sum(row.status == Attendance.Status.PRESENT for row in voting)
+    met = meeting.quorum_met(present)
+    if met is None:
+        return "Not recorded"
+    answer = "Quorate" if met else "Not quorate"
+    board = meeting.board
+    if board.quorum is not None and voting:
+        return f"{answer}: {present} of {len(voting)} voting members present; the quorum is {board.quorum}"
+    if board.quorum_rule:
+        return f"{answer}, as the minutes record; the quorum is {board.quorum_rule}"
+    return f"{answer}, as the minutes record"
+
+
+@dataclass
+class PapersNotice:
+    due_by: datetime.date | None
+    clear_days: int
+    timeliness: str | None  # "on time", "late", "due"; None where it is not known
+
+
+def papers_notice(meeting, *, now=None) -> PapersNotice:
+    """When the meeting's papers were due, and whether they came on time (from its `notice_papers`)."""
+    timeliness = notice.papers_timeliness(meeting, meeting.notice_papers, now=now)
+    return PapersNotice(
+        due_by=notice.papers_due_by(meeting),
+        clear_days=meeting.board.notice_clear_days,
+        timeliness=None if timeliness is notice.Timeliness.NOT_KNOWN else timeliness.value,
+    )
 
 
 # --- The governance structure diagram -------------------------------------------------------------

@@ -398,6 +398,7 @@ def load_meetings(boards):
                 "location": "",
                 "status": Meeting.Status.HELD,
                 "is_public": True,
+                "agenda_published_at": _published_stamp(Meeting, lookup, "agenda_published_at"),
                 "minutes_published_at": _published_stamp(Meeting, lookup, "minutes_published_at") if minuted else None,
                 "source": str(source),
                 **PUBLIC_RECORD,

@@ -1,8 +1,21 @@
 """API representations of boards, people, seats, meetings, MoUs and programmes."""
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from governance.models import AgendaItem, Board, BoardMembership, Meeting, MoU, MoUSignatory, Person, Programme
+from governance import notice
+from governance.models import (
+    AgendaItem,
+    Attendance,
+    Board,
+    BoardMembership,
+    Meeting,
+    MoU,
+    MoUSignatory,
+    Person,
+    Programme,
+)
 from ics_portal.api.serializers import AUDIT_FIELDS, ApiLink, IdLink, PortalSerializer, RowRepresentation, SlugLink
 from partners.models import Organisation
 from places.models import IntegratedCareSystem, Place
@@ -18,6 +31,18 @@ def _public_modified_at(serializer, data, moment):
     record's drafts: the body, and so the ETag and Last-Modified (ics_portal/api/conditional.py), then stay
     as they were while drafts are worked on. Staff who see the drafts get the real `modified_at`."""
     data["modified_at"] = serializer.fields["modified_at"].to_representation(moment)
+
+
+def _agenda_item_for_public(data, item, meeting):
+    """What the public reads of an agenda item: its minutes and resolutions once the meeting's minutes are
+    published, and of a confidential (part 2) item neither those nor its summary, ever."""
+    if meeting.minutes_published_at is None or item.is_confidential:
+        data["minutes"] = data["resolutions"] = None
+    if item.is_confidential:
+        data["summary"] = None
+
+
+CONFIDENTIAL_NULL = "Null for a confidential (part 2) item, except to staff of its ICS."
 
 
 class ProgrammeSerializer(PortalSerializer):
@@ -75,6 +100,9 @@ class BoardSerializer(PortalSerializer):
             "meets_in_public",
             "reports_to",
             "terms_of_reference",
+            "quorum",
+            "quorum_rule",
+            "notice_clear_days",
             "start_date",
             "end_date",
             "source",
@@ -141,31 +169,87 @@ class BoardMembershipSerializer(PortalSerializer):
 
 
 class AgendaItemSerializer(RowRepresentation, serializers.ModelSerializer):
-    minutes = serializers.CharField(read_only=True, allow_null=True, help_text="Null until the minutes are published.")
+    # Declared, as read-only fields lose allow_blank: the schema then lists "" (an item of no stated type).
+    kind = serializers.ChoiceField(choices=AgendaItem.Kind.choices, allow_blank=True, read_only=True)
+    summary = serializers.CharField(read_only=True, allow_null=True, help_text=CONFIDENTIAL_NULL)
+    minutes = serializers.CharField(
+        read_only=True, allow_null=True, help_text=f"Null until the minutes are published. {CONFIDENTIAL_NULL}"
+    )
     resolutions = serializers.CharField(
-        read_only=True, allow_null=True, help_text="What was decided, one a line. Null until the minutes are published."
+        read_only=True,
+        allow_null=True,
+        help_text=f"What was decided, one a line. Null until the minutes are published. {CONFIDENTIAL_NULL}",
     )
 
     class Meta:
         model = AgendaItem
-        fields = ["id", "number", "position", "title", "summary", "minutes", "resolutions", "modified_at"]
+        fields = [
+            "id",
+            "number",
+            "position",
+            "title",
+            "kind",
+            "presenter",
+            "is_confidential",
+            "summary",
+            "minutes",
+            "resolutions",
+            "modified_at",
+        ]
         read_only_fields = fields
 
     def to_representation(self, item):
         data = super().to_representation(item)
         meeting = item.meeting  # Set by the meeting's prefetch: no query.
         if not _may_see_drafts(self.context, meeting.board.ics_id):
-            if meeting.minutes_published_at is None:
-                data["minutes"] = data["resolutions"] = None
+            _agenda_item_for_public(data, item, meeting)
             _public_modified_at(self, data, item.public_changed_at())
         return data
+
+
+class AttendanceSerializer(RowRepresentation, serializers.ModelSerializer):
+    membership = IdLink(read_only=True, help_text="The member's seat on the board, by id.")
+    person = serializers.CharField(source="membership.person.slug", read_only=True, help_text="The member, by slug.")
+    person_name = serializers.CharField(source="membership.person.name", read_only=True)
+    is_voting = serializers.BooleanField(source="membership.is_voting", read_only=True)
+
+    class Meta:
+        model = Attendance
+        fields = ["membership", "person", "person_name", "is_voting", "status", "deputy"]
+        read_only_fields = fields
 
 
 class MeetingSerializer(PortalSerializer):
     url = ApiLink(view_name="api:meeting-detail")
     board = SlugLink(queryset=Board.objects.all())
     ics = serializers.CharField(source="board.ics.slug", read_only=True, help_text="The board's ICS, by slug.")
-    agenda_items = AgendaItemSerializer(many=True, read_only=True)
+    minutes_approved_at = IdLink(
+        queryset=Meeting.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="The later meeting of the board that approved these minutes as a true record, by id.",
+    )
+    papers_due_by = serializers.SerializerMethodField(
+        help_text="The last day the agenda and papers may be published, in clear days before the meeting "
+        "(the board's notice_clear_days). Null if the meeting has no date."
+    )
+    papers_on_time = serializers.SerializerMethodField(
+        help_text="Whether the agenda and papers were all published by papers_due_by: on time, late, or due (the "
+        "day has not passed and some are unpublished). Null where not known: no date, not going ahead, or a "
+        "sourced record."
+    )
+    agenda_items = AgendaItemSerializer(
+        many=True, read_only=True, help_text="Empty to the public until the agenda is published."
+    )
+    quorate = serializers.BooleanField(
+        allow_null=True,
+        required=False,
+        help_text="Whether the meeting was quorate, as its minutes record (where the board's quorum is a rule). "
+        "Null to the public until the minutes are published.",
+    )
+    attendance = AttendanceSerializer(
+        many=True, read_only=True, allow_null=True, help_text="Null to the public until the minutes are published."
+    )
 
     class Meta:
         model = Meeting
@@ -180,8 +264,14 @@ class MeetingSerializer(PortalSerializer):
             "location",
             "status",
             "is_public",
+            "agenda_published_at",
+            "papers_due_by",
+            "papers_on_time",
             "minutes_published_at",
+            "minutes_approved_at",
+            "quorate",
             "agenda_items",
+            "attendance",
             "source",
             *AUDIT_FIELDS,
         ]
@@ -190,9 +280,23 @@ class MeetingSerializer(PortalSerializer):
     def page_view(self, obj):
         return "governance:meeting_detail", {"board_slug": obj.board.slug, "slug": obj.slug}
 
+    @extend_schema_field(OpenApiTypes.DATE)
+    def get_papers_due_by(self, meeting) -> str | None:
+        due = notice.papers_due_by(meeting)
+        return None if due is None else due.isoformat()
+
+    @extend_schema_field(serializers.ChoiceField(choices=["on time", "late", "due"], allow_null=True))
+    def get_papers_on_time(self, meeting) -> str | None:
+        timeliness = notice.papers_timeliness(meeting, meeting.notice_papers)
+        return None if timeliness is notice.Timeliness.NOT_KNOWN else timeliness.value
+
     def to_representation(self, meeting):
         data = super().to_representation(meeting)
         if not _may_see_drafts(self.context, meeting.board.ics_id):
+            if meeting.agenda_published_at is None:
+                data["agenda_items"] = []
+            if meeting.minutes_published_at is None:  # attendance and the quorum are the minutes' record
+                data["attendance"] = data["quorate"] = None
             _public_modified_at(self, data, meeting.public_modified_at)
         return data
 
@@ -265,6 +369,9 @@ class AgendaItemRecordSerializer(PortalSerializer):
             "number",
             "position",
             "title",
+            "kind",
+            "presenter",
+            "is_confidential",
             "summary",
             "minutes",
             "resolutions",
@@ -272,8 +379,15 @@ class AgendaItemRecordSerializer(PortalSerializer):
         ]
         read_only_fields = AUDIT_FIELDS
         extra_kwargs = {
-            "minutes": {"allow_null": True, "help_text": "Null to the public until the minutes are published."},
-            "resolutions": {"allow_null": True, "help_text": "Null to the public until the minutes are published."},
+            "summary": {"allow_null": True, "help_text": CONFIDENTIAL_NULL},
+            "minutes": {
+                "allow_null": True,
+                "help_text": f"Null to the public until the minutes are published. {CONFIDENTIAL_NULL}",
+            },
+            "resolutions": {
+                "allow_null": True,
+                "help_text": f"Null to the public until the minutes are published. {CONFIDENTIAL_NULL}",
+            },
         }
 
     def page_view(self, obj):
@@ -285,13 +399,12 @@ class AgendaItemRecordSerializer(PortalSerializer):
         data = super().to_representation(item)
         meeting = item.meeting
         if not _may_see_drafts(self.context, meeting.board.ics_id):
-            if meeting.minutes_published_at is None:
-                data["minutes"] = data["resolutions"] = None
+            _agenda_item_for_public(data, item, meeting)
             _public_modified_at(self, data, item.public_changed_at())
         return data
 
     def validate(self, attrs):
-        for name in ("minutes", "resolutions"):
+        for name in ("summary", "minutes", "resolutions"):
             if name in attrs and attrs[name] is None:
                 attrs[name] = ""
         return super().validate(attrs)

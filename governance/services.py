@@ -5,7 +5,7 @@ returned per row). They take the facts the caller already holds (a form's rows, 
 candidate), so a form can show the message on the field it is about and the API can answer
 before writing anything, with no query of their own beyond what the rule needs:
 
-- `publish_check`: a record's publish stamp (PUBLISH_FIELDS) is changed only by a publisher of its ICS.
+- `publish_check`: a record's publish stamps (PUBLISH_FIELDS) are changed only by a publisher of its ICS.
 - `restore_publish_check`: restoring a version whose publish stamp differs from the record's now, likewise.
 - `published_content_check`: once published, what the public reads (PUBLISHED_CONTENT_FIELDS: minutes and
   resolutions, a paper's title, file and link, an MoU's title, version and summary) is changed only by a
@@ -40,8 +40,13 @@ from .models import AgendaItem, BoardMembership, Document, Meeting, MoU
 
 # --- publishing ------------------------------------------------------------------------------------
 
-# The stamp that publishes each kind of record: empty while it is a draft.
-PUBLISH_FIELDS = {MoU: "published_at", Document: "published_at", Meeting: "minutes_published_at"}
+# The stamps that publish each kind of record, the main one first: empty while it is a draft. A meeting's
+# agenda and its minutes are published apart, each by a publisher.
+PUBLISH_FIELDS = {
+    MoU: ("published_at",),
+    Document: ("published_at",),
+    Meeting: ("minutes_published_at", "agenda_published_at"),
+}
 PUBLISH_REFUSED = "Only a publisher of this ICS may publish or unpublish."
 PUBLISH_RESTORE_REFUSED = (
     "This version's publish date differs from the record's now, so restoring it would publish or unpublish "
@@ -64,16 +69,16 @@ def publish_check(*, user, obj) -> None:
 
 def publish_stamp_changed(obj, before) -> bool:
     """Does `obj` (as it will be saved) carry another publish stamp than `before` (None: a new record)?"""
-    field = PUBLISH_FIELDS.get(type(obj))
-    if field is None:
-        return False
-    return getattr(obj, field) != (getattr(before, field) if before is not None else None)
+    return any(
+        getattr(obj, field) != (getattr(before, field) if before is not None else None)
+        for field in PUBLISH_FIELDS.get(type(obj), ())
+    )
 
 
-def _set_stamp(*, obj, publish: bool, user):
+def _set_stamp(*, obj, publish: bool, user, field: str | None = None):
     # A refusal, or a record already so, opens no transaction: there is nothing to write.
     publish_check(user=user, obj=obj)
-    field = PUBLISH_FIELDS[type(obj)]
+    field = field or PUBLISH_FIELDS[type(obj)][0]
     if (getattr(obj, field) is None) != publish:
         return obj
     with transaction.atomic():
@@ -98,6 +103,12 @@ def meeting_publish_minutes(*, meeting: Meeting, user, publish: bool = True) -> 
     return _set_stamp(obj=meeting, publish=publish, user=user)
 
 
+def meeting_publish_agenda(*, meeting: Meeting, user, publish: bool = True) -> Meeting:
+    """Publish a meeting's agenda (or with publish=False withdraw it), in one transaction: the public then
+    sees its items, and its items' published papers."""
+    return _set_stamp(obj=meeting, publish=publish, user=user, field="agenda_published_at")
+
+
 # --- published content is changed only by a publisher ------------------------------------------------
 
 # What the public reads once a record is published. An editor may change it while the record is a draft;
@@ -118,8 +129,8 @@ def is_published(obj) -> bool:
     """Is what `obj` shows the public published (an agenda item: its meeting's minutes)?"""
     if isinstance(obj, AgendaItem):
         return obj.meeting.minutes_published_at is not None
-    field = PUBLISH_FIELDS.get(type(obj))
-    return field is not None and getattr(obj, field) is not None
+    fields = PUBLISH_FIELDS.get(type(obj))
+    return fields is not None and getattr(obj, fields[0]) is not None
 
 
 def published_content_changed(obj, before) -> list[str]:

@@ -79,23 +79,28 @@ def meeting_detail(request, board_slug, slug):
     drafts = presenters.meeting_drafts(meeting)
     preview = bool(drafts) and _may_preview(request, meeting)
     minutes_published = meeting.minutes_published_at is not None
+    # A preview shows the page as it will be once the agenda and the minutes are published.
+    show_agenda = meeting.agenda_published_at is not None or preview
     show_minutes = minutes_published or preview
-    # A preview shows the papers the page will show once the minutes are published.
     documents = meeting.documents.published().order_by("kind", "title") if preview else meeting.documents.all()
-    documents = [d for d in documents if show_minutes or d.kind != Document.Kind.MINUTES]
-    items = []
-    if meeting.agenda_published_at is not None or preview:
-        items = [(item, presenters.resolutions_of(item) if show_minutes else []) for item in meeting.agenda_items.all()]
+    items = presenters.agenda_rows(
+        meeting.agenda_items.all() if show_agenda else [], documents, minutes_published=show_minutes
+    )
     response = render(
         request,
         "governance/meeting_detail.html",
         {
             "meeting": meeting,
             "board": board,
+            "agenda_published": show_agenda,
             "items": items,
-            "documents": documents,
+            "item_papers": any(row.papers for row in items),
+            "documents": presenters.meeting_papers(documents, minutes_published=show_minutes),
+            "notice": presenters.papers_notice(meeting),
             "minutes_published": minutes_published,
             "show_minutes": show_minutes,
+            "attendance": presenters.attendance_record(meeting) if show_minutes else None,
+            "approved_minutes_of": meeting.approved_minutes_of.all() if show_minutes else [],
             "draft": presenters.meeting_draft_notice(drafts) if preview else None,
             "is_future": meeting.starts_at is not None and meeting.starts_at > timezone.now(),
             "breadcrumbs": [

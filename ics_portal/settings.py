@@ -298,5 +298,6 @@ SPECTACULAR_SETTINGS = {
         "BoardKindEnum": "governance.models.Board.Kind",
         "SuccessionKindEnum": "places.models.IcsSuccession.Kind",
         "DocumentKindEnum": "governance.models.Document.Kind",
+        "AgendaItemKindEnum": "governance.models.AgendaItem.Kind",
     },
 }

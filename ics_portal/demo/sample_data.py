@@ -13,10 +13,12 @@ import datetime
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from governance.models import (
     AgendaItem,
+    Attendance,
     Board,
     BoardMembership,
     DeclarationOfInterest,
@@ -218,28 +220,70 @@ MEMBERSHIPS = [
     ),
 ]
 
+Kind = AgendaItem.Kind
+
+# (number, title, minutes, resolutions, kind, presenter)
 AGENDA = [
     (
         "1",
         "Welcome, apologies and declarations of interest",
         "Apologies were noted. No new interests were declared.",
         "",
+        Kind.INFORMATION,
+        "Chair",
     ),
     (
         "2",
         "Minutes of the previous meeting",
         "The minutes were approved as a true record.",
         "Minutes of the previous meeting approved.",
+        Kind.DECISION,
+        "Chair",
     ),
-    ("3", "Chief executive's report", "The board received an update on winter pressures and elective recovery.", ""),
+    (
+        "3",
+        "Chief executive's report",
+        "The board received an update on winter pressures and elective recovery.",
+        "",
+        Kind.ASSURANCE,
+        "Chief Executive (sample)",
+    ),
     (
         "4",
         "Finance report",
         "The board discussed the month 6 position and the forecast.",
         "Financial plan noted.\nSavings programme endorsed.",
+        Kind.DECISION,
+        "Director of Finance (sample)",
     ),
-    ("5", "Any other business", "None.", ""),
+    ("5", "Any other business", "None.", "", Kind.DISCUSSION, "Chair"),
 ]
+
+# One part 2 item: its title is public; its summary, minutes, resolutions and paper never are.
+CONFIDENTIAL_ITEM = {
+    "board": "west-yorkshire-icb-board",
+    "day": datetime.date(2026, 3, 12),
+    "number": "6",
+    "title": "Community diagnostics contract award",
+    "kind": Kind.DECISION,
+    "presenter": "Director of Strategy (sample)",
+    "summary": "Sample confidential summary: the evaluation of the three bids.",
+    "minutes": "Sample confidential minute: the board compared the bids.",
+    "resolutions": "Sample confidential decision: award to the preferred bidder.",
+    "paper": "Sample confidential paper: bid evaluation",
+}
+
+# The quorum of each sample board is a number, but one board's, which its terms of reference give as a rule.
+QUORUM = 3
+QUORUM_RULES = {
+    "wirral-place-based-partnership-board": "half the voting members, including the chair or vice-chair",
+}
+NOTICE_CLEAR_DAYS = 5
+# Agendas come out 8 days before their meeting (on time with 5 clear days), but one, 3 days before (late).
+AGENDA_NOTICE = datetime.timedelta(days=8)
+LATE_AGENDA = ("wirral-place-based-partnership-board", datetime.date(2026, 3, 12), datetime.timedelta(days=3))
+# At each meeting with published minutes, one member sends apologies and a deputy comes in their place.
+APOLOGIES = {"Tom Hartley": "Lucy Tran, Deputy Director of Finance (sample)"}
 
 
 @transaction.atomic
@@ -254,6 +298,7 @@ def load_sample_governance(systems) -> None:
     load_memberships(boards, people, organisations)
     load_meetings(boards["west-yorkshire-icb-board"])
     load_meetings(boards["wirral-place-based-partnership-board"])
+    load_confidential_item(boards[CONFIDENTIAL_ITEM["board"]])
     load_mous(systems)
     load_declarations(people)
 
@@ -325,6 +370,9 @@ def load_boards(systems) -> dict[str, Board]:
                     "kind": kind,
                     "place": Place.objects.get(slug=place) if place else None,
                     "is_statutory": statutory,
+                    "quorum": None if slug in QUORUM_RULES else QUORUM,
+                    "quorum_rule": QUORUM_RULES.get(slug, ""),
+                    "notice_clear_days": NOTICE_CLEAR_DAYS,
                     "reports_to": boards.get(reports_to),
                     "start_date": start,
                     "end_date": end,
@@ -348,14 +396,25 @@ HELD_UNTIL = datetime.date(2026, 11, 1)
 
 
 def load_meetings(board):
-    """Past meetings with published minutes, one still awaiting its minutes, and one to come."""
-    for day in MEETING_DAYS:
-        load_meeting(board, day)
+    """Past meetings with published minutes (each approved at the next meeting, with attendance), one still
+    awaiting its minutes, and one to come, whose agenda is not out yet."""
+    meetings = [load_meeting(board, day) for day in MEETING_DAYS]
+    for meeting, following in zip(meetings, meetings[1:], strict=False):
+        if meeting.minutes_published_at is not None:
+            upsert(Meeting, {"pk": meeting.pk}, {"minutes_approved_at": following})
+            load_attendance(meeting)
+
+
+def _agenda_published_at(board, day, starts_at):
+    notice = LATE_AGENDA[2] if (board.slug, day) == LATE_AGENDA[:2] else AGENDA_NOTICE
+    published = starts_at - notice
+    return published if published <= timezone.now() else None
 
 
 def load_meeting(board, day):
     starts_at = datetime.datetime.combine(day, datetime.time(10), tzinfo=LONDON)
     held = day < HELD_UNTIL
+    minuted = day < MINUTES_PUBLISHED_UNTIL
     meeting = upsert(
         Meeting,
         {"board": board, "slug": day.isoformat()},
@@ -364,14 +423,16 @@ def load_meeting(board, day):
             "location": "Sample venue, council chamber",
             "status": Meeting.Status.HELD if held else Meeting.Status.SCHEDULED,
             "is_public": True,
-            "minutes_published_at": starts_at + datetime.timedelta(days=21) if day < MINUTES_PUBLISHED_UNTIL else None,
+            "agenda_published_at": _agenda_published_at(board, day, starts_at),
+            "minutes_published_at": starts_at + datetime.timedelta(days=21) if minuted else None,
+            "quorate": True if minuted and board.quorum is None else None,  # counted where the quorum is a number
             **SAMPLE,
         },
     )
     load_agenda(meeting, held)
     upsert(
         Document,
-        {"meeting": meeting, "kind": Document.Kind.PAPERS},
+        {"meeting": meeting, "agenda_item": None, "kind": Document.Kind.PAPERS},
         {
             "title": f"Papers for {starts_at:%-d %B %Y}",
             "url": "https://example.org/sample-papers.pdf",
@@ -379,17 +440,70 @@ def load_meeting(board, day):
             **SAMPLE,
         },
     )
+    return meeting
+
+
+def load_attendance(meeting):
+    """The board's members on the day: present, but for those who send apologies (and a deputy)."""
+    day = timezone.localdate(meeting.starts_at)
+    for seat in BoardMembership.objects.filter(board=meeting.board).select_related("person"):
+        if not seat.is_current_on(day):
+            continue
+        deputy = APOLOGIES.get(seat.person.name)
+        upsert(
+            Attendance,
+            {"meeting": meeting, "membership": seat},
+            {
+                "status": Attendance.Status.APOLOGIES if deputy else Attendance.Status.PRESENT,
+                "deputy": deputy or "",
+                **SAMPLE,
+            },
+        )
+
+
+def load_confidential_item(board):
+    """A part 2 item, with a paper the public must never get (Document.objects.public() leaves it out)."""
+    item = CONFIDENTIAL_ITEM
+    meeting = Meeting.objects.get(board=board, slug=item["day"].isoformat())
+    agenda_item = upsert(
+        AgendaItem,
+        {"meeting": meeting, "number": item["number"]},
+        {
+            "position": len(AGENDA),
+            "title": item["title"],
+            "kind": item["kind"],
+            "presenter": item["presenter"],
+            "is_confidential": True,
+            "summary": item["summary"],
+            "minutes": item["minutes"],
+            "resolutions": item["resolutions"],
+            **SAMPLE,
+        },
+    )
+    upsert(
+        Document,
+        {"meeting": meeting, "agenda_item": agenda_item},
+        {
+            "title": item["paper"],
+            "kind": Document.Kind.PAPERS,
+            "url": "https://example.org/sample-confidential-paper.pdf",
+            "published_at": meeting.agenda_published_at,
+            **SAMPLE,
+        },
+    )
 
 
 def load_agenda(meeting, held):
     """The same items at every meeting; minutes and resolutions only once it has been held."""
-    for position, (number, title, minutes, resolutions) in enumerate(AGENDA):
+    for position, (number, title, minutes, resolutions, kind, presenter) in enumerate(AGENDA):
         upsert(
             AgendaItem,
             {"meeting": meeting, "number": number},
             {
                 "position": position,
                 "title": title,
+                "kind": kind,
+                "presenter": presenter,
                 "summary": f"Sample paper: {title.lower()}.",
                 "minutes": minutes if held else "",
                 "resolutions": resolutions if held else "",

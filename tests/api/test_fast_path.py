@@ -212,6 +212,7 @@ def representative_rows():
         is_statutory=True,
         terms_of_reference="Meets monthly.",
         start_date=datetime.date(2022, 7, 1),
+        quorum=5,
     )
     committee = f.BoardFactory(
         ics=ics,
@@ -220,13 +221,15 @@ def representative_rows():
         reports_to=board,
         meets_in_public=False,
         end_date=datetime.date(2025, 3, 31),
+        quorum=None,
+        quorum_rule="Half the voting members.",
     )
     odd_board = f.BoardFactory(ics=odd_ics, place=odd_place, slug="board.with.dots", kind=Board.Kind.HWB)
 
     chair = f.PersonFactory(slug="cathy-elliott", title="Chair")
     nobody = f.PersonFactory(slug="josé-garcía", title="")
     f.BoardMembershipFactory(board=board, person=chair, organisation=trust, role=BoardMembership.Role.CHAIR)
-    f.BoardMembershipFactory(
+    committee_seat = f.BoardMembershipFactory(
         board=committee,
         person=nobody,
         organisation=None,
@@ -245,11 +248,25 @@ def representative_rows():
     odd_meeting = f.MeetingFactory(board=odd_board, starts_at=summer, slug="a.b", minutes_published_at=summer)
     f.AgendaItemFactory(meeting=draft, number="1", position=1, minutes="Draft minutes.", resolutions="A\nB")
     f.AgendaItemFactory(meeting=draft, number="2a", position=2, summary="Papers to note.")
-    f.AgendaItemFactory(meeting=published, number="1", position=0, minutes="Noted.", resolutions="")
+    f.AgendaItemFactory(
+        meeting=published,
+        number="1",
+        position=0,
+        minutes="Noted.",
+        resolutions="",
+        kind="decision",
+        presenter="Chief Executive",
+        is_confidential=True,
+    )
+    f.AttendanceFactory(meeting=published, membership=committee_seat, status="apologies", deputy="A deputy")
     f.AgendaItemFactory(meeting=odd_meeting, number="3", title="Tïtle with ünïcode")
     f.MeetingFactory(board=committee, slug="no-agenda-yet", status=Meeting.Status.POSTPONED)
     # A meeting whose source gives no date, with an item the source does not number.
-    undated = f.MeetingFactory(board=committee, slug="undated", starts_at=None, minutes_published_at=winter)
+    undated = f.MeetingFactory(
+        board=committee, slug="undated", starts_at=None, minutes_published_at=winter, quorate=True
+    )
+    published.minutes_approved_at = undated  # factories skip clean(): only the field's paths matter here
+    published.save()
     f.AgendaItemFactory(meeting=undated, number="", position=0, resolutions="Noted.\nAgreed.")
 
     signed = f.MoUFactory(

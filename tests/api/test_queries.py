@@ -73,6 +73,8 @@ def _meetings(n, ics):
     for i in range(n):
         meeting = f.MeetingFactory(board=board, minutes_published_at=timezone.now() if i % 2 else None)
         f.AgendaItemFactory.create_batch(3, meeting=meeting, minutes="Noted.")
+        f.AttendanceFactory(meeting=meeting, membership__board=board)
+        f.DocumentFactory(meeting=meeting, kind="agenda")
 
 
 def _mous(n, ics):
@@ -108,7 +110,8 @@ LISTS = {
     "boards": ("/api/v1/boards/", _boards, 2),
     "board-memberships": ("/api/v1/board-memberships/", _memberships, 2),
     "people": ("/api/v1/people/", _people, 2),
-    "meetings": ("/api/v1/meetings/", _meetings, 3),
+    # meetings: agenda items, attendance, the papers the notice rule counts
+    "meetings": ("/api/v1/meetings/", _meetings, 5),
     "mous": ("/api/v1/mous/", _mous, 3),
     "programmes": ("/api/v1/programmes/", _programmes, 2),
     "agenda-items": ("/api/v1/agenda-items/", _agenda_items, 2),
@@ -149,7 +152,8 @@ DETAILS = {
     # name: (build n nested rows and return the URL, queries: the record + one per nested list)
     # stages, successions to and from, clusters
     "ics": (lambda n, ics: f"/api/v1/icss/{_ics_with_stages(n, ics).slug}/", 5),
-    "meeting": (lambda n, ics: f"/api/v1/meetings/{_meeting_with_items(n, ics).pk}/", 2),
+    # agenda items, attendance, the papers the notice rule counts
+    "meeting": (lambda n, ics: f"/api/v1/meetings/{_meeting_with_items(n, ics).pk}/", 4),
     "mou": (lambda n, ics: f"/api/v1/mous/{_mou_with_signatories(n, ics).slug}/", 2),
     "organisation": (lambda n, ics: f"/api/v1/organisations/{_organisation_with_names(n).slug}/", 2),
 }
@@ -178,8 +182,10 @@ def _ics_with_stages(n, ics):
 
 
 def _meeting_with_items(n, ics):
-    meeting = f.MeetingFactory(board=f.BoardFactory(ics=ics))
-    f.AgendaItemFactory.create_batch(n, meeting=meeting)
+    meeting = f.MeetingFactory(board=f.BoardFactory(ics=ics), minutes_published_at=timezone.now())
+    for item in f.AgendaItemFactory.create_batch(n, meeting=meeting):
+        f.DocumentFactory(meeting=meeting, agenda_item=item)
+        f.AttendanceFactory(meeting=meeting)
     return meeting
 
 

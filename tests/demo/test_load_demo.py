@@ -3,7 +3,8 @@ import datetime
 import pytest
 from django.core.management import call_command
 
-from governance.models import AgendaItem, Board, BoardMembership, Meeting, MoU
+from governance.models import AgendaItem, Attendance, Board, BoardMembership, Document, Meeting, MoU
+from governance.notice import Timeliness, papers_timeliness
 from partners.models import Organisation, OrganisationName, Partnership
 from places.models import IcsStage, IntegratedCareSystem, Place, PlaceMembership
 
@@ -20,6 +21,8 @@ MODELS = [
     BoardMembership,
     Meeting,
     AgendaItem,
+    Attendance,
+    Document,
     MoU,
 ]
 
@@ -127,3 +130,23 @@ def test_the_2023_reorganisation_renames_218_and_905_and_starts_the_cumbrian_cou
     assert "North Yorkshire County Council" in then and ">North Yorkshire Council<" not in then
     page = client.get(council.get_absolute_url(), {"as_at": "2022-06-01"}).content.decode()
     assert "<h1>North Yorkshire County Council" in page
+
+
+def test_the_sample_meeting_cycle(demo, client):
+    board = Board.objects.get(slug="west-yorkshire-icb-board")
+    assert board.quorum == 3 and Board.objects.get(slug="wirral-place-based-partnership-board").quorum_rule
+    meeting = Meeting.objects.get(board=board, slug="2026-03-12")
+    assert meeting.minutes_approved_at == Meeting.objects.get(board=board, slug="2026-05-14")
+    apologies = meeting.attendance.get(status=Attendance.Status.APOLOGIES)
+    assert apologies.deputy and meeting.attendance.filter(status=Attendance.Status.PRESENT).exists()
+    secret = Document.objects.get(agenda_item__is_confidential=True)
+    assert secret not in Document.objects.public()
+    html = client.get(meeting.get_absolute_url()).content.decode()
+    assert "Confidential (part 2): taken in private" in html and secret.title not in html
+    assert "Quorate: 3 of 4 voting members present; the quorum is 3" in html
+    timeliness = {
+        m.slug + " " + m.board.slug: papers_timeliness(m, m.documents.notice_papers())
+        for m in Meeting.objects.filter(provenance="sample", status=Meeting.Status.HELD).select_related("board")
+    }
+    assert list(timeliness.values()).count(Timeliness.LATE) == 1
+    assert set(timeliness.values()) == {Timeliness.ON_TIME, Timeliness.LATE}

@@ -7,14 +7,15 @@ from django.utils import timezone
 
 from governance.models import BoardMembership, Document, MoU
 from tests import factories as f
+from tests.query_pins import PAGE_QUERIES
 
 pytestmark = pytest.mark.django_db
 
 DAY = datetime.date(2023, 6, 1)
+ONE_MONTH = datetime.timedelta(days=30)
 # board+ICS+place+reports_to, members, boards reporting to it, meetings, documents, the ICS's boards
 BOARD_QUERIES = 6
-# meeting+board+ICS+place, agenda items, documents
-MEETING_QUERIES = 3
+MEETING_QUERIES = PAGE_QUERIES["meeting"]
 # MoU+ICS+place, signatories, documents, status history
 MOU_QUERIES = 4
 # person, seats, declarations
@@ -98,12 +99,19 @@ def test_board_page_hides_unpublished_documents(client):
 @pytest.mark.parametrize("n", [1, 10])
 def test_meeting_page_in_bounded_queries(client, django_assert_max_num_queries, n):
     meeting = f.MeetingFactory(board=f.BoardFactory(place=f.PlaceFactory()), minutes_published_at=timezone.now())
-    f.AgendaItemFactory.create_batch(n, meeting=meeting, resolutions="Agreed.")
+    f.MeetingFactory(board=meeting.board, minutes_approved_at=meeting)
+    meeting.minutes_approved_at = f.MeetingFactory(board=meeting.board, starts_at=meeting.starts_at + ONE_MONTH)
+    meeting.save()
+    for item in f.AgendaItemFactory.create_batch(n, meeting=meeting, resolutions="Agreed.", kind="decision"):
+        f.DocumentFactory(meeting=meeting, agenda_item=item)
+        f.AttendanceFactory(meeting=meeting)
     f.DocumentFactory.create_batch(n, meeting=meeting)
     with django_assert_max_num_queries(MEETING_QUERIES):
         response = client.get(meeting.get_absolute_url())
     assert response.status_code == 200
     assert len(response.context["items"]) == n and len(response.context["documents"]) == n
+    assert all(len(row.papers) == 1 for row in response.context["items"])
+    assert len(response.context["attendance"].present) == n
 
 
 def test_meeting_minutes_and_resolutions_are_hidden_until_published(client):
@@ -240,7 +248,9 @@ SOURCE = '"A published document"; Its publisher; 2021 [KEY]'
 
 def test_a_meeting_whose_source_gives_no_date_says_so_on_its_page_and_its_board(client):
     board = f.BoardFactory(source=SOURCE, start_date=None, end_date=None)
-    meeting = f.MeetingFactory(board=board, starts_at=None, slug="undated", source=SOURCE)
+    meeting = f.MeetingFactory(
+        board=board, starts_at=None, slug="undated", source=SOURCE, agenda_published_at=timezone.now()
+    )
     f.AgendaItemFactory(meeting=meeting, number="", title="An item the source does not number")
     html = client.get(meeting.get_absolute_url()).content.decode()
     assert "<h1>Date not stated in the source" in html

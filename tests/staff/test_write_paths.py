@@ -31,24 +31,24 @@ COUNTS = {
     "admin restore board after a colleague's save": 26,
     "admin restore signed mou without signatory": 27,
     "admin restore signed mou": 21,
-    "admin publish_selected mou by publisher_a": 11,
-    "admin publish_selected meeting by publisher_a": 11,
-    "admin publish_selected document by publisher_a": 9,
+    "admin publish_selected mou by publisher_a": 9,
+    "admin publish_selected meeting by publisher_a": 9,
+    "admin publish_selected document by publisher_a": 7,
     "admin publish_selected mou by editor_a": 6,
     "admin publish_selected meeting by editor_a": 6,
     "admin publish_selected document by editor_a": 4,
-    "admin publish_selected mou by superuser": 10,
-    "admin publish_selected meeting by superuser": 10,
-    "admin publish_selected document by superuser": 8,
-    "admin unpublish_selected mou by publisher_a": 11,
-    "admin unpublish_selected meeting by publisher_a": 11,
-    "admin unpublish_selected document by publisher_a": 9,
+    "admin publish_selected mou by superuser": 8,
+    "admin publish_selected meeting by superuser": 8,
+    "admin publish_selected document by superuser": 6,
+    "admin unpublish_selected mou by publisher_a": 9,
+    "admin unpublish_selected meeting by publisher_a": 9,
+    "admin unpublish_selected document by publisher_a": 7,
     "admin unpublish_selected mou by editor_a": 6,
     "admin unpublish_selected meeting by editor_a": 6,
     "admin unpublish_selected document by editor_a": 4,
-    "admin unpublish_selected mou by superuser": 10,
-    "admin unpublish_selected meeting by superuser": 10,
-    "admin unpublish_selected document by superuser": 8,
+    "admin unpublish_selected mou by superuser": 8,
+    "admin unpublish_selected meeting by superuser": 8,
+    "admin unpublish_selected document by superuser": 6,
     "admin publish_selected mixed": 7,
     "admin unpublish_selected mixed": 7,
     "admin form publishes mou": 22,
@@ -148,6 +148,10 @@ COUNTS["admin board page hands on the chair"] += 1
 # - A save refused over a colleague's newer version re-reads the record, to show it again under the user's input:
 #   +1 on "admin restore board after a colleague's save", which the ledger above already counted one higher than
 #   the code before this change measured (26), so its pin stands.
+# - A meeting's page has an attendance inline, whose member choices (the board's seats) are read once for
+#   all its rows, as are its papers' agenda item choices: a save of the page runs 2 more.
+COUNTS["admin save meeting"] += 2
+COUNTS["admin form publishes meeting"] += 2
 
 PUBLISH_FIELD = {"mou": "published_at", "meeting": "minutes_published_at", "document": "published_at"}
 CHAIR_MESSAGE = "This board already has a chair for part of that period."
