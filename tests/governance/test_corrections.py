@@ -77,4 +77,4 @@ def test_a_new_file_is_one_change_to_the_file(django_assert_max_num_queries):
     papers = list(Document.objects.all())
     with django_assert_max_num_queries(1):
         changes = changes_since_publication(papers, published_at=lambda d: d.published_at)
-    assert [(c.record, c.fields) for c in changes] == [("Corrected papers", ("title", "url"))]
+    assert [(c.record, c.fields) for c in changes] == [("Corrected papers", ("title", "URL"))]
