@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from governance import notice
+from governance.corrections import changes_since_publication
 from governance.models import Attendance, BoardMembership, Document, LeadershipPost
 
 ROLE_ORDER = {role: i for i, role in enumerate(BoardMembership.Role.values)}
@@ -103,6 +104,28 @@ def agenda_rows(items, documents, *, minutes_published: bool) -> list[AgendaRow]
 def meeting_papers(documents, *, minutes_published: bool) -> list:
     """The meeting's own papers (on no item); its minutes only once they are published."""
     return [d for d in documents if d.agenda_item_id is None and (minutes_published or d.kind != Document.Kind.MINUTES)]
+
+
+def meeting_corrections(meeting, rows, papers) -> list:
+    """Changes made since publication to what the page shows: items' minutes and decisions (a confidential
+    item's are never shown) and the papers listed. One query per kind, and none when nothing is published."""
+    items = [row.item for row in rows if not row.item.is_confidential]
+    changes = changes_since_publication(
+        items, published_at=lambda _: meeting.minutes_published_at, describe=_item_name
+    ) + changes_since_publication(papers, published_at=lambda paper: paper.published_at)
+    return sorted(changes, key=lambda change: change.when)
+
+
+def mou_corrections(mou) -> list:
+    """Changes made since publication to an MoU's title, version and summary, and to its published documents."""
+    changes = changes_since_publication(
+        [mou], published_at=lambda record: record.published_at
+    ) + changes_since_publication(mou.documents.all(), published_at=lambda paper: paper.published_at)
+    return sorted(changes, key=lambda change: change.when)
+
+
+def _item_name(item) -> str:
+    return f"Item {item.number}: {item.title}" if item.number else item.title
 
 
 @dataclass

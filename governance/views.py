@@ -86,6 +86,7 @@ def meeting_detail(request, board_slug, slug):
     items = presenters.agenda_rows(
         meeting.agenda_items.all() if show_agenda else [], documents, minutes_published=show_minutes
     )
+    papers = presenters.meeting_papers(documents, minutes_published=show_minutes)
     response = render(
         request,
         "governance/meeting_detail.html",
@@ -95,7 +96,10 @@ def meeting_detail(request, board_slug, slug):
             "agenda_published": show_agenda,
             "items": items,
             "item_papers": any(row.papers for row in items),
-            "documents": presenters.meeting_papers(documents, minutes_published=show_minutes),
+            "documents": papers,
+            "corrections": presenters.meeting_corrections(
+                meeting, items, [*papers, *(paper for row in items for paper in row.papers)]
+            ),
             "notice": presenters.papers_notice(meeting),
             "minutes_published": minutes_published,
             "show_minutes": show_minutes,
@@ -128,6 +132,7 @@ def mou_detail(request, slug):
             "mou": mou,
             "draft": preview,
             "status_history": presenters.status_history(mou.history.order_by("history_date")),
+            "corrections": presenters.mou_corrections(mou),
             "breadcrumbs": crumbs + [("Memoranda of understanding", mou.ics.get_absolute_url() + "#mous")],
         },
     )

@@ -78,3 +78,32 @@ def test_a_new_file_is_one_change_to_the_file(django_assert_max_num_queries):
     with django_assert_max_num_queries(1):
         changes = changes_since_publication(papers, published_at=lambda d: d.published_at)
     assert [(c.record, c.fields) for c in changes] == [("Corrected papers", ("title", "URL"))]
+
+
+def test_the_meeting_page_lists_corrections_to_published_minutes_but_never_a_confidential_items(client):
+    meeting = f.MeetingFactory(minutes_published_at=None)
+    item = f.AgendaItemFactory(meeting=meeting, number="4", title="Winter plan", minutes="Agreed.")
+    secret = f.AgendaItemFactory(meeting=meeting, number="5", title="Estates", is_confidential=True, minutes="x")
+    publisher = _publisher(meeting.board.ics, first_name="Asha", last_name="Patel")
+    services.meeting_publish_minutes(meeting=meeting, user=publisher)
+    for record, minutes in ((item, "Agreed, with one abstention."), (secret, "y")):
+        record.minutes = minutes
+        services._save(record, user=publisher)
+
+    page = client.get(meeting.get_absolute_url()).content.decode()
+
+    assert "Changes since publication" in page
+    assert "Item 4: Winter plan: minutes" in page
+    assert "Asha Patel" in page
+    assert "Item 5" not in page.split("Changes since publication")[1]
+
+
+def test_the_mou_page_has_no_corrections_section_until_something_published_changes(client):
+    mou = f.MoUFactory(published_at=None, title="Leeds MoU")
+    publisher = _publisher(mou.ics)
+    services.mou_publish(mou=mou, user=publisher)
+    assert "Changes since publication" not in client.get(mou.get_absolute_url()).content.decode()
+
+    _edit(mou, publisher, summary="Corrected.")
+    page = client.get(mou.get_absolute_url()).content.decode()
+    assert "Leeds MoU: summary" in page
