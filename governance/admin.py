@@ -9,6 +9,7 @@ the record's now is restored only by a publisher.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.forms.models import BaseInlineFormSet
 
 from places.admin import NationalInline, NationalRecordAdmin
@@ -149,11 +150,34 @@ def choose_from(formset, name, queryset):
     )
 
 
+class NamedFile:
+    """An uploaded file as the admin's "Currently:" shows it: by its own name, linked to the portal's view."""
+
+    def __init__(self, file):
+        self.url = file.url
+        self.name = file.instance.file_name or file.name
+
+    def __str__(self):
+        return self.name
+
+
+class DocumentFileInput(forms.ClearableFileInput):
+    """The file field of a document: the current file named as uploaded, not by the random name it is stored under."""
+
+    def format_value(self, value):
+        value = super().format_value(value)
+        return NamedFile(value) if value else value
+
+
+DOCUMENT_FILE_WIDGET = {models.FileField: {"widget": DocumentFileInput}}
+
+
 class DocumentInline(PublishedContentInlineMixin, StaffTabularInline):
     """Papers attached to a board, meeting or MoU. Publishing is done from the Documents list."""
 
     model = Document
     form = DocumentInlineForm
+    formfield_overrides = DOCUMENT_FILE_WIDGET
     fields = ("title", "kind", "file", "url", "published_at")
     readonly_fields = ("published_at",)
 
@@ -556,6 +580,7 @@ class DocumentAdmin(PublishedDeleteAdminMixin, PublishingAdmin):
     ordering = ("-id",)
     search_fields = ("title", "url", "board__name", "mou__title")
     autocomplete_fields = ("board", "meeting", "agenda_item", "mou")
+    formfield_overrides = DOCUMENT_FILE_WIDGET
 
     def publish(self, obj, *, user, publish):
         return services.document_publish(document=obj, user=user, publish=publish)

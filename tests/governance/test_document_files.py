@@ -265,3 +265,13 @@ def test_the_migration_moves_existing_uploads_to_random_names(django_capture_on_
     assert set(HistoricalDocument.objects.filter(id=document.pk).values_list("file", flat=True)) == {document.file.name}
     missing.refresh_from_db()
     assert (missing.file.name, missing.file_name) == ("documents/2023/gone.pdf", "gone.pdf")
+
+
+def test_the_admin_names_the_current_file_by_its_own_name_not_the_one_it_is_stored_under():
+    document = upload("Board papers (March).pdf")
+    clerk = staff_client(document.owning_ics())
+
+    page = clerk.get(f"/admin/governance/document/{document.pk}/change/").content.decode()
+
+    assert "Board papers (March).pdf" in page
+    assert document.file.name not in page
