@@ -61,6 +61,24 @@ def test_a_board_reporting_to_itself(staff_a, world):
     assert "A board cannot report to itself." in _refused(response, 400, before)["errors"]["reports_to"]
 
 
+def test_a_quorum_of_none_and_a_notice_period_too_long(staff_a, world):
+    board = world["board"]
+    before = _tables()
+    body = {"quorum": 0, "notice_clear_days": 61}
+    response = client_for(staff_a).patch(f"/api/v1/boards/{board.slug}/", body, format="json")
+    assert set(_refused(response, 400, before)["errors"]) == {"quorum", "notice_clear_days"}
+
+
+def test_minutes_approved_at_their_own_meeting(staff_a, world):
+    meeting = world["meeting"]
+    before = _tables()
+    response = client_for(staff_a).patch(
+        f"/api/v1/meetings/{meeting.pk}/", {"minutes_approved_at": meeting.pk}, format="json"
+    )
+    errors = _refused(response, 400, before)["errors"]
+    assert "A meeting's minutes are approved at a later meeting, not at itself." in errors["minutes_approved_at"]
+
+
 def test_an_ods_code_of_the_wrong_format(staff_a):
     body = {"name": "Trust", "slug": "trust", "kind": "nhs_trust", "sector": "nhs", "ods_code": "12X"}
     before = _tables()

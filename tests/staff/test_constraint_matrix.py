@@ -273,6 +273,14 @@ def _agenda_number_inline(client, w):
     return url, data, "Please correct the duplicate data for number."
 
 
+def _attendance_twice_inline(client, w):
+    seat = f.BoardMembershipFactory(board=w["board"])
+    f.AttendanceFactory(meeting=w["meeting"], membership=seat)
+    url = _change(w["meeting"])
+    data = _add_row(_form(client, url), "attendance", membership=seat.pk, status="apologies")
+    return url, data, "Please correct the duplicate data for membership."
+
+
 def _agenda_position(client, w):
     url = _change(w["item"])
     return url, _form(client, url, position=-1), "Ensure this value is greater than or equal to 0."
@@ -440,6 +448,7 @@ FORM_CELLS = {
     "governance_meeting_unique_slug_on_board: meeting": ("editor", _meeting_slug_on_board),
     "governance_meeting_minutes_not_self_approved: meeting": ("editor", _meeting_approved_at_itself),
     "governance_agendaitem_unique_number: meeting's items": ("editor", _agenda_number_inline),
+    "governance_attendance_once_per_member: meeting's attendance": ("editor", _attendance_twice_inline),
     "governance_agendaitem_position_check: agenda item": ("editor", _agenda_position),
     "governance_mousignatory_once_per_mou: MoU's signatories": ("editor", _signatory_twice_inline),
     "governance_mou_signed_needs_signatory: MoU's signatories": ("editor", _signed_mou_without_signatory_inline),
