@@ -260,7 +260,7 @@ def representative_rows():
     )
     f.AttendanceFactory(meeting=published, membership=committee_seat, status="apologies", deputy="A deputy")
     f.AgendaItemFactory(meeting=odd_meeting, number="3", title="Tïtle with ünïcode")
-    f.MeetingFactory(board=committee, slug="no-agenda-yet", status=Meeting.Status.POSTPONED)
+    f.MeetingFactory(board=committee, slug="no-agenda-yet", status=Meeting.Status.POSTPONED, agenda_published_at=None)
     # A meeting whose source gives no date, with an item the source does not number.
     undated = f.MeetingFactory(
         board=committee, slug="undated", starts_at=None, minutes_published_at=winter, quorate=True
