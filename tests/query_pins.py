@@ -47,6 +47,7 @@ PAGE_QUERIES = {
     # place, memberships, partnerships, their organisations' names, boards, MoUs
     "place": 6,
     # meeting with its board, ICS, place and approving meeting; agenda items, published papers, the papers the
-    # notice rule counts, attendance with people, the meetings whose minutes it approved (3 before attendance)
-    "meeting": 6,
+    # notice rule counts, attendance with people, the meetings whose minutes it approved (3 before attendance);
+    # the history of its published items and papers, for "Changes since publication"
+    "meeting": 8,
 }

@@ -16,8 +16,9 @@ ONE_MONTH = datetime.timedelta(days=30)
 # board+ICS+place+reports_to, members, boards reporting to it, meetings, documents, the ICS's boards
 BOARD_QUERIES = 6
 MEETING_QUERIES = PAGE_QUERIES["meeting"]
-# MoU+ICS+place, signatories, documents, status history
-MOU_QUERIES = 4
+# MoU+ICS+place, signatories, documents, status history, and for "Changes since publication" the history of the
+# MoU's published text and of its published documents
+MOU_QUERIES = 6
 # person, seats, declarations
 PERSON_QUERIES = 3
 
