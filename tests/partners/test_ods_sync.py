@@ -239,3 +239,58 @@ def test_two_runs_never_overlap(portal, tmp_path):
     finally:
         other.close()
     assert sync(*later_files(tmp_path)).startswith("ODS sync: 4 proposed")
+
+
+QUEUE = "/admin/partners/odschange/"
+
+
+@pytest.mark.django_db
+def test_the_queue_shows_before_and_after_with_the_source(
+    portal, tmp_path, national, client, django_assert_max_num_queries
+):
+    sync(*later_files(tmp_path))
+    client.force_login(national)
+
+    with django_assert_max_num_queries(12):
+        page = client.get(QUEUE).content.decode()
+    assert "name: Leeds Teaching Hospitals Nhs Trust → Leeds Teaching Hospitals NHS Foundation Trust" in page
+    assert "end_date: (none) → 2025-03-31" in page
+    assert "etr.csv" in page and "1 Apr 2025" in page
+
+
+@pytest.mark.django_db
+def test_the_queue_accepts_in_bulk_and_rejects_with_a_reason(portal, tmp_path, national, client):
+    sync(*later_files(tmp_path))
+    client.force_login(national)
+    closure_and_new = OdsChange.objects.filter(kind__in=["closure", "new"]).values_list("pk", flat=True)
+
+    client.post(QUEUE, {"action": "accept_selected", "_selected_action": list(closure_and_new), "reason": "Merger"})
+    refused = client.post(
+        QUEUE, {"action": "reject_selected", "_selected_action": [OdsChange.objects.get(kind="rename").pk]}, follow=True
+    )
+
+    assert Organisation.objects.get(ods_code="RBN").successor.ods_code == "A1B2C"  # the new one accepted first
+    assert set(OdsChange.objects.filter(status="accepted").values_list("kind", "reason")) == {
+        ("new", "Merger"),
+        ("closure", "Merger"),
+    }
+    assert "Give a reason for rejecting the change." in refused.content.decode()
+    client.post(
+        QUEUE,
+        {"action": "reject_selected", "_selected_action": [OdsChange.objects.get(kind="rename").pk], "reason": "No"},
+    )
+    assert OdsChange.objects.get(kind="rename").status == "rejected"
+
+
+@pytest.mark.django_db
+def test_the_queue_is_not_for_staff_without_the_national_role(portal, tmp_path, client, django_user_model):
+    from staff.models import StaffRole
+
+    sync(*later_files(tmp_path))
+    editor = django_user_model.objects.create_user("editor", is_staff=True)
+    StaffRole.objects.create(user=editor, ics=portal["QWO"], role=StaffRole.Role.EDITOR)
+    client.force_login(editor)
+
+    assert client.get(QUEUE).status_code == 403
+    client.post(QUEUE, {"action": "accept_selected", "_selected_action": [OdsChange.objects.first().pk]})
+    assert not OdsChange.objects.exclude(status="proposed").exists()
