@@ -465,6 +465,14 @@ class OrganisationSuccession(LinkedByPartnerships, PortalModel):
         return f"{self.predecessor} → {self.successor} ({self.date:%-d %B %Y})"
 
 
+def succession_prefetches() -> tuple[Prefetch, Prefetch]:
+    """An organisation's successions both ways, with the organisation at the other end (pages and the API)."""
+    return (
+        Prefetch("successions_out", queryset=OrganisationSuccession.objects.select_related("successor")),
+        Prefetch("successions_in", queryset=OrganisationSuccession.objects.select_related("predecessor")),
+    )
+
+
 class OdsChange(LinkedByPartnerships, PortalModel):
     """A change the ODS sync proposes to an organisation (`manage.py sync_ods`): nothing changes until staff
     with national rights accept it (partners.services.accept_ods_change). Linked as its organisation is.

@@ -294,3 +294,48 @@ def test_the_queue_is_not_for_staff_without_the_national_role(portal, tmp_path, 
     assert client.get(QUEUE).status_code == 403
     client.post(QUEUE, {"action": "accept_selected", "_selected_action": [OdsChange.objects.first().pk]})
     assert not OdsChange.objects.exclude(status="proposed").exists()
+
+
+@pytest.fixture
+def merged(portal, tmp_path, national):
+    """The later file's changes, all accepted."""
+    sync(*later_files(tmp_path))
+    for kind in ("new", "closure", "rename", "icb_move"):
+        accept_ods_change(OdsChange.objects.get(kind=kind), user=national)
+    return Organisation.objects.get(ods_code="RBN"), Organisation.objects.get(ods_code="A1B2C")
+
+
+@pytest.mark.django_db
+def test_pages_say_where_a_closed_organisations_work_passed(merged, client):
+    closed, successor = merged
+
+    closed_page = client.get(closed.get_absolute_url()).content.decode()
+    successor_page = client.get(successor.get_absolute_url()).content.decode()
+
+    assert (
+        f'Closed on 31 March 2025; its work passed to <a href="{successor.get_absolute_url()}">'
+        "Mersey and West Lancashire NHS Foundation Trust</a> on 1 April 2025 (merger)."
+    ) in closed_page
+    assert f'<a href="{closed.get_absolute_url()}">{closed.name}</a> on 1 April 2025 (merger)' in successor_page
+
+
+@pytest.mark.django_db
+def test_the_api_gives_successions_and_modified_since_sees_synced_changes(merged, client):
+    closed, successor = merged
+
+    detail = client.get(f"/api/v1/organisations/{closed.slug}/").json()
+    taker = client.get(f"/api/v1/organisations/{successor.slug}/").json()
+    since = client.get("/api/v1/organisations/", {"modified_since": closed.modified_at.isoformat()}).json()
+
+    assert (detail["end_date"], detail["successor"]) == ("2025-03-31", successor.slug)
+    assert detail["successors"] == [
+        {
+            "organisation": successor.slug,
+            "name": successor.name,
+            "date": "2025-04-01",
+            "kind": "merger",
+            "source": "ODS sync: etr.csv of 1 April 2025",
+        }
+    ]
+    assert [p["organisation"] for p in taker["predecessors"]] == [closed.slug]
+    assert {row["ods_code"] for row in since["results"]} >= {"RBN", "A1B2C"}
