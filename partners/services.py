@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import string
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -58,7 +59,7 @@ def _day_text(day: datetime.date | None) -> str | None:
 def _title(name: str) -> str:
     """An ODS name (in capitals) as the portal writes names: "Leeds Teaching Hospitals NHS Trust"."""
     always, inside = {"Nhs": "NHS", "Icb": "ICB"}, {"And": "and", "Of": "of", "The": "the", "For": "for"}
-    words = [always.get(word, word) for word in name.title().split()]
+    words = [always.get(word, word) for word in string.capwords(name).split()]
     return " ".join(inside.get(word, word) if i else word for i, word in enumerate(words))
 
 
@@ -82,14 +83,18 @@ def propose_ods_changes(files: list[OdsFile]) -> SyncSummary:
         .exclude(status=OdsChange.Status.SUPERSEDED)
         .values_list("ods_code", "kind", "after")
     }
-    differences = []
+    still = set()  # every difference the files show, proposed now or before
     for ods_file, record in records:
         found = _differences(record, portal.get(record.code), icbs, systems, successors.get(record.code, []))
         if found is None:
             summary.skipped += 1
             continue
-        fresh = [d for d in found if (record.code, d[0], _canonical(d[2])) not in known]
-        differences.extend((ods_file, record, *d) for d in found)
+        still |= {(record.code, kind, _canonical(after)) for kind, _, after in found}
+        fresh = [
+            (kind, before, after)
+            for kind, before, after in found
+            if (record.code, kind, _canonical(after)) not in known
+        ]
         if not fresh:
             summary.unchanged += 1
         for kind, before, after in fresh:
@@ -103,7 +108,6 @@ def propose_ods_changes(files: list[OdsFile]) -> SyncSummary:
                 source_date=ods_file.date,
             )
             summary.proposed += 1
-    still = {(record.code, kind, _canonical(after)) for _, record, kind, _, after in differences}
     stale = [
         change.pk
         for change in OdsChange.objects.filter(status=OdsChange.Status.PROPOSED, ods_code__in=codes)

@@ -3,6 +3,8 @@
 import csv
 import datetime
 import io
+import string
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -63,7 +65,7 @@ def portal():
     systems = {code: IntegratedCareSystemFactory(icb_ods_code=code) for code in ICBS}
     for row in shipped_rows():
         if not row[11]:
-            organisation = OrganisationFactory(ods_code=row[0], name=row[1].title())
+            organisation = OrganisationFactory(ods_code=row[0], name=string.capwords(row[1]).replace("Nhs", "NHS"))
             PartnershipFactory(organisation=organisation, ics=systems[row[3]])
     return systems
 
@@ -116,7 +118,7 @@ def test_a_later_file_proposes_exactly_its_differences_and_changes_nothing(porta
             {"end_date": "2025-03-31", "successors": ["A1B2C"], "succession_kind": "merger"},
         ),
         ("rename", "RR8"): (
-            {"name": "Leeds Teaching Hospitals Nhs Trust"},
+            {"name": "Leeds Teaching Hospitals NHS Trust"},
             {"name": "Leeds Teaching Hospitals NHS Foundation Trust"},
         ),
         ("icb_move", "RY6"): ({"icb": "QWO"}, {"icb": "QYG"}),
@@ -162,7 +164,7 @@ def test_a_rejected_change_is_not_proposed_again_until_the_source_changes_again(
         "ODS sync: 1 proposed"
     )
     assert proposals() == {
-        ("rename", "RR8"): ({"name": "Leeds Teaching Hospitals Nhs Trust"}, {"name": "Leeds City Hospitals NHS Trust"})
+        ("rename", "RR8"): ({"name": "Leeds Teaching Hospitals NHS Trust"}, {"name": "Leeds City Hospitals NHS Trust"})
     }
 
 
@@ -191,6 +193,16 @@ def test_a_malformed_file_stops_the_run_with_nothing_written(portal, tmp_path, b
     with pytest.raises(CommandError, match=message):
         sync(write(tmp_path / "etr.csv", rows))
     assert not OdsChange.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_zip_file_ods_publishes_is_read_as_its_csv(portal, tmp_path):
+    rows = changed(shipped_rows(), "RR8", name="LEEDS HOSPITALS NHS TRUST")
+    with zipfile.ZipFile(tmp_path / "etr.zip", "w") as archive:
+        archive.write(write(tmp_path / "inner.csv", rows), "etr.csv")
+
+    assert sync(str(tmp_path / "etr.zip")).startswith("ODS sync: 1 proposed")
+    assert OdsChange.objects.get().source_file == "etr.csv"
 
 
 @pytest.mark.django_db
@@ -253,7 +265,7 @@ def test_the_queue_shows_before_and_after_with_the_source(
 
     with django_assert_max_num_queries(12):
         page = client.get(QUEUE).content.decode()
-    assert "name: Leeds Teaching Hospitals Nhs Trust → Leeds Teaching Hospitals NHS Foundation Trust" in page
+    assert "name: Leeds Teaching Hospitals NHS Trust → Leeds Teaching Hospitals NHS Foundation Trust" in page
     assert "end_date: (none) → 2025-03-31" in page
     assert "etr.csv" in page and "1 Apr 2025" in page
 
