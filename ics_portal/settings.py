@@ -301,3 +301,6 @@ SPECTACULAR_SETTINGS = {
         "AgendaItemKindEnum": "governance.models.AgendaItem.Kind",
     },
 }
+
+# The ODS files `manage.py sync_ods` reads when given none: paths or URLs, comma-separated (partners/ods.py).
+ODS_SYNC_FILES = env.list("ODS_SYNC_FILES", default=[])

@@ -12,11 +12,13 @@ import base64
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 
 from places.models import IntegratedCareSystem
 from staff import permissions
@@ -31,7 +33,8 @@ from .importers import (
     partner_import_rights,
     template_csv,
 )
-from .models import NAMES_OVERLAP, Organisation, OrganisationName, Partnership
+from .models import NAMES_OVERLAP, OdsChange, Organisation, OrganisationName, Partnership
+from .services import KIND_ORDER, accept_ods_change, may_decide_ods_changes, reject_ods_change
 
 SESSION_KEY = "partner_import"
 
@@ -167,3 +170,93 @@ class PartnershipAdmin(StaffAdmin):
     search_fields = ("organisation__name", "organisation__ods_code", "ics__short_name", "place__name", "source")
     autocomplete_fields = ("organisation", "ics", "place")
     date_hierarchy = "start_date"
+
+
+class OdsDecisionForm(ActionForm):
+    reason = forms.CharField(
+        required=False,
+        max_length=500,
+        label="Reason",
+        help_text="Why you accept or reject the selected changes (needed to reject).",
+    )
+
+
+@admin.register(OdsChange)
+class OdsChangeAdmin(admin.ModelAdmin):
+    """The ODS review queue: what `manage.py sync_ods` proposes, for the national role to accept or reject.
+
+    Accept / Reject selected take the reason typed next to the action (one change: select one). Each change is
+    decided in its own transaction through partners.services, so one refused change leaves the others decided.
+    """
+
+    action_form = OdsDecisionForm
+    actions = ("accept_selected", "reject_selected")
+    list_display = ("ods_code", "kind", "organisation", "changes", "source_file", "source_date", "status")
+    list_filter = ("status", "kind", "source_date")
+    list_select_related = ("organisation",)
+    search_fields = ("ods_code", "organisation__name")
+    fields = (
+        "ods_code",
+        "kind",
+        "organisation",
+        "changes",
+        "source_file",
+        "source_date",
+        "status",
+        "reason",
+        "decided_by",
+        "decided_at",
+    )
+    readonly_fields = fields
+
+    def has_module_permission(self, request):
+        return may_decide_ods_changes(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return may_decide_ods_changes(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="before → after")
+    def changes(self, change):
+        rows = format_html_join(
+            "",
+            "<li>{}: {} → {}</li>",
+            ((name, _shown(change.before.get(name)), _shown(value)) for name, value in change.after.items()),
+        )
+        return format_html("<ul>{}</ul>", rows)
+
+    @admin.action(description="Accept selected ODS changes (applies them)")
+    def accept_selected(self, request, queryset):
+        self._decide(request, queryset, accept_ods_change, "accepted")
+
+    @admin.action(description="Reject selected ODS changes (give a reason)")
+    def reject_selected(self, request, queryset):
+        self._decide(request, queryset, reject_ods_change, "rejected")
+
+    def _decide(self, request, queryset, decide, done):
+        reason = request.POST.get("reason", "")
+        order = {kind: i for i, kind in enumerate(KIND_ORDER)}
+        decided = 0
+        for change in sorted(queryset, key=lambda c: (order.get(c.kind, len(order)), c.ods_code)):
+            try:
+                decide(change, user=request.user, reason=reason)
+                decided += 1
+            except (ValidationError, PermissionDenied) as error:
+                message = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+                self.message_user(request, f"{change}: {message}", messages.ERROR)
+        if decided:
+            self.message_user(request, f"{decided} ODS change(s) {done}.", messages.SUCCESS)
+
+
+def _shown(value) -> str:
+    if value in (None, "", []):
+        return "(none)"
+    return ", ".join(value) if isinstance(value, list) else str(value)

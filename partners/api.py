@@ -9,7 +9,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 
 from ics_portal.api.viewsets import PortalViewSet
 from partners.filters import OrganisationFilter, PartnershipFilter
-from partners.models import Organisation, Partnership
+from partners.models import Organisation, Partnership, succession_prefetches
 from partners.serializers import OrganisationSerializer, PartnershipSerializer
 from places.models import IntegratedCareSystem
 
@@ -53,6 +53,11 @@ class OrganisationViewSet(OrganisationNamesMixin, PortalViewSet):
     lookup_field = "slug"
     ordering_fields = ORGANISATION_ORDERING
     ordering = ["name"]
+
+    def get_queryset(self):
+        """A single organisation with its successions both ways (lists leave them out)."""
+        queryset = super().get_queryset()
+        return queryset if self.action == "list" else queryset.prefetch_related(*succession_prefetches())
 
 
 @extend_schema_view(list=extend_schema(parameters=[OpenApiParameter("ics", exclude=True)]))

@@ -4,18 +4,21 @@ import datetime
 import re
 from typing import ClassVar
 
+from django.conf import settings
 from django.contrib.postgres.indexes import OpClass
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.db.models.functions import Upper
 from simple_history.models import HistoricalRecords
 
+from ics_portal.core.date_range import validate_day
 from ics_portal.core.models import (
     DatedModel,
     DatedQuerySet,
     IcsOwned,
+    PortalModel,
     PostgresBTreeIndex,
     PostgresGinIndex,
     Provenance,
@@ -419,3 +422,112 @@ class OrganisationName(LinkedByPartnerships, DatedModel):
         others = OrganisationName.objects.filter(organisation_id=self.organisation_id).exclude(pk=self.pk)
         if any(self.overlaps(other) for other in others):
             raise ValidationError({"start_date": ValidationError(NAMES_OVERLAP, code="names_overlap")})
+
+
+class OrganisationSuccession(LinkedByPartnerships, PortalModel):
+    """One organisation's work passing to another on a day (a merger, an acquisition…), as ODS records it.
+
+    Belongs to its predecessor: staff who may change the predecessor may change its successions.
+    """
+
+    organisation_field = "predecessor_id"
+
+    class Kind(models.TextChoices):
+        MERGER = "merger", "Merger"
+        ACQUISITION = "acquisition", "Acquisition"
+        SPLIT = "split", "Split"
+        OTHER = "other", "Other succession"
+
+    predecessor = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="successions_out")
+    successor = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="successions_in")
+    date = models.DateField(validators=[validate_day], help_text="The day the successor took over the work.")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.MERGER)
+    source = models.CharField(max_length=300, blank=True, help_text="Where this is recorded, e.g. an ODS file.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["predecessor", "successor"],
+                name="partners_succession_once",
+                violation_error_message="This succession is already recorded.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(predecessor=F("successor")),
+                name="partners_succession_not_itself",
+                violation_error_message="An organisation cannot succeed itself.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.predecessor} → {self.successor} ({self.date:%-d %B %Y})"
+
+
+def succession_prefetches() -> tuple[Prefetch, Prefetch]:
+    """An organisation's successions both ways, with the organisation at the other end (pages and the API)."""
+    return (
+        Prefetch("successions_out", queryset=OrganisationSuccession.objects.select_related("successor")),
+        Prefetch("successions_in", queryset=OrganisationSuccession.objects.select_related("predecessor")),
+    )
+
+
+class OdsChange(LinkedByPartnerships, PortalModel):
+    """A change the ODS sync proposes to an organisation (`manage.py sync_ods`): nothing changes until staff
+    with national rights accept it (partners.services.accept_ods_change). Linked as its organisation is.
+
+    `before` and `after` hold only the values that differ (name, end_date, successor, icb, …), as text.
+    """
+
+    organisation_field = "organisation_id"
+
+    class Kind(models.TextChoices):
+        NEW = "new", "New organisation"
+        CLOSURE = "closure", "Closure"
+        RENAME = "rename", "Rename"
+        ICB_MOVE = "icb_move", "Move to another ICB"
+        REOPENED = "reopened", "Reopened code"
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+        SUPERSEDED = "superseded", "Superseded by a later file"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    ods_code = models.CharField("ODS code", max_length=8)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="ods_changes"
+    )
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict)
+    source_file = models.CharField(max_length=300)
+    source_date = models.DateField(help_text="The date of the ODS file the change was read from.")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED)
+    reason = models.TextField(blank=True, help_text="Why it was accepted or rejected.")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "ODS change"
+        ordering = ["status", "ods_code", "kind", "pk"]
+        permissions = [("decide_odschange", "Accept or reject ODS changes (the national role)")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ods_code", "kind", "after"],
+                condition=Q(status="proposed"),
+                name="partners_odschange_one_open_proposal",
+                violation_error_message="This change is already proposed.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="proposed") | Q(decided_at__isnull=False) | Q(status="superseded"),
+                name="partners_odschange_decided_when",
+                violation_error_message="A decided change records when it was decided.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.ods_code}"

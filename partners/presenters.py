@@ -157,3 +157,24 @@ def partners_by_kind(partnerships, counted=None, directory_url=None, day=None) -
         elif kind in by_kind:
             groups.append(KindGroup(name=label, partners=by_kind[kind]))
     return groups
+
+
+@dataclass
+class SuccessionLink:
+    """An organisation another's work passed to (or from), dated and of its kind where ODS recorded it."""
+
+    organisation: object
+    date: object = None
+    kind: str = ""
+
+
+def successions(organisation) -> tuple[list[SuccessionLink], list[SuccessionLink]]:
+    """(passed to, took over from): its dated successions, then any successor or predecessor recorded by hand
+    without one. Reads the rows `site.selectors.organisation_page()` prefetched."""
+    passed_to = [SuccessionLink(s.successor, s.date, s.get_kind_display()) for s in organisation.successions_out.all()]
+    if organisation.successor and all(link.organisation.pk != organisation.successor_id for link in passed_to):
+        passed_to.append(SuccessionLink(organisation.successor))
+    took_over = [SuccessionLink(s.predecessor, s.date, s.get_kind_display()) for s in organisation.successions_in.all()]
+    dated = {link.organisation.pk for link in took_over}
+    took_over += [SuccessionLink(p) for p in organisation.predecessors.all() if p.pk not in dated]
+    return passed_to, took_over

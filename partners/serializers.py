@@ -4,7 +4,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from ics_portal.api.serializers import AUDIT_FIELDS, ApiLink, IdLink, OnDetailOnly, PortalSerializer, SlugLink
-from partners.models import Organisation, OrganisationName, Partnership
+from partners.models import Organisation, OrganisationName, OrganisationSuccession, Partnership
 from places.models import IntegratedCareSystem, Place
 
 
@@ -35,6 +35,29 @@ class OrganisationNameSerializer(serializers.ModelSerializer):
         list_serializer_class = OnDetailOnly
 
 
+class SuccessorSerializer(serializers.ModelSerializer):
+    """An organisation its work passed to: when, and the kind of succession (merger, acquisition…)."""
+
+    organisation = serializers.SlugRelatedField(source="successor", slug_field="slug", read_only=True)
+    name = serializers.CharField(source="successor.name", read_only=True)
+
+    class Meta:
+        model = OrganisationSuccession
+        fields = ["organisation", "name", "date", "kind", "source"]
+        read_only_fields = fields
+        list_serializer_class = OnDetailOnly
+
+
+class PredecessorSerializer(SuccessorSerializer):
+    """An organisation whose work passed to this one."""
+
+    organisation = serializers.SlugRelatedField(source="predecessor", slug_field="slug", read_only=True)
+    name = serializers.CharField(source="predecessor.name", read_only=True)
+
+    class Meta(SuccessorSerializer.Meta):
+        pass
+
+
 class OrganisationSerializer(PortalSerializer):
     url = ApiLink(view_name="api:organisation-detail", lookup_field="slug")
     successor = SlugLink(
@@ -54,6 +77,18 @@ class OrganisationSerializer(PortalSerializer):
         help_text="The names it was known by over time, oldest first (empty if never renamed). "
         "On a single organisation only, not in lists.",
     )
+    successors = SuccessorSerializer(
+        source="successions_out",
+        many=True,
+        read_only=True,
+        help_text="Where its work passed when it closed, dated (ODS successions). On a single organisation only.",
+    )
+    predecessors = PredecessorSerializer(
+        source="successions_in",
+        many=True,
+        read_only=True,
+        help_text="The organisations whose work passed to it, dated. On a single organisation only.",
+    )
 
     class Meta:
         model = Organisation
@@ -71,6 +106,8 @@ class OrganisationSerializer(PortalSerializer):
             "end_date",
             "active",
             "successor",
+            "successors",
+            "predecessors",
             "names",
             *AUDIT_FIELDS,
         ]

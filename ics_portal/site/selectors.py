@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q
 
 from governance.models import Board, BoardMembership, LeadershipPost, MoU, MoUSignatory, Programme
-from partners.models import Organisation, Partnership, names_prefetch
+from partners.models import Organisation, Partnership, names_prefetch, succession_prefetches
 from places.models import (
     Cluster,
     ClusterMembership,
@@ -173,6 +173,7 @@ def organisation_page():
     return Organisation.objects.select_related("successor").prefetch_related(
         names_prefetch(),
         Prefetch("predecessors", queryset=Organisation.objects.order_by("name")),
+        *succession_prefetches(),
         Prefetch(
             "partnerships",
             queryset=Partnership.objects.select_related("ics", "place").order_by("-start_date", "ics__short_name"),

@@ -203,6 +203,7 @@ def organisation_detail(request, slug):
     organisation = get_object_or_404(selectors.organisation_page(), slug=slug)
     partnerships, past_partnerships = split_by_day(organisation.partnerships.all(), as_at.day)
     seats, past_seats = split_by_day(organisation.board_memberships.all(), as_at.day)
+    passed_to, took_over_from = partner_presenters.successions(organisation)
     return render(
         request,
         "site/organisation_detail.html",
@@ -216,6 +217,8 @@ def organisation_detail(request, slug):
             "past_partnerships": past_partnerships,
             "seats": seats,
             "past_seats": past_seats,
+            "passed_to": passed_to,
+            "took_over_from": took_over_from,
             "breadcrumbs": [
                 ("Home", reverse("site:home") + as_at.query),
                 ("Partner directory", reverse("partners:directory") + as_at.query),

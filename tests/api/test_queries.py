@@ -155,7 +155,8 @@ DETAILS = {
     # agenda items, attendance, the papers the notice rule counts
     "meeting": (lambda n, ics: f"/api/v1/meetings/{_meeting_with_items(n, ics).pk}/", 4),
     "mou": (lambda n, ics: f"/api/v1/mous/{_mou_with_signatories(n, ics).slug}/", 2),
-    "organisation": (lambda n, ics: f"/api/v1/organisations/{_organisation_with_names(n).slug}/", 2),
+    # names, successions to and from
+    "organisation": (lambda n, ics: f"/api/v1/organisations/{_organisation_with_names(n).slug}/", 4),
 }
 
 

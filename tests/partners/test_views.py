@@ -12,8 +12,9 @@ pytestmark = pytest.mark.django_db
 DAY = datetime.date(2023, 6, 1)
 # the chosen ICS, count, page of organisations, their partnerships, their names over time, ICS choices, place choices
 DIRECTORY_QUERIES = 7
-# organisation+successor, its names over time, predecessors, partnerships, board seats, MoU signatures, programmes
-ORGANISATION_QUERIES = 7
+# organisation+successor, its names over time, predecessors, successions to and from (ODS, dated), partnerships,
+# board seats, MoU signatures, programmes
+ORGANISATION_QUERIES = 9
 
 
 @pytest.mark.parametrize("n", [1, 10])

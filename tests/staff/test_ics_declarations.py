@@ -33,6 +33,8 @@ EXPECTED = {
     "partners.Organisation": "shared",
     "partners.OrganisationName": "shared",
     "partners.Partnership": "ics",
+    "partners.OrganisationSuccession": "shared",  # follows its predecessor
+    "partners.OdsChange": "shared",  # follows its organisation; decided by the national role only
     "governance.Programme": "ics",
     "governance.Board": "ics",
     "governance.Person": "shared",
