@@ -111,6 +111,12 @@ COUNTS["api delete board-memberships"] += 1
 COUNTS["api delete people"] += 1
 COUNTS["api delete agenda-items"] += 1
 COUNTS["api delete meetings"] += 2
+# An organisation is read with its successions both ways (its predecessors and successors): 2 queries more each
+# time it is read (create: once; update and delete: three times), and a delete collects those successions and
+# the ODS proposals about it (+3).
+COUNTS["api create organisations"] += 2
+COUNTS["api update organisations"] += 2 * 3
+COUNTS["api delete organisations"] += 2 * 3 + 3
 
 SIGNATORY_MESSAGE = "An MoU that is signed or in force needs at least one signatory: add one, or choose another status."
 
