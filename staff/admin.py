@@ -1,10 +1,14 @@
 """Admin for staff roles: only superusers grant and withdraw them. Granting one makes its user staff."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.models import Group
+from django.contrib.auth.forms import UserChangeForm
+from django.contrib.auth.models import Group, Permission
 from simple_history.admin import SimpleHistoryAdmin
+
+from partners.services import NATIONAL_PERMISSION
 
 from .admin_mixins import AnswersDatabaseRefusals
 from .models import StaffRole
@@ -43,6 +47,35 @@ admin.site.unregister(get_user_model())
 admin.site.unregister(Group)  # nothing here uses groups: roles grant rights
 
 
+def _national_permission():
+    app_label, codename = NATIONAL_PERMISSION.split(".")
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+class PortalUserChangeForm(UserChangeForm):
+    """The user's page, with the one right not tied to an ICS: the national role (the ODS review queue)."""
+
+    national_reviewer = forms.BooleanField(
+        label="National reviewer",
+        required=False,
+        help_text="May accept or reject the changes to organisations the ODS sync proposes (national records).",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["national_reviewer"].initial = self.instance.user_permissions.filter(
+                pk=_national_permission().pk
+            ).exists()
+
+    def save_national_role(self):
+        permission = _national_permission()
+        if self.cleaned_data["national_reviewer"]:
+            self.instance.user_permissions.add(permission)
+        else:
+            self.instance.user_permissions.remove(permission)
+
+
 @admin.register(get_user_model())
 class PortalUserAdmin(AnswersDatabaseRefusals, UserAdmin):
     """Django's user admin, with the user's ICS roles on the same page.
@@ -51,14 +84,20 @@ class PortalUserAdmin(AnswersDatabaseRefusals, UserAdmin):
     (docs/adr/0004), so the user's page offers no groups or permissions to pick.
     """
 
+    form = PortalUserChangeForm
     inlines = (*UserAdmin.inlines, StaffRoleInline)
     list_filter = ("is_staff", "is_superuser", "is_active", "staff_roles__role")
     filter_horizontal = ()
     fieldsets = (
         *UserAdmin.fieldsets[:2],
-        ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser")}),
+        ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "national_reviewer")}),
         *UserAdmin.fieldsets[3:],
     )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if isinstance(form, PortalUserChangeForm):
+            form.save_national_role()
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not StaffRole:
