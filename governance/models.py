@@ -714,10 +714,11 @@ class Meeting(IcsOwned, PublicTimestamped, PortalModel):
         return {"minutes_approved_at": ValidationError(message, code="approved_at_wrong_meeting")}
 
     def quorum_met(self, present_voting: int | None) -> bool | None:
-        """Was the meeting quorate? As recorded, or counted against the board's number; None if not known."""
+        """Was the meeting quorate? As recorded, or counted against the board's number; None if not known
+        (`present_voting` is None when no attendance is recorded)."""
         if self.quorate is not None:
             return self.quorate
-        if self.board.quorum is None or not present_voting:
+        if self.board.quorum is None or present_voting is None:
             return None
         return present_voting >= self.board.quorum
 

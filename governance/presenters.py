@@ -154,7 +154,7 @@ def quorum_statement(meeting, attendance) -> str:
     the board's rule, or "Not recorded". Voting members are those the attendance lists; deputies are not counted."""
     voting = [row for row in attendance if row.membership.is_voting]
     present = sum(row.status == Attendance.Status.PRESENT for row in voting)
-    met = meeting.quorum_met(present)
+    met = meeting.quorum_met(present if voting else None)
     if met is None:
         return "Not recorded"
     answer = "Quorate" if met else "Not quorate"

@@ -119,6 +119,14 @@ def test_attendance_and_quorum_show_only_once_the_minutes_are_published(client):
     assert "Di Apologies (deputy: Ed Deputy, Deputy Director)" in apologies and "Fay Absent" in absent
 
 
+def test_a_meeting_nobody_voting_came_to_was_not_quorate_and_one_with_no_attendance_is_not_recorded(client):
+    meeting = held_meeting(board=f.BoardFactory(quorum=2), minutes_published_at=timezone.now())
+    assert "Quorate" not in page(client, meeting)  # no attendance recorded: nothing to say
+    attend(meeting, "Di Apologies", Attendance.Status.APOLOGIES)
+    attend(meeting, "Fay Absent", Attendance.Status.ABSENT)
+    assert "Not quorate: 0 of 2 voting members present; the quorum is 2." in page(client, meeting)
+
+
 def test_quorum_by_the_boards_rule_shows_the_recorded_answer_or_not_recorded(client):
     board = f.BoardFactory(quorum=None, quorum_rule="half the voting members, including the chair")
     meeting = held_meeting(board=board, minutes_published_at=timezone.now())
