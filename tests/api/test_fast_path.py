@@ -28,7 +28,7 @@ from rest_framework.test import APIRequestFactory
 
 from governance.models import Board, BoardMembership, Meeting, MoU
 from ics_portal.api.serializers import RowRepresentation
-from partners.models import Organisation, Partnership
+from partners.models import Organisation, OrganisationSuccession, Partnership
 from places.models import Cluster, ClusterMembership, IcsStage, IcsSuccession, IntegratedCareSystem
 from tests import factories as f
 
@@ -190,6 +190,9 @@ def representative_rows():
         start_date=timezone.localdate() + datetime.timedelta(days=30),  # not active yet
     )
     unicode_org = f.OrganisationFactory(slug="ørganisation", kind=Organisation.Kind.HEALTHWATCH, ods_code=None)
+    OrganisationSuccession.objects.create(
+        predecessor=ccg, successor=trust, date=datetime.date(2022, 7, 1), source="ODS succ.csv of 1 July 2022"
+    )
     f.OrganisationNameFactory(organisation=council, name="Old name", end_date=datetime.date(2023, 3, 31))
     f.OrganisationNameFactory(organisation=council, start_date=datetime.date(2023, 4, 1), source="")
 
