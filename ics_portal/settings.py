@@ -299,6 +299,7 @@ SPECTACULAR_SETTINGS = {
         "SuccessionKindEnum": "places.models.IcsSuccession.Kind",
         "DocumentKindEnum": "governance.models.Document.Kind",
         "AgendaItemKindEnum": "governance.models.AgendaItem.Kind",
+        "OrganisationSuccessionKindEnum": "partners.models.OrganisationSuccession.Kind",
     },
 }
 

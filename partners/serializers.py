@@ -35,7 +35,7 @@ class OrganisationNameSerializer(serializers.ModelSerializer):
         list_serializer_class = OnDetailOnly
 
 
-class SuccessorSerializer(serializers.ModelSerializer):
+class OrganisationSuccessorSerializer(serializers.ModelSerializer):
     """An organisation its work passed to: when, and the kind of succession (merger, acquisition…)."""
 
     organisation = serializers.SlugRelatedField(source="successor", slug_field="slug", read_only=True)
@@ -48,13 +48,13 @@ class SuccessorSerializer(serializers.ModelSerializer):
         list_serializer_class = OnDetailOnly
 
 
-class PredecessorSerializer(SuccessorSerializer):
+class OrganisationPredecessorSerializer(OrganisationSuccessorSerializer):
     """An organisation whose work passed to this one."""
 
     organisation = serializers.SlugRelatedField(source="predecessor", slug_field="slug", read_only=True)
     name = serializers.CharField(source="predecessor.name", read_only=True)
 
-    class Meta(SuccessorSerializer.Meta):
+    class Meta(OrganisationSuccessorSerializer.Meta):
         pass
 
 
@@ -77,13 +77,13 @@ class OrganisationSerializer(PortalSerializer):
         help_text="The names it was known by over time, oldest first (empty if never renamed). "
         "On a single organisation only, not in lists.",
     )
-    successors = SuccessorSerializer(
+    successors = OrganisationSuccessorSerializer(
         source="successions_out",
         many=True,
         read_only=True,
         help_text="Where its work passed when it closed, dated (ODS successions). On a single organisation only.",
     )
-    predecessors = PredecessorSerializer(
+    predecessors = OrganisationPredecessorSerializer(
         source="successions_in",
         many=True,
         read_only=True,
