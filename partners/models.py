@@ -125,14 +125,14 @@ class OrganisationQuerySet(DatedQuerySet):
         )
 
     def for_directory_csv(self):
-        """The directory's CSV: its columns as tuples, in the directory's order, with no model instances (building
-        ~400 organisations and their partnerships cost most of the CSV's time, bench/run).
+        """The directory's CSV: its organisations' columns as tuples, in the directory's order, with no model
+        instances (building ~400 organisations and their partnerships cost most of the CSV's time, bench/run).
 
-        Pair with `Partnership.objects.for_directory_csv(day, organisations)` for the "Partner of" column, and
+        Pair with `Partnership.objects.for_directory_csv(day, organisations)` for the partnerships, and
         `OrganisationName.objects.for_directory_csv(day, organisations)` for the name on the day.
         """
         return self.prefetch_related(None).values_list(
-            "pk", "name", "ods_code", "kind", "sector", "start_date", "end_date"
+            "pk", "name", "ods_code", "kind", "sector", "start_date", "end_date", "provenance"
         )
 
 
@@ -270,14 +270,24 @@ class PartnershipQuerySet(DatedQuerySet):
             )
         )
 
-    def for_directory_csv(self, day, organisations):
-        """(organisation id, ICS short name, place name or None) of `organisations`' partnerships on `day`,
-        in the order the directory lists them (`OrganisationQuerySet.for_directory`)."""
-        return (
-            self.as_at(day)
-            .filter(organisation__in=organisations.values("pk"))
-            .order_by("ics__short_name", "pk")
-            .values_list("organisation_id", "ics__short_name", "place__name")
+    def for_directory_csv(self, day, organisations, ics=None, place=None):
+        """`organisations`' partnerships on `day` (only those with `ics` and at `place`, when given) as tuples:
+        (organisation id, ICS short name, place name or None, role, start, end, source, provenance), each
+        organisation's ICS-wide partnerships before those at a place."""
+        partnerships = self.as_at(day).filter(organisation__in=organisations.values("pk"))
+        if ics is not None:
+            partnerships = partnerships.filter(ics=ics)
+        if place is not None:
+            partnerships = partnerships.filter(place=place)
+        return partnerships.order_by("ics__short_name", F("place__name").asc(nulls_first=True), "pk").values_list(
+            "organisation_id",
+            "ics__short_name",
+            "place__name",
+            "role",
+            "start_date",
+            "end_date",
+            "source",
+            "provenance",
         )
 
     def for_api(self):

@@ -5,7 +5,8 @@ No queries here: callers pass loaded rows.
 
 from dataclasses import dataclass, field
 
-from partners.models import Organisation
+from ics_portal.core.models import Provenance
+from partners.models import Organisation, Partnership
 
 # get_FOO_display() rebuilds its choices dict on every call: ~10 µs, twice per row of a 400-row CSV (bench/run).
 KIND_LABELS = dict(Organisation.Kind.choices)
@@ -20,8 +21,6 @@ class DirectoryRow:
     partnerships: list
     name: str = ""  # its name on the page's day
 
-    COLUMNS = ("Name", "ODS code", "Kind", "Sector", "Partner of", "Operating")
-
     @property
     def partner_of(self) -> list[str]:
         """'West Yorkshire' or 'West Yorkshire: Leeds', once each, in order."""
@@ -32,43 +31,58 @@ class DirectoryRow:
                 seen.append(text)
         return seen
 
-    def as_csv(self) -> tuple:
-        o = self.organisation
-        return (
-            self.name or o.name,
-            o.ods_code or "",
-            KIND_LABELS.get(o.kind, o.kind),
-            SECTOR_LABELS.get(o.sector, o.sector),
-            "; ".join(self.partner_of),
-            f"{o.start_date or ''} to {o.end_date or ''}".strip(),
-        )
-
 
 def directory_rows(organisations, day) -> list[DirectoryRow]:
     """Rows of the directory from organisations loaded by `Organisation.objects.for_directory(day)`."""
     return [DirectoryRow(organisation=o, partnerships=o.partnerships_then, name=o.name_on(day)) for o in organisations]
 
 
+PARTNER_CSV_COLUMNS = (
+    "Name",
+    "ODS code",
+    "Kind",
+    "Sector",
+    "ICS",
+    "Place",
+    "Role",
+    "Partner from",
+    "Partner until",
+    "Source",
+    "Operating from",
+    "Operating until",
+    "Sample data",
+)
+ROLE_LABELS = dict(Partnership.Role.choices)
+NO_PARTNERSHIP = (None, None, None, None, None, None, Provenance.PUBLIC_RECORD)
+
+
 def directory_csv_rows(organisations, partnerships, names=()):
-    """The cells of `DirectoryRow.as_csv()` from tuples, not model instances: `organisations` from
+    """The partner CSV's rows (PARTNER_CSV_COLUMNS): one per partnership, in the directory's order; an organisation
+    with none on the day gets one row with the partnership's cells empty, so the CSV holds every organisation the
+    directory lists. Built from tuples, not model instances: `organisations` from
     `Organisation.objects.for_directory_csv()`, `partnerships` from `Partnership.objects.for_directory_csv()`,
     `names` (the name on the day, of those renamed) from `OrganisationName.objects.for_directory_csv()`."""
     name_then = dict(names)
-    partner_of: dict[int, list[str]] = {}
-    for organisation_id, ics_name, place_name in partnerships:
-        text = f"{ics_name}: {place_name}" if place_name is not None else ics_name
-        seen = partner_of.setdefault(organisation_id, [])
-        if text not in seen:
-            seen.append(text)
-    for pk, name, ods_code, kind, sector, start_date, end_date in organisations:
-        yield (
-            name_then.get(pk, name),
-            ods_code or "",
-            KIND_LABELS.get(kind, kind),
-            SECTOR_LABELS.get(sector, sector),
-            "; ".join(partner_of.get(pk, ())),
-            f"{start_date or ''} to {end_date or ''}".strip(),
-        )
+    held: dict[int, list[tuple]] = {}
+    for organisation_id, *partnership in partnerships:
+        held.setdefault(organisation_id, []).append(partnership)
+    for pk, name, ods_code, kind, sector, start_date, end_date, provenance in organisations:
+        for ics, place, role, since, until, source, partnership_provenance in held.get(pk, [NO_PARTNERSHIP]):
+            yield (
+                name_then.get(pk, name),
+                ods_code,
+                KIND_LABELS.get(kind, kind),
+                SECTOR_LABELS.get(sector, sector),
+                ics,
+                place,
+                ROLE_LABELS.get(role, role),
+                since,
+                until,
+                source,
+                start_date,
+                end_date,
+                provenance != Provenance.PUBLIC_RECORD or partnership_provenance != Provenance.PUBLIC_RECORD,
+            )
 
 
 @dataclass

@@ -84,16 +84,28 @@ def directory(request):
 
 @require_safe
 def directory_csv(request):
-    """The partner directory as CSV: the page's FilterSet, day, order and columns, every page of it.
+    """The partner directory as CSV: the page's FilterSet, day and order, every page of it, a row per partnership
+    (only those with the ICS and at the place filtered to, when one is). Named for what was filtered and the day.
 
     Four queries (the ICS filter's lookup, organisations, partnerships, names on the day), read as tuples: no
     model instances.
     """
     as_at = as_at_for(request)
-    organisations = directory_filterset(request, as_at).qs
+    filterset = directory_filterset(request, as_at)
+    organisations = filterset.qs
+    chosen = filterset.form.cleaned_data
     rows = presenters.directory_csv_rows(
         organisations.for_directory_csv(),
-        Partnership.objects.for_directory_csv(as_at.day, organisations),
+        Partnership.objects.for_directory_csv(
+            as_at.day, organisations, ics=chosen.get("ics"), place=chosen.get("place")
+        ),
         OrganisationName.objects.for_directory_csv(as_at.day, organisations),
     )
-    return csv_response(f"partners-{as_at.day.isoformat()}", presenters.DirectoryRow.COLUMNS, rows)
+    return csv_response(directory_csv_name(chosen, as_at.day), presenters.PARTNER_CSV_COLUMNS, rows)
+
+
+def directory_csv_name(chosen, day) -> str:
+    """'partners-leeds-2026-11-30': the place (else the ICS), kind and sector filtered to, and the day."""
+    area = chosen.get("place") or chosen.get("ics")
+    parts = [area.slug if area else "", chosen.get("kind", ""), chosen.get("sector", ""), day.isoformat()]
+    return "-".join(["partners", *(part.replace("_", "-") for part in parts if part)])

@@ -9,7 +9,13 @@ from django.urls import reverse
 
 from ics_portal.core.csv_export import csv_response, safe_cell
 from partners.models import Organisation
-from tests.factories import IntegratedCareSystemFactory, OrganisationFactory, PartnershipFactory, PlaceFactory
+from tests.factories import (
+    IntegratedCareSystemFactory,
+    MoUFactory,
+    OrganisationFactory,
+    PartnershipFactory,
+    PlaceFactory,
+)
 
 
 def read_csv(response):
@@ -41,64 +47,94 @@ def directory_csv(client, **params):
     return response, read_csv(response)[1]
 
 
-@pytest.mark.django_db
-def test_partner_csv_has_the_rows_and_columns_the_directory_shows(client):
-    ics = IntegratedCareSystemFactory(short_name="West Yorkshire")
-    leeds = PlaceFactory(ics=ics, name="Leeds")
-    council = OrganisationFactory(name="Leeds City Council", kind=Organisation.Kind.LOCAL_AUTHORITY, ods_code="238")
-    PartnershipFactory(organisation=council, ics=ics, place=leeds)
-    for name in ("Zeta Trust", "Alpha Trust"):
-        PartnershipFactory(organisation=OrganisationFactory(name=name), ics=ics)
-    PartnershipFactory(organisation=OrganisationFactory(name="Elsewhere Trust"))  # another ICS
-
-    params = {"ics": ics.slug}
-    page = client.get(reverse("partners:directory"), params)
-    response, rows = directory_csv(client, **params)
-
-    assert response["Content-Disposition"].startswith('attachment; filename="partners-')
-    assert rows[0] == ["Name", "ODS code", "Kind", "Sector", "Partner of", "Operating"]
-    assert rows[1:] == [list(row.as_csv()) for row in page.context["rows"]]
-    assert [row[0] for row in rows[1:]] == ["Alpha Trust", "Leeds City Council", "Zeta Trust"]
-    assert rows[2][4] == "West Yorkshire: Leeds"
-
-    _, councils = directory_csv(client, ics=ics.slug, kind="local_authority")
-    assert [row[0] for row in councils[1:]] == ["Leeds City Council"]
+PARTNER_COLUMNS = [
+    "Name",
+    "ODS code",
+    "Kind",
+    "Sector",
+    "ICS",
+    "Place",
+    "Role",
+    "Partner from",
+    "Partner until",
+    "Source",
+    "Operating from",
+    "Operating until",
+    "Sample data",
+]
 
 
 @pytest.mark.django_db
-def test_partner_csv_cells_match_the_page_for_partners_of_several_systems_and_places_on_a_day(client):
-    west, humber = (
-        IntegratedCareSystemFactory(short_name="West Yorkshire"),
-        IntegratedCareSystemFactory(short_name="Humber"),
+def test_partner_csv_has_a_row_per_partnership_with_role_place_dates_and_source(client):
+    west, humber = IntegratedCareSystemFactory(short_name="West Yorkshire"), IntegratedCareSystemFactory()
+    leeds = PlaceFactory(ics=west, name="Leeds")
+    council = OrganisationFactory(
+        name="Leeds City Council", kind="local_authority", sector="local_government", ods_code="238"
     )
-    leeds, bradford = PlaceFactory(ics=west, name="Leeds"), PlaceFactory(ics=west, name="Bradford")
-    trust = OrganisationFactory(name="=Formula Trust", start_date=datetime.date(2001, 4, 1))
-    PartnershipFactory(organisation=trust, ics=west, place=leeds)
-    PartnershipFactory(organisation=trust, ics=west)
-    PartnershipFactory(organisation=trust, ics=west, place=bradford)
-    PartnershipFactory(organisation=trust, ics=west, place=leeds, role="partner")  # same cell once
-    PartnershipFactory(organisation=trust, ics=humber)
-    PartnershipFactory(organisation=trust, ics=humber, end_date=datetime.date(2022, 12, 31))  # ended by the day
-    charity = OrganisationFactory(name="Carers", kind="vcse", sector="vcse", ods_code=None)
-    PartnershipFactory(organisation=charity, ics=west, start_date=datetime.date(2024, 1, 1))  # not begun by the day
-    PartnershipFactory(organisation=charity, ics=humber)
+    constitution = "West Yorkshire ICB constitution, 1 July 2022"
+    PartnershipFactory(organisation=council, ics=west, source=constitution)
+    PartnershipFactory(organisation=council, ics=west, place=leeds, role="partner", end_date=datetime.date(2030, 3, 31))
+    trust = OrganisationFactory(name="Wakefield Trust", ods_code="RR8", start_date=datetime.date(2001, 4, 1))
+    PartnershipFactory(organisation=trust, ics=west, start_date=None)
+    PartnershipFactory(organisation=trust, ics=humber)  # another ICS: not a partner of West Yorkshire
+    charity = OrganisationFactory(name="Carers", kind="vcse", sector="vcse", ods_code=None, provenance="sample")
+    PartnershipFactory(organisation=charity, ics=west, role="associate")
 
-    for params in ({"as_at": "2023-06-01"}, {"ics": west.slug}, {"ics": humber.slug, "as_at": "2023-06-01"}):
-        page = client.get(reverse("partners:directory"), params)
-        _, rows = directory_csv(client, **params)
-        assert rows[1:] == [[safe_cell(cell) for cell in row.as_csv()] for row in page.context["rows"]], params
-    _, rows = directory_csv(client, as_at="2023-06-01")
+    response, rows = directory_csv(client, ics=west.slug, as_at="2023-06-01")
+
+    assert rows[0] == PARTNER_COLUMNS
     assert rows[1:] == [
         [
-            "'=Formula Trust",
-            trust.ods_code,
-            "NHS trust",
-            "NHS",
-            "Humber; West Yorkshire: Leeds; West Yorkshire; West Yorkshire: Bradford",
-            "2001-04-01 to",
+            "Carers", "", "Voluntary, community or social enterprise", "Voluntary and community", "West Yorkshire", "",
+            "Associate partner", "2022-07-01", "", "", "", "", "Yes",
         ],
-        ["Carers", "", "Voluntary, community or social enterprise", "Voluntary and community", "Humber", "to"],
-    ]
+        [
+            "Leeds City Council", "238", "Local authority", "Local government", "West Yorkshire", "",
+            "Constitutional partner", "2022-07-01", "", constitution, "", "", "No",
+        ],
+        [
+            "Leeds City Council", "238", "Local authority", "Local government", "West Yorkshire", "Leeds",
+            "Partner", "2022-07-01", "2030-03-31", "", "", "", "No",
+        ],
+        [
+            "Wakefield Trust", "RR8", "NHS trust", "NHS", "West Yorkshire", "",
+            "Constitutional partner", "", "", "", "2001-04-01", "", "No",
+        ],
+    ]  # fmt: skip
+    assert not any(cell == "to" for row in rows for cell in row)
+
+
+@pytest.mark.django_db
+def test_unfiltered_partner_csv_has_every_partnership_of_the_day_and_each_organisation_without_one(client):
+    west = IntegratedCareSystemFactory(short_name="West Yorkshire")
+    humber = IntegratedCareSystemFactory(short_name="Humber")
+    trust = OrganisationFactory(name="Alpha Trust")
+    PartnershipFactory(organisation=trust, ics=west)
+    PartnershipFactory(organisation=trust, ics=humber)
+    PartnershipFactory(organisation=trust, ics=humber, end_date=datetime.date(2022, 12, 31))  # ended by the day
+    OrganisationFactory(name="Beta Trust")  # a partner of nothing on the day
+
+    page = client.get(reverse("partners:directory"), {"as_at": "2023-06-01"})
+    _, rows = directory_csv(client, as_at="2023-06-01")
+
+    assert [row[0] for row in rows[1:]] == ["Alpha Trust", "Alpha Trust", "Beta Trust"]
+    assert [row[4] for row in rows[1:]] == ["Humber", "West Yorkshire", ""]
+    assert rows[3][5:10] == ["", "", "", "", ""]
+    assert sorted({row[0] for row in rows[1:]}) == [row.name for row in page.context["rows"]]
+
+
+@pytest.mark.django_db
+def test_partner_csv_of_a_place_has_only_the_partnerships_at_that_place(client):
+    west = IntegratedCareSystemFactory(short_name="West Yorkshire")
+    leeds, bradford = PlaceFactory(ics=west, name="Leeds"), PlaceFactory(ics=west, name="Bradford")
+    council = OrganisationFactory(name="Leeds City Council", kind=Organisation.Kind.LOCAL_AUTHORITY, ods_code="238")
+    PartnershipFactory(organisation=council, ics=west)
+    PartnershipFactory(organisation=council, ics=west, place=leeds)
+    PartnershipFactory(organisation=OrganisationFactory(name="Bradford Trust"), ics=west, place=bradford)
+
+    response, rows = directory_csv(client, place=leeds.slug, as_at="2023-06-01")
+
+    assert [(row[0], row[5]) for row in rows[1:]] == [("Leeds City Council", "Leeds")]
 
 
 @pytest.mark.django_db
@@ -110,23 +146,48 @@ def test_partner_csv_holds_every_page_of_the_directory(client):
     page = client.get(reverse("partners:directory"), {"ics": ics.slug})
     _, rows = directory_csv(client, ics=ics.slug)
 
-    shown = [list(row.as_csv()) for row in page.context["rows"]]
-    assert rows[1 : len(shown) + 1] == shown
+    shown = [row.name for row in page.context["rows"]]
+    assert [row[0] for row in rows[1 : len(shown) + 1]] == shown
     assert len(rows) == 1 + 30
 
 
 @pytest.mark.django_db
+def test_partner_csv_is_named_for_what_was_filtered_and_the_day(client):
+    west = IntegratedCareSystemFactory(slug="west-yorkshire")
+    leeds = PlaceFactory(ics=west, slug="leeds")
+    day = {"as_at": "2026-11-30"}
+
+    def name(**params):
+        response, _ = directory_csv(client, **params, **day)
+        return response["Content-Disposition"]
+
+    assert name() == 'attachment; filename="partners-2026-11-30.csv"'
+    assert name(ics=west.slug) == 'attachment; filename="partners-west-yorkshire-2026-11-30.csv"'
+    assert name(place=leeds.slug) == 'attachment; filename="partners-leeds-2026-11-30.csv"'
+    assert name(ics=west.slug, place=leeds.slug) == 'attachment; filename="partners-leeds-2026-11-30.csv"'
+    assert (
+        name(ics=west.slug, kind="nhs_trust", sector="nhs")
+        == 'attachment; filename="partners-west-yorkshire-nhs-trust-nhs-2026-11-30.csv"'
+    )
+    assert name(ics="no-such-ics") == 'attachment; filename="partners-2026-11-30.csv"'  # an unknown ICS names nothing
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("n", [1, 10])
-def test_partner_csv_queries_are_bounded(client, django_assert_max_num_queries, n):
+@pytest.mark.parametrize("area", ["ics", "place"])
+def test_partner_csv_queries_are_bounded(client, django_assert_max_num_queries, n, area):
     ics = IntegratedCareSystemFactory()
+    place = PlaceFactory(ics=ics)
     for _ in range(n):
         organisation = OrganisationFactory()
+        PartnershipFactory(organisation=organisation, ics=ics, place=place)
         PartnershipFactory(organisation=organisation, ics=ics)
         PartnershipFactory(organisation=organisation, ics=IntegratedCareSystemFactory())
 
-    with django_assert_max_num_queries(4):  # the ICS filter's lookup, organisations, partnerships, names on the day
-        _, rows = directory_csv(client, ics=ics.slug)
-    assert len(rows) == n + 1
+    # the ICS's or the place's lookup, organisations, partnerships, names on the day
+    with django_assert_max_num_queries(4):
+        _, rows = directory_csv(client, **{area: ics.slug if area == "ics" else place.slug})
+    assert len(rows) == 1 + n * (2 if area == "ics" else 1)
 
 
 @pytest.mark.django_db
@@ -148,6 +209,16 @@ def test_search_csv_has_the_results_the_page_shows(client):
 
 
 @pytest.mark.django_db
+def test_draft_mous_are_never_in_the_search_csv(client):
+    MoUFactory(title="Stroke pathway memorandum", published_at=None)
+    MoUFactory(title="Stroke network memorandum")
+
+    for params in ({"q": "stroke"}, {"q": "stroke", "kind": "mou"}):
+        _, rows = read_csv(client.get(reverse("site:search_csv"), params))
+        assert [row[1] for row in rows[1:]] == ["Stroke network memorandum"], params
+
+
+@pytest.mark.django_db
 def test_the_directory_links_to_its_own_csv(client):
     ics = IntegratedCareSystemFactory()
     for name in ("Alpha Trust", "Beta Trust"):
@@ -160,7 +231,7 @@ def test_the_directory_links_to_its_own_csv(client):
 
     _, rows = read_csv(response)
     assert [row[0] for row in rows[1:]] == ["Alpha Trust", "Beta Trust"]
-    assert response["Content-Disposition"] == 'attachment; filename="partners-2023-01-01.csv"'
+    assert response["Content-Disposition"] == f'attachment; filename="partners-{ics.slug}-2023-01-01.csv"'
 
 
 @pytest.mark.django_db
