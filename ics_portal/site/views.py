@@ -80,6 +80,17 @@ def partner_directory_url(ics, as_at):
     return lambda kind: f"{base}?{urlencode({'ics': ics.slug, 'kind': kind, **day})}"
 
 
+def partner_downloads(as_at, ics, place=None) -> dict:
+    """The partners of `ics` (or of `place` in it) on the page's day: the directory's CSV and the API query."""
+    day = {} if as_at.is_today else {"as_at": as_at.day.isoformat()}
+    area = {"place": place.slug} if place else {"ics": ics.slug}
+    api_query = urlencode({**({"place": place.slug} if place else {}), **day})
+    return {
+        "csv": f"{reverse('partners:directory_csv')}?{urlencode({**area, **day})}",
+        "api": reverse("api:ics-partners", kwargs={"slug": ics.slug}) + (f"?{api_query}" if api_query else ""),
+    }
+
+
 def ics_detail(request, slug):
     as_at = as_at_for(request)
     asked_query = as_at.query  # the day asked for: links to where an abolished ICS's area went carry it
@@ -147,6 +158,7 @@ def ics_detail(request, slug):
             "partner_groups": partner_presenters.partners_by_kind(
                 ics.partnerships_then, counted, directory_url=partner_directory_url(ics, as_at), day=as_at.day
             ),
+            "partner_downloads": partner_downloads(as_at, ics),
             "diagram": structure_diagram(ics.boards_then),
             "icb_map": place_presenters.icb_map(
                 selectors.map_outlines(as_at.day), as_at.day, query=as_at.query, highlight=ics
@@ -185,6 +197,7 @@ def place_detail(request, slug):
             "membership": membership,
             "in_force": place.is_current_on(as_at.day),
             "partner_groups": partner_presenters.partners_by_kind(place.partnerships_then, day=as_at.day),
+            "partner_downloads": membership and partner_downloads(as_at, membership.ics, place),
             "breadcrumbs": breadcrumbs,
             "facts_checked": place_presenters.latest_date(
                 place.source_date, *(m.source_date for m in place.memberships.all())
