@@ -1,8 +1,9 @@
-"""CSV downloads of list pages: the same rows and columns the page shows, streamed.
+"""CSV downloads of list pages: what the page shows, from the page's own filters and day, streamed.
 
-A list view builds its rows once, as a list of tuples, and hands them to
-`csv_response()`; the HTML page and the CSV then cannot drift apart. Rows are
-streamed, so a long directory does not sit in memory as one big string.
+A list view builds its rows from the same FilterSet or selector as its page, as tuples, and hands them
+to `csv_response()`; the page and the CSV then cannot list different records. A CSV may spell a row
+out further than the page (the partner CSV has a row per partnership where the directory has a row per
+organisation). Rows are streamed, so a long directory does not sit in memory as one big string.
 """
 
 import csv
