@@ -87,8 +87,8 @@ def directory_csv(request):
     """The partner directory as CSV: the page's FilterSet, day and order, every page of it, a row per partnership
     (only those with the ICS and at the place filtered to, when one is). Named for what was filtered and the day.
 
-    Four queries (the ICS filter's lookup, organisations, partnerships, names on the day), read as tuples: no
-    model instances.
+    Four queries (the ICS's or the place's lookup, organisations, partnerships, names on the day; five with both
+    an ICS and a place), read as tuples: no model instances.
     """
     as_at = as_at_for(request)
     filterset = directory_filterset(request, as_at)

@@ -83,12 +83,15 @@ def partner_directory_url(ics, as_at):
 def partner_downloads(as_at, ics, place=None) -> dict:
     """The partners of `ics` (or of `place` in it) on the page's day: the directory's CSV and the API query."""
     day = {} if as_at.is_today else {"as_at": as_at.day.isoformat()}
-    area = {"place": place.slug} if place else {"ics": ics.slug}
-    api_query = urlencode({**({"place": place.slug} if place else {}), **day})
+    at_place = {"place": place.slug} if place else {}
     return {
-        "csv": f"{reverse('partners:directory_csv')}?{urlencode({**area, **day})}",
-        "api": reverse("api:ics-partners", kwargs={"slug": ics.slug}) + (f"?{api_query}" if api_query else ""),
+        "csv": _with_query(reverse("partners:directory_csv"), {**(at_place or {"ics": ics.slug}), **day}),
+        "api": _with_query(reverse("api:ics-partners", kwargs={"slug": ics.slug}), {**at_place, **day}),
     }
+
+
+def _with_query(path, params) -> str:
+    return f"{path}?{urlencode(params)}" if params else path
 
 
 def ics_detail(request, slug):
