@@ -182,6 +182,7 @@ def board_meetings_ics(request, slug):
 
 REGISTER_PAGE_SIZE = 25
 DECISION_FILTERS = ("q", "board", "kind", "date_from", "date_to")
+PAGE_LABELS = {"board": "Board", "date_from": "Meetings from", "date_to": "Meetings up to"}
 
 
 def _decision_filterset(request, decisions, boards=None):
@@ -191,7 +192,10 @@ def _decision_filterset(request, decisions, boards=None):
     for fixed in ("ics", "board") if boards is None else ("ics",):
         data.pop(fixed, None)
     filterset = DecisionFilter(data, queryset=decisions, request=request)
-    filterset.form.fields["board"].queryset = boards if boards is not None else Board.objects.none()
+    fields = filterset.form.fields
+    fields["board"].queryset = boards if boards is not None else Board.objects.none()
+    for name, label in PAGE_LABELS.items():  # the filters' own labels are the API's parameter descriptions
+        fields[name].label = label
     return filterset
 
 
