@@ -18,17 +18,29 @@ from governance.filters import (
     AgendaItemFilter,
     BoardFilter,
     BoardMembershipFilter,
+    DecisionFilter,
     MeetingFilter,
     MoUFilter,
     MoUSignatoryFilter,
     PersonFilter,
     ProgrammeFilter,
 )
-from governance.models import AgendaItem, Board, BoardMembership, Meeting, MoU, MoUSignatory, Person, Programme
+from governance.models import (
+    AgendaItem,
+    Board,
+    BoardMembership,
+    Decision,
+    Meeting,
+    MoU,
+    MoUSignatory,
+    Person,
+    Programme,
+)
 from governance.serializers import (
     AgendaItemRecordSerializer,
     BoardMembershipSerializer,
     BoardSerializer,
+    DecisionSerializer,
     MeetingSerializer,
     MoUSerializer,
     MoUSignatoryRecordSerializer,
@@ -36,6 +48,7 @@ from governance.serializers import (
     ProgrammeSerializer,
 )
 from ics_portal.api.exceptions import Conflict
+from ics_portal.api.filtering import PortalFilterBackend
 from ics_portal.api.pagination import NestedRowsPagination
 from ics_portal.api.viewsets import PortalViewSet
 
@@ -216,3 +229,15 @@ class MoUSignatoryViewSet(PortalViewSet):
         except ValidationError as error:
             raise Conflict(f"{' '.join(error.messages)} Change the MoU's status first.", code=error.code) from None
         super().perform_destroy(instance)
+
+
+class DecisionViewSet(PortalViewSet):
+    """Decisions of boards, one row a decision (a line of an agenda item's resolutions), newest meeting first:
+    only what the meeting pages show, for everyone (no drafts, nothing of a confidential item). A list only
+    (ics_portal/site/api_urls.py routes no detail): a decision is found by its agenda item and line."""
+
+    queryset = Decision.objects.for_register()
+    serializer_class = DecisionSerializer
+    filterset_class = DecisionFilter
+    filter_backends = [PortalFilterBackend]  # the register's order: newest meeting first, in agenda order
+    http_method_names = ["get", "head", "options"]

@@ -57,6 +57,9 @@ def meeting_uid(meeting: Meeting) -> str:
     return f"meeting-{meeting.pk}@{UID_DOMAIN}"
 
 
+SAMPLE_LABEL = "[Sample data]"
+
+
 def meeting_event_lines(meeting: Meeting, *, board: Board, url: str) -> list[str]:
     summary = f"{board.name}: meeting"
     if meeting.status == Meeting.Status.CANCELLED:
@@ -65,6 +68,9 @@ def meeting_event_lines(meeting: Meeting, *, board: Board, url: str) -> list[str
         summary = f"Postponed: {summary}"
     held = "Held in public." if meeting.is_public else "Held in private."
     description = f"{board.name} ({board.get_kind_display()}). {meeting.get_status_display()}. {held}\nDetails: {url}"
+    if meeting.is_sample:
+        summary = f"{SAMPLE_LABEL} {summary}"
+        description = f"Sample data, not a real meeting. {description}"
     lines = [
         "BEGIN:VEVENT",
         f"UID:{meeting_uid(meeting)}",
@@ -86,16 +92,33 @@ def meeting_event_lines(meeting: Meeting, *, board: Board, url: str) -> list[str
 
 def board_calendar(board: Board, meetings, *, absolute_url) -> str:
     """The VCALENDAR text for a board's meetings. `absolute_url(path)` turns a path into a full URL."""
+    return meetings_calendar(
+        board.name, f"Meetings of {board.name}, {board.ics.short_name}", meetings, absolute_url=absolute_url
+    )
+
+
+def ics_calendar(ics, meetings, *, absolute_url) -> str:
+    """The VCALENDAR text for the meetings of every board of an ICS (each meeting with its board loaded)."""
+    return meetings_calendar(
+        f"{ics.short_name}: board meetings",
+        f"Meetings of every board of {ics.short_name}",
+        meetings,
+        absolute_url=absolute_url,
+    )
+
+
+def meetings_calendar(name: str, description: str, meetings, *, absolute_url) -> str:
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         f"PRODID:{PRODID}",
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{ical_escape(board.name)}",
-        f"X-WR-CALDESC:{ical_escape(f'Meetings of {board.name}, {board.ics.short_name}')}",
+        f"X-WR-CALNAME:{ical_escape(name)}",
+        f"X-WR-CALDESC:{ical_escape(description)}",
     ]
     for meeting in meetings:
+        board = meeting.board
         path = reverse("governance:meeting_detail", kwargs={"board_slug": board.slug, "slug": meeting.slug})
         lines.extend(meeting_event_lines(meeting, board=board, url=absolute_url(path)))
     lines.append("END:VCALENDAR")

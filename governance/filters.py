@@ -4,7 +4,17 @@ import django_filters
 from django.db.models import Q
 from django_filters.constants import EMPTY_VALUES
 
-from governance.models import AgendaItem, Board, BoardMembership, Meeting, MoU, MoUSignatory, Person, Programme
+from governance.models import (
+    AgendaItem,
+    Board,
+    BoardMembership,
+    Decision,
+    Meeting,
+    MoU,
+    MoUSignatory,
+    Person,
+    Programme,
+)
 from ics_portal.core import filters as core_filters
 from ics_portal.core.filters import DatedFilterSet, PortalDateFilter, PortalFilterSet, StrictBooleanFilter
 from partners.models import Organisation
@@ -163,3 +173,37 @@ class MoUSignatoryFilter(PortalFilterSet):
     class Meta:
         model = MoUSignatory
         fields = ["ics", "mou", "organisation", "modified_since"]
+
+
+class DecisionFilter(PortalFilterSet):
+    """The decisions registers' filters and the API's: each row one decision (a line of an item's resolutions)."""
+
+    ics = _ics_filter("agenda_item__meeting__board__ics")
+    board = _board_filter("agenda_item__meeting__board")
+    kind = django_filters.ChoiceFilter(
+        field_name="agenda_item__kind", choices=AgendaItem.Kind.choices, label="Item type"
+    )
+    date_from = PortalDateFilter(
+        field_name="agenda_item__meeting__starts_at", lookup_expr="date__gte", label="From (YYYY-MM-DD)"
+    )
+    date_to = PortalDateFilter(
+        field_name="agenda_item__meeting__starts_at", lookup_expr="date__lte", label="To (YYYY-MM-DD)"
+    )
+    q = django_filters.CharFilter(method="filter_text", label="Words in the decision or the item's title")
+    # A decision's `modified_at` is its item's public one: the later of the item's and its meeting's.
+    modified_since = core_filters.ModifiedSinceFilter(method="filter_modified_since")
+
+    class Meta:
+        model = Decision
+        fields = ["ics", "board", "kind", "date_from", "date_to", "q", "modified_since"]
+
+    def filter_text(self, queryset, name, value):
+        """Every word, each in the decision or in its item's title."""
+        for word in value.split():
+            queryset = queryset.filter(Q(text__icontains=word) | Q(agenda_item__title__icontains=word))
+        return queryset
+
+    def filter_modified_since(self, queryset, name, value):
+        return queryset.filter(
+            Q(agenda_item__public_modified_at__gte=value) | Q(agenda_item__meeting__public_modified_at__gte=value)
+        )

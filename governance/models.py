@@ -11,7 +11,7 @@ from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Prefetch, Q
+from django.db.models import ExpressionWrapper, F, Prefetch, Q
 from django.db.models.fields.files import FieldFile
 from django.db.models.functions import Upper
 from django.urls import reverse
@@ -552,6 +552,29 @@ class MeetingQuerySet(models.QuerySet):
     def held(self):
         return self.filter(status=Meeting.Status.HELD)
 
+    def for_calendar(self):
+        """Meetings with their boards, for a calendar page or feed across boards."""
+        return self.select_related("board")
+
+    def neighbours(self, meeting):
+        """(previous, next): the meetings of `meeting`'s board just before and after it by start, ties by id, or
+        None. One query. A meeting whose source does not state its date (ADR 8) has neither."""
+        if meeting.starts_at is None:
+            return None, None
+        dated = self.filter(board_id=meeting.board_id, starts_at__isnull=False)
+        at, pk = meeting.starts_at, meeting.pk
+        earlier = dated.filter(Q(starts_at__lt=at) | Q(starts_at=at, pk__lt=pk)).order_by("-starts_at", "-pk")
+        later = dated.filter(Q(starts_at__gt=at) | Q(starts_at=at, pk__gt=pk)).order_by("starts_at", "pk")
+        found = dated.filter(Q(pk__in=earlier.values("pk")[:1]) | Q(pk__in=later.values("pk")[:1]))
+        previous = following = None
+        for other in found.only("pk", "slug", "starts_at", "board_id", "provenance"):
+            other.board = meeting.board  # for its URL, without a query
+            if (other.starts_at, other.pk) < (at, pk):
+                previous = other
+            else:
+                following = other
+        return previous, following
+
     def for_detail(self):
         """The meeting page: its board, agenda, published papers (the page sorts them onto their items), the
         papers the notice rule counts, attendance, and the meetings approving and approved by it (the page
@@ -786,6 +809,65 @@ class AgendaItem(IcsOwned, PublicTimestamped, PortalModel):
         """When the public's view of the item last changed: its own fields, or its meeting's, whose minutes'
         publication shows or hides the item's minutes (so no write is added to publishing)."""
         return max(self.public_modified_at, self.meeting.public_modified_at)
+
+
+class DecisionQuerySet(models.QuerySet):
+    def public(self):
+        """What the public may see, as the meeting page shows it: decisions of items that are not confidential,
+        once their meeting's agenda and minutes are published. Drafts never, for staff neither: a register is a
+        public list, not a preview."""
+        return self.filter(
+            agenda_item__is_confidential=False,
+            agenda_item__meeting__agenda_published_at__isnull=False,
+            agenda_item__meeting__minutes_published_at__isnull=False,
+        )
+
+    def for_register(self):
+        """The registers' and the API's list: newest meeting first, undated ones (ADR 8) last, in agenda order."""
+        undated = ExpressionWrapper(Q(agenda_item__meeting__starts_at__isnull=True), output_field=models.BooleanField())
+        return (
+            self.public()
+            .select_related("agenda_item__meeting__board__ics")
+            .alias(undated=undated)
+            .order_by(*DECISION_ORDER)
+        )
+
+
+DECISION_ORDER = (
+    "undated",
+    "-agenda_item__meeting__starts_at",
+    "-agenda_item__meeting_id",
+    "agenda_item__position",
+    "agenda_item__number",
+    "agenda_item_id",
+    "line",
+)
+
+
+class Decision(IcsOwned, models.Model):
+    """One decision: a non-blank line of an agenda item's `resolutions`, so a register, its CSV and the API have
+    a row per decision. A database view over the agenda items (migration 0015), never written."""
+
+    ics_path = "agenda_item__meeting__board__ics"
+
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.DO_NOTHING, db_constraint=False, related_name="decisions"
+    )
+    line = models.PositiveIntegerField(help_text="Its line in the item's resolutions, from 1.")
+    text = models.TextField()
+
+    objects = DecisionQuerySet.as_manager()
+
+    class Meta:
+        managed = False
+        db_table = "governance_decision"
+
+    def __str__(self):
+        return self.text
+
+    @property
+    def is_sample(self):
+        return self.agenda_item.is_sample
 
 
 class Attendance(IcsOwned, PortalModel):

@@ -31,6 +31,30 @@ def split_meetings(meetings, day: datetime.date):
     return upcoming, list(reversed(past)) + undated
 
 
+DECISION_CSV_HEADER = ("Date", "Board", "ICS", "Item", "Item type", "Decision", "Sample data", "Meeting page")
+
+
+def meeting_day(meeting) -> datetime.date | None:
+    return timezone.localdate(meeting.starts_at) if meeting.starts_at else None
+
+
+def decision_csv_rows(decisions, *, absolute_url):
+    """A register's decisions as CSV rows, one a decision; `absolute_url(path)` makes the meeting's link whole."""
+    for decision in decisions:
+        item = decision.agenda_item
+        meeting = item.meeting
+        yield (
+            meeting_day(meeting),
+            meeting.board.name,
+            meeting.board.ics.short_name,
+            str(item),
+            item.get_kind_display(),
+            decision.text,
+            decision.is_sample,
+            absolute_url(meeting.get_absolute_url()),
+        )
+
+
 def reporting_line(board, boards):
     """The chain of boards `board` reports to, nearest first, from the loaded boards of its ICS.
 

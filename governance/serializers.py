@@ -1,5 +1,7 @@
 """API representations of boards, people, seats, meetings, MoUs and programmes."""
 
+import datetime
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -10,13 +12,23 @@ from governance.models import (
     Attendance,
     Board,
     BoardMembership,
+    Decision,
     Meeting,
     MoU,
     MoUSignatory,
     Person,
     Programme,
 )
-from ics_portal.api.serializers import AUDIT_FIELDS, ApiLink, IdLink, PortalSerializer, RowRepresentation, SlugLink
+from governance.presenters import meeting_day
+from ics_portal.api.serializers import (
+    AUDIT_FIELDS,
+    ApiLink,
+    IdLink,
+    PortalSerializer,
+    RowRepresentation,
+    SlugLink,
+    build_url,
+)
 from partners.models import Organisation
 from places.models import IntegratedCareSystem, Place
 
@@ -438,3 +450,103 @@ class MoUSignatoryRecordSerializer(PortalSerializer):
     def page_view(self, obj):
         """A signatory is shown on its MoU's page."""
         return "governance:mou_detail", {"slug": obj.mou.slug}
+
+
+class DecisionSerializer(RowRepresentation, serializers.ModelSerializer):
+    """One decision: a line of a published agenda item's resolutions, with its item, meeting, board and ICS, each
+    as its id or slug and its URL in this API."""
+
+    decision = serializers.CharField(source="text", read_only=True, help_text="What was decided, as minuted.")
+    line = serializers.IntegerField(read_only=True, help_text="Its line in the item's resolutions, from 1.")
+    date = serializers.SerializerMethodField(help_text="The meeting's day; null where its source does not state it.")
+    kind = serializers.SerializerMethodField(help_text="The item's type: decision, discussion, assurance, information.")
+    item_number = serializers.SerializerMethodField()
+    item_title = serializers.SerializerMethodField()
+    agenda_item = serializers.SerializerMethodField(help_text="The agenda item, by id.")
+    agenda_item_url = serializers.SerializerMethodField()
+    meeting = serializers.SerializerMethodField(help_text="The meeting, by id.")
+    meeting_url = serializers.SerializerMethodField()
+    page_url = serializers.SerializerMethodField(help_text="The meeting's public page, where the decision is minuted.")
+    board = serializers.SerializerMethodField(help_text="The board, by slug.")
+    board_url = serializers.SerializerMethodField()
+    ics = serializers.SerializerMethodField(help_text="The board's ICS, by slug.")
+    ics_url = serializers.SerializerMethodField()
+    provenance = serializers.SerializerMethodField(help_text="The agenda item's: public_record, sample or generated.")
+    modified_at = serializers.DateTimeField(
+        source="agenda_item.public_changed_at",
+        read_only=True,
+        help_text="When the public's view of the item last changed.",
+    )
+
+    class Meta:
+        model = Decision
+        fields = [
+            "decision",
+            "line",
+            "date",
+            "kind",
+            "item_number",
+            "item_title",
+            "agenda_item",
+            "agenda_item_url",
+            "meeting",
+            "meeting_url",
+            "page_url",
+            "board",
+            "board_url",
+            "ics",
+            "ics_url",
+            "provenance",
+            "modified_at",
+        ]
+
+    def _url(self, viewname, **kwargs):
+        return build_url(self.context.get("request"), viewname, **kwargs)
+
+    def get_date(self, decision) -> datetime.date | None:
+        return meeting_day(decision.agenda_item.meeting)
+
+    def get_kind(self, decision) -> str:
+        return decision.agenda_item.kind
+
+    def get_item_number(self, decision) -> str:
+        return decision.agenda_item.number
+
+    def get_item_title(self, decision) -> str:
+        return decision.agenda_item.title
+
+    def get_agenda_item(self, decision) -> int:
+        return decision.agenda_item_id
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_agenda_item_url(self, decision) -> str:
+        return self._url("api:agendaitem-detail", pk=decision.agenda_item_id)
+
+    def get_meeting(self, decision) -> int:
+        return decision.agenda_item.meeting_id
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_meeting_url(self, decision) -> str:
+        return self._url("api:meeting-detail", pk=decision.agenda_item.meeting_id)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_page_url(self, decision) -> str:
+        meeting = decision.agenda_item.meeting
+        return self._url("governance:meeting_detail", board_slug=meeting.board.slug, slug=meeting.slug)
+
+    def get_board(self, decision) -> str:
+        return decision.agenda_item.meeting.board.slug
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_board_url(self, decision) -> str:
+        return self._url("api:board-detail", slug=decision.agenda_item.meeting.board.slug)
+
+    def get_ics(self, decision) -> str:
+        return decision.agenda_item.meeting.board.ics.slug
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_ics_url(self, decision) -> str:
+        return self._url("api:ics-detail", slug=decision.agenda_item.meeting.board.ics.slug)
+
+    def get_provenance(self, decision) -> str:
+        return decision.agenda_item.provenance

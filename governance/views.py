@@ -2,6 +2,8 @@
 
 import mimetypes
 
+from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,9 +13,12 @@ from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
 from governance import presenters
-from governance.feeds import board_calendar
-from governance.models import Board, Document, Meeting, MoU, Person
+from governance.feeds import board_calendar, ics_calendar
+from governance.filters import DecisionFilter
+from governance.models import Board, Decision, Document, Meeting, MoU, Person
 from ics_portal.core.as_at import as_at_for, split_by_day
+from ics_portal.core.csv_export import csv_response
+from places.models import IntegratedCareSystem
 from staff import permissions
 
 # --- staff previews of drafts -------------------------------------------------------------------------
@@ -87,12 +92,15 @@ def meeting_detail(request, board_slug, slug):
         meeting.agenda_items.all() if show_agenda else [], documents, minutes_published=show_minutes
     )
     papers = presenters.meeting_papers(documents, minutes_published=show_minutes)
+    previous_meeting, next_meeting = Meeting.objects.neighbours(meeting)
     response = render(
         request,
         "governance/meeting_detail.html",
         {
             "meeting": meeting,
             "board": board,
+            "previous_meeting": previous_meeting,
+            "next_meeting": next_meeting,
             "agenda_published": show_agenda,
             "items": items,
             "item_papers": any(row.papers for row in items),
@@ -167,6 +175,148 @@ def board_meetings_ics(request, slug):
     body = board_calendar(board, meetings, absolute_url=request.build_absolute_uri)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{board.slug}-meetings.ics"'
+    return response
+
+
+# --- decisions registers and the ICS's meetings calendar -------------------------------------------------
+
+REGISTER_PAGE_SIZE = 25
+DECISION_FILTERS = ("q", "board", "kind", "date_from", "date_to")
+PAGE_LABELS = {"board": "Board", "date_from": "Meetings from", "date_to": "Meetings up to"}
+
+
+def _decision_filterset(request, decisions, boards=None):
+    """The register's filters over `decisions` (one board's or one ICS's, fixed by the address, so `ics`, and
+    `board` on a board's register, are not asked); `boards` are the ones the ICS register offers."""
+    data = request.GET.copy()
+    for fixed in ("ics", "board") if boards is None else ("ics",):
+        data.pop(fixed, None)
+    filterset = DecisionFilter(data, queryset=decisions, request=request)
+    fields = filterset.form.fields
+    fields["board"].queryset = boards if boards is not None else Board.objects.none()
+    for name, label in PAGE_LABELS.items():  # the filters' own labels are the API's parameter descriptions
+        fields[name].label = label
+    return filterset
+
+
+def _register(request, filterset, *, title, scope, boards, csv_url, breadcrumbs):
+    page = Paginator(filterset.qs, REGISTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    form = filterset.form
+    shown = [name for name in DECISION_FILTERS if name != "board" or boards is not None]
+    return render(
+        request,
+        "governance/decisions.html",
+        {
+            "title": title,
+            "scope": scope,
+            "form": form,
+            "fields": [form[name] for name in shown],
+            "boards": boards,
+            "kinds": [choice for choice in form.fields["kind"].choices if choice[0]],
+            "page": page,
+            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+            "filtered": any(request.GET.get(name) for name in shown),
+            "csv_url": csv_url,
+            "breadcrumbs": breadcrumbs,
+        },
+    )
+
+
+def _decisions_csv(request, filterset, name):
+    rows = presenters.decision_csv_rows(filterset.qs, absolute_url=request.build_absolute_uri)
+    return csv_response(f"decisions-{name}-{timezone.localdate().isoformat()}", presenters.DECISION_CSV_HEADER, rows)
+
+
+def _board_register(request, slug):
+    board = get_object_or_404(Board.objects.select_related("ics"), slug=slug)
+    decisions = Decision.objects.for_register().filter(agenda_item__meeting__board=board)
+    return board, _decision_filterset(request, decisions)
+
+
+def _ics_register(request, slug):
+    ics = get_object_or_404(IntegratedCareSystem, slug=slug)
+    decisions = Decision.objects.for_register().filter(agenda_item__meeting__board__ics=ics)
+    boards = ics.boards.order_by("name")
+    return ics, boards, _decision_filterset(request, decisions, boards)
+
+
+@require_safe
+def board_decisions(request, slug):
+    """A board's decisions register: its published decisions, newest first, searchable. Three queries."""
+    board, filterset = _board_register(request, slug)
+    return _register(
+        request,
+        filterset,
+        title=f"Decisions of {board.name}",
+        scope=board,
+        boards=None,
+        csv_url=reverse("governance:board_decisions_csv", kwargs={"slug": board.slug}),
+        breadcrumbs=[*_crumbs_for_board(board, as_at_for(request)), (board.name, board.get_absolute_url())],
+    )
+
+
+@require_safe
+def board_decisions_csv(request, slug):
+    """The board's register as CSV: the page's filters, every page of it, one row a decision."""
+    board, filterset = _board_register(request, slug)
+    return _decisions_csv(request, filterset, board.slug)
+
+
+@require_safe
+def ics_decisions(request, slug):
+    """The decisions of every board of an ICS, newest first, searchable and filtered by board."""
+    ics, boards, filterset = _ics_register(request, slug)
+    boards = list(boards)  # the board filter's choices
+    return _register(
+        request,
+        filterset,
+        title=f"Decisions of {ics.short_name}'s boards",
+        scope=ics,
+        boards=boards,
+        csv_url=reverse("governance:ics_decisions_csv", kwargs={"slug": ics.slug}),
+        breadcrumbs=[("Home", reverse("site:home")), (ics.short_name, ics.get_absolute_url())],
+    )
+
+
+@require_safe
+def ics_decisions_csv(request, slug):
+    """The ICS's register as CSV: the page's filters, every page of it, one row a decision."""
+    ics, _, filterset = _ics_register(request, slug)
+    return _decisions_csv(request, filterset, ics.slug)
+
+
+@require_safe
+def ics_meetings(request, slug):
+    """Every board's meetings of an ICS: upcoming soonest first (on the first page), past newest first, paged."""
+    ics = get_object_or_404(IntegratedCareSystem, slug=slug)
+    meetings = Meeting.objects.for_calendar().filter(board__ics=ics)
+    today = timezone.localdate()
+    past = meetings.exclude(starts_at__date__gte=today).order_by(F("starts_at").desc(nulls_last=True), "-pk")
+    page = Paginator(past, REGISTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    upcoming = meetings.filter(starts_at__date__gte=today).order_by("starts_at", "pk") if page.number == 1 else None
+    return render(
+        request,
+        "governance/ics_meetings.html",
+        {
+            "ics": ics,
+            "upcoming": upcoming,
+            "page": page,
+            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+            "breadcrumbs": [("Home", reverse("site:home")), (ics.short_name, ics.get_absolute_url())],
+        },
+    )
+
+
+@require_safe
+def ics_meetings_ics(request, slug):
+    """The meetings of every board of an ICS as an iCalendar feed. Two queries."""
+    ics = get_object_or_404(IntegratedCareSystem, slug=slug)
+    meetings = (
+        Meeting.objects.for_calendar().filter(board__ics=ics, starts_at__isnull=False).order_by("starts_at", "pk")
+    )
+    body = ics_calendar(ics, meetings, absolute_url=request.build_absolute_uri)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{ics.slug}-meetings.ics"'
     return response
 
 

@@ -48,6 +48,13 @@ PAGE_QUERIES = {
     "place": 6,
     # meeting with its board, ICS, place and approving meeting; agenda items, published papers, the papers the
     # notice rule counts, attendance with people, the meetings whose minutes it approved (3 before attendance);
-    # the history of its published items and papers, for "Changes since publication"
-    "meeting": 8,
+    # the history of its published items and papers, for "Changes since publication"; the previous and next
+    # meetings of its board, for their links (8 before)
+    "meeting": 9,
+    # board with its ICS, decisions counted, the page of decisions with their items, meetings, boards and ICSs
+    "decisions board": 3,
+    # ICS, its boards (the board filter), decisions counted, the page of decisions; and the board chosen, if one is
+    "decisions ics": 5,
+    # ICS, past meetings counted, the page of them, the upcoming ones (first page only)
+    "meetings ics": 4,
 }

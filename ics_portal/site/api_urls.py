@@ -9,6 +9,7 @@ from governance.api import (
     AgendaItemViewSet,
     BoardMembershipViewSet,
     BoardViewSet,
+    DecisionViewSet,
     MeetingViewSet,
     MoUSignatoryViewSet,
     MoUViewSet,
@@ -35,6 +36,8 @@ router.register("mous", MoUViewSet, basename="mou")
 router.register("programmes", ProgrammeViewSet, basename="programme")
 router.register("agenda-items", AgendaItemViewSet, basename="agendaitem")
 router.register("mou-signatories", MoUSignatoryViewSet, basename="mousignatory")
+router.register("decisions", DecisionViewSet, basename="decision")
+LIST_ONLY = {"decision-detail"}  # a decision is a line of an item's resolutions: listed, never addressed alone
 
 # Swagger UI's own stylesheet and the inline <style> of its page need 'unsafe-inline' styles;
 # its scripts all come from 'self' (the split view serves the start-up script as a file).
@@ -50,5 +53,5 @@ urlpatterns = [
     ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", docs_view, name="docs"),
-    path("", include(router.urls)),
+    path("", include([url for url in router.urls if url.name not in LIST_ONLY])),
 ]

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.urls import reverse
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -133,6 +134,9 @@ def page_of_every_kind(portal):
         "partner-directory": "/partners/?ics=west-yorkshire",
         "organisation": portal["organisation"].get_absolute_url(),
         "board": portal["board"].get_absolute_url(),
+        "board-decisions": reverse("governance:board_decisions", kwargs={"slug": portal["board"].slug}),
+        "ics-decisions": reverse("governance:ics_decisions", kwargs={"slug": portal["ics"].slug}) + "?q=plan",
+        "ics-meetings": reverse("governance:ics_meetings", kwargs={"slug": portal["ics"].slug}),
         "meeting": portal["meeting"].get_absolute_url(),
         "mou": portal["mou"].get_absolute_url(),
         "person": portal["person"].get_absolute_url(),
@@ -178,8 +182,10 @@ def test_axe_finds_no_wcag_22_aa_violations_on_any_kind_of_page(browser, live_se
 def test_pages_work_on_a_phone_sized_screen(browser, live_server, portal, screenshot):
     browser.set_window_size(390, 844)
     try:
-        for name in ("ics", "board"):
-            open_page(browser, live_server, portal[name].get_absolute_url())
+        phone_pages = {name: portal[name].get_absolute_url() for name in ("ics", "board")}
+        phone_pages["ics-decisions"] = reverse("governance:ics_decisions", kwargs={"slug": portal["ics"].slug})
+        for name, path in phone_pages.items():
+            open_page(browser, live_server, path)
             scroll_width = browser.execute_script("return document.documentElement.scrollWidth")
             screenshot(browser, f"mobile-{name}")
             assert scroll_width <= 390, f"{name} page scrolls sideways on a phone ({scroll_width}px)"

@@ -41,6 +41,7 @@ EXPECTED = {
     "governance.BoardMembership": "board__ics",
     "governance.Meeting": "board__ics",
     "governance.AgendaItem": "meeting__board__ics",
+    "governance.Decision": "agenda_item__meeting__board__ics",  # a view: a line of an item's resolutions
     "governance.Attendance": "meeting__board__ics",
     "governance.MoU": "ics",
     "governance.MoUSignatory": "mou__ics",

@@ -20,8 +20,13 @@ APP_LABELS = ("places", "partners", "governance")
 
 
 def portal_tables() -> list[str]:
-    """Every table of the places, partners and governance apps, history tables included."""
-    return [model._meta.db_table for label in APP_LABELS for model in apps.get_app_config(label).get_models()]
+    """Every table of the places, partners and governance apps, history tables included (views are not tables)."""
+    return [
+        model._meta.db_table
+        for label in APP_LABELS
+        for model in apps.get_app_config(label).get_models()
+        if model._meta.managed
+    ]
 
 
 def portal_has_rows() -> bool:
