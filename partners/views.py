@@ -61,18 +61,30 @@ def filter_fields(form):
     return [(form[name], choices.get(name)) for name in SHOWN_FILTERS]
 
 
+def applied_filters(fields):
+    """(label, what was chosen) for each filter in use and valid: a phone shows them above the results, the form
+    being below them."""
+    return [
+        (field.label, dict(choices).get(field.value(), field.value()) if choices else field.value())
+        for field, choices in fields
+        if field.value() and not field.errors
+    ]
+
+
 def directory(request):
     as_at = as_at_for(request)
     filterset = directory_filterset(request, as_at)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     form = filterset.form
+    fields = filter_fields(form)
     return render(
         request,
         "partners/organisation_list.html",
         {
             "as_at": as_at,
             "form": form,
-            "fields": filter_fields(form),
+            "fields": fields,
+            "applied": applied_filters(fields),
             "page": page,
             "rows": presenters.directory_rows(page.object_list, as_at.day),
             "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
