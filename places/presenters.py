@@ -5,6 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import groupby
 
+from ics_portal.core.columns import filled_columns, shared_value
 from places import maps
 from places.models import IcsStage, IcsSuccession, Region
 
@@ -41,6 +42,13 @@ class SystemRow:
     cluster: object = None  # the Cluster it was in on the day, if any
 
     @property
+    def stage_label(self):
+        """What its Stage cell says: the stage on the day, "Not yet formed" before its first, "" if none is recorded."""
+        if self.stage:
+            return self.stage.get_stage_display()
+        return "Not yet formed" if self.ics.stages.all() else ""
+
+    @property
     def name_then(self):
         """What it was called on the day, where that differs from the name of its latest stage (its name now)."""
         name = self.stage.name_then if self.stage else ""
@@ -75,6 +83,21 @@ def systems_by_region(systems, day: datetime.date) -> list[RegionGroup]:
         )
         for region, group in groupby(rows, key=lambda ics: labels.get(ics.region, ics.region))
     ]
+
+
+@dataclass(frozen=True)
+class StageColumn:
+    """Whether the home page's tables have a Stage column, and the stage every system shares when they need none."""
+
+    shown: bool
+    shared: str | None
+
+
+def stage_column(regions) -> StageColumn:
+    rows = [row for region in regions for row in region.systems]
+    shared = shared_value(rows, lambda row: row.stage_label)
+    filled = filled_columns(rows, stage=lambda row: row.stage_label)
+    return StageColumn(shown=bool(filled) and not shared, shared=shared)
 
 
 def _cluster_then(ics):

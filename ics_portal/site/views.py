@@ -46,6 +46,7 @@ def home(request):
         {
             "as_at": as_at,
             "regions": regions,
+            "stage_column": place_presenters.stage_column(regions),
             "region_list_id": REGION_LIST_ID,
             "system_count": len(page.systems),
             "cluster_ids": {c.pk for c in clusters},

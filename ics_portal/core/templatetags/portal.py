@@ -8,6 +8,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from ics_portal.core.columns import filled_columns
+
 register = template.Library()
 
 SAMPLE_TAG = mark_safe(
@@ -38,6 +40,20 @@ def cell(parser, token):
     nodelist = parser.parse(("endcell",))
     parser.delete_first_token()
     return CellNode(parser.compile_filter(bits[1]), nodelist)
+
+
+@register.filter
+def any_filled(rows, path):
+    """Whether any of `rows` shows something at `path` ("organisation", "place.district_list", methods called as a
+    template calls them): a table leaves out a column that is empty in every row."""
+    return bool(filled_columns(rows, column=lambda row: _lookup(row, path)))
+
+
+def _lookup(value, path):
+    for name in path.split("."):
+        value = getattr(value, name, None)
+        value = value() if callable(value) else value
+    return value
 
 
 class CellNode(template.Node):
