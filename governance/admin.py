@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.db.models.functions import Lower
 from django.forms.models import BaseInlineFormSet
 
 from places.admin import NationalInline, NationalRecordAdmin
@@ -261,7 +262,7 @@ class AttendanceInline(StaffTabularInline):
         formset = super().get_formset(request, obj, **kwargs)
         seats = BoardMembership.objects.filter(board_id=obj.board_id if obj else None)
         choose_from(
-            formset, "membership", seats.select_related("person", "board").order_by("person__name", "start_date")
+            formset, "membership", seats.select_related("person", "board").order_by(Lower("person__name"), "start_date")
         )
         return formset
 

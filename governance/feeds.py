@@ -142,6 +142,11 @@ def _day(moment: datetime.datetime | None) -> str:
     return f"{timezone.localtime(moment):%-d %B %Y}"
 
 
+def _labelled(record, text: str) -> str:
+    """'Sample data: …' for a sample or generated record, so a reader of the feed alone cannot take it for fact."""
+    return f"{record.get_provenance_display()}: {text}" if record.is_sample else text
+
+
 def published_items(limit: int = FEED_ITEMS) -> list[PublishedItem]:
     """The newest published minutes and MoUs, newest first. Two queries; drafts never appear."""
     meetings = (
@@ -153,8 +158,10 @@ def published_items(limit: int = FEED_ITEMS) -> list[PublishedItem]:
     items = [
         PublishedItem(
             kind="minutes",
-            title=f"Minutes published: {m.board.name}, {_day(m.starts_at)}",
-            description=f"The minutes of the {m.board.name} meeting of {_day(m.starts_at)} ({m.board.ics.short_name}).",
+            title=_labelled(m, f"Minutes published: {m.board.name}, {_day(m.starts_at)}"),
+            description=_labelled(
+                m, f"The minutes of the {m.board.name} meeting of {_day(m.starts_at)} ({m.board.ics.short_name})."
+            ),
             url=m.get_absolute_url(),
             published=m.minutes_published_at,
             updated=m.minutes_published_at,
@@ -164,9 +171,14 @@ def published_items(limit: int = FEED_ITEMS) -> list[PublishedItem]:
     ] + [
         PublishedItem(
             kind="mou",
-            title=f"MoU published: {mou.title}",
-            description=" ".join(
-                part for part in (f"{mou.ics.short_name}.", f"Status: {mou.get_status_display()}.", mou.summary) if part
+            title=_labelled(mou, f"MoU published: {mou.title}"),
+            description=_labelled(
+                mou,
+                " ".join(
+                    part
+                    for part in (f"{mou.ics.short_name}.", f"Status: {mou.get_status_display()}.", mou.summary)
+                    if part
+                ),
             ),
             url=mou.get_absolute_url(),
             published=mou.published_at,

@@ -13,7 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import ExpressionWrapper, F, Prefetch, Q
 from django.db.models.fields.files import FieldFile
-from django.db.models.functions import Upper
+from django.db.models.functions import Lower, Upper
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -177,7 +177,7 @@ class Programme(IcsOwned, DatedModel):
     objects = ProgrammeQuerySet.as_manager()
 
     class Meta(DatedModel.Meta):
-        ordering = ["name"]
+        ordering = [Lower("name")]
         constraints = [
             *DatedModel.Meta.constraints,
             models.UniqueConstraint(fields=["ics", "slug"], name="governance_programme_unique_slug_in_ics"),
@@ -199,16 +199,16 @@ class BoardQuerySet(DatedQuerySet):
             Prefetch(
                 "memberships",
                 queryset=BoardMembership.objects.select_related("person", "organisation").order_by(
-                    "person__name", "-start_date"
+                    Lower("person__name"), "-start_date"
                 ),
             ),
             Prefetch(
                 "reporting_boards",
-                queryset=Board.objects.as_at(day).select_related("place").order_by("name"),
+                queryset=Board.objects.as_at(day).select_related("place").order_by(Lower("name")),
                 to_attr="reporting_boards_then",
             ),
             Prefetch("meetings", queryset=Meeting.objects.order_by("starts_at")),
-            Prefetch("documents", queryset=Document.objects.public().order_by("kind", "title")),
+            Prefetch("documents", queryset=Document.objects.public().order_by("kind", Lower("title"))),
             Prefetch(
                 "ics__boards",
                 queryset=Board.objects.only("pk", "name", "slug", "reports_to_id", "ics_id"),
@@ -286,9 +286,9 @@ class Board(IcsOwned, PublicTimestamped, DatedModel):
     objects = BoardQuerySet.as_manager()
 
     class Meta(DatedModel.Meta):
-        ordering = ["name"]
+        ordering = [Lower("name")]
         indexes = [
-            models.Index(fields=["name", "id"], name="governance_board_name_id"),
+            models.Index(Lower("name"), "id", name="governance_board_name_id"),
             # Site search, full text or a name substring: the expressions the search writes.
             PostgresGinIndex(SearchVector("name", config="english"), name="governance_board_search"),
             PostgresGinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="governance_board_name_trgm"),
@@ -361,7 +361,7 @@ class PersonQuerySet(models.QuerySet):
             Prefetch(
                 "memberships",
                 queryset=BoardMembership.objects.select_related("board__ics", "board__place", "organisation").order_by(
-                    "-start_date", "board__name"
+                    "-start_date", Lower("board__name")
                 ),
             ),
             Prefetch(
@@ -385,10 +385,10 @@ class Person(LinkedByBoardSeats, PortalModel):
     objects = PersonQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
+        ordering = [Lower("name")]
         verbose_name_plural = "people"
         indexes = [
-            models.Index(fields=["name", "id"], name="governance_person_name_id"),
+            models.Index(Lower("name"), "id", name="governance_person_name_id"),
             # Site search, full text or a name substring: the expressions the search writes.
             PostgresGinIndex(SearchVector("name", "title", config="english"), name="governance_person_search"),
             PostgresGinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="governance_person_name_trgm"),
@@ -403,7 +403,7 @@ class Person(LinkedByBoardSeats, PortalModel):
 
 class LeadershipPostQuerySet(DatedQuerySet):
     def for_page(self):
-        return self.select_related("person").order_by("role", "start_date", "person__name")
+        return self.select_related("person").order_by("role", "start_date", Lower("person__name"))
 
 
 class LeadershipPost(IcsOwned, Sourced, DatedModel):
@@ -445,7 +445,7 @@ class LeadershipPost(IcsOwned, Sourced, DatedModel):
     objects = LeadershipPostQuerySet.as_manager()
 
     class Meta(DatedModel.Meta):
-        ordering = ["role", "person__name"]
+        ordering = ["role", Lower("person__name")]
         constraints = [
             *DatedModel.Meta.constraints,
             models.CheckConstraint(
@@ -495,7 +495,7 @@ class BoardMembership(IcsOwned, DatedModel):
     objects = BoardMembershipQuerySet.as_manager()
 
     class Meta(DatedModel.Meta):
-        ordering = ["board", "role", "person__name"]
+        ordering = ["board", "role", Lower("person__name")]
         constraints = [
             *DatedModel.Meta.constraints,
             one_at_a_time(
@@ -543,7 +543,7 @@ class MeetingQuerySet(models.QuerySet):
             Prefetch(
                 "attendance",
                 queryset=Attendance.objects.select_related("membership__person").order_by(
-                    "membership__person__name", "pk"
+                    Lower("membership__person__name"), "pk"
                 ),
             ),
             Prefetch("documents", queryset=Document.objects.notice_papers(), to_attr="notice_papers"),
@@ -581,11 +581,13 @@ class MeetingQuerySet(models.QuerySet):
         hides what is not yet published)."""
         return self.select_related("board__ics", "board__place", "minutes_approved_at__board").prefetch_related(
             Prefetch("agenda_items", queryset=AgendaItem.objects.order_by("position", "number")),
-            Prefetch("documents", queryset=Document.objects.public().order_by("kind", "title")),
+            Prefetch("documents", queryset=Document.objects.public().order_by("kind", Lower("title"))),
             Prefetch("documents", queryset=Document.objects.notice_papers(), to_attr="notice_papers"),
             Prefetch(
                 "attendance",
-                queryset=Attendance.objects.select_related("membership__person").order_by("membership__person__name"),
+                queryset=Attendance.objects.select_related("membership__person").order_by(
+                    Lower("membership__person__name")
+                ),
             ),
             Prefetch(
                 "approved_minutes_of", queryset=Meeting.objects.select_related("board").order_by("starts_at", "pk")
@@ -894,7 +896,7 @@ class Attendance(IcsOwned, PortalModel):
     class Meta:
         verbose_name = "attendance"
         verbose_name_plural = "attendance"
-        ordering = ["meeting", "membership__person__name"]
+        ordering = ["meeting", Lower("membership__person__name")]
         constraints = [
             models.UniqueConstraint(
                 fields=["meeting", "membership"],
@@ -924,7 +926,9 @@ class MoUQuerySet(DatedQuerySet):
         return self.select_related("ics").prefetch_related(
             Prefetch(
                 "signatories",
-                queryset=MoUSignatory.objects.select_related("organisation").order_by("organisation__name", "pk"),
+                queryset=MoUSignatory.objects.select_related("organisation").order_by(
+                    Lower("organisation__name"), "pk"
+                ),
             )
         )
 
@@ -943,7 +947,7 @@ class MoUQuerySet(DatedQuerySet):
             .select_related("ics", "place")
             .prefetch_related(
                 Prefetch("signatories", queryset=MoUSignatory.objects.select_related("organisation")),
-                Prefetch("documents", queryset=documents.order_by("kind", "title")),
+                Prefetch("documents", queryset=documents.order_by("kind", Lower("title"))),
             )
         )
 
@@ -995,7 +999,7 @@ class MoU(IcsOwned, PublicTimestamped, DatedModel):
     class Meta(DatedModel.Meta):
         verbose_name = "MoU"
         verbose_name_plural = "MoUs"
-        ordering = ["-start_date", "title"]
+        ordering = ["-start_date", Lower("title")]
         constraints = [
             *DatedModel.Meta.constraints,
             InRangeConstraint(
@@ -1040,7 +1044,7 @@ class MoUSignatory(IcsOwned, PortalModel):
     class Meta:
         verbose_name = "MoU signatory"
         verbose_name_plural = "MoU signatories"
-        ordering = ["mou", "organisation__name"]
+        ordering = ["mou", Lower("organisation__name")]
         constraints = [
             models.UniqueConstraint(fields=["mou", "organisation"], name="governance_mousignatory_once_per_mou"),
             InRangeConstraint(
@@ -1176,7 +1180,7 @@ class Document(IcsRecord, PublicTimestamped, PortalModel):
     objects = DocumentQuerySet.as_manager()
 
     class Meta:
-        ordering = ["title"]
+        ordering = [Lower("title")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(file="") | ~Q(url=""),

@@ -15,7 +15,7 @@ ROLE_ORDER = {role: i for i, role in enumerate(BoardMembership.Role.values)}
 
 
 def members_by_role(memberships):
-    return sorted(memberships, key=lambda m: (ROLE_ORDER.get(m.role, 99), m.person.name))
+    return sorted(memberships, key=lambda m: (ROLE_ORDER.get(m.role, 99), m.person.name.casefold()))
 
 
 def split_meetings(meetings, day: datetime.date):
@@ -316,7 +316,7 @@ def structure_diagram(boards) -> Diagram | None:
     place_roots = _trees(place_boards)
     for node in place_roots:
         node.reports_up_to = by_id.get(node.board.reports_to_id)
-    places = sorted({b.place for b in place_boards}, key=lambda p: p.name)
+    places = sorted({b.place for b in place_boards}, key=lambda p: p.name.casefold())
     place_tree = [(place, [n for n in place_roots if n.board.place_id == place.pk]) for place in places]
 
     # Parents in the system band of place-band roots each get a lane in the left gutter.
@@ -429,7 +429,7 @@ def post_groups(posts, day: datetime.date) -> list[PostGroup]:
     """Posts held on `day` grouped by role (chairs first), each group with every person a source names for it."""
     order = {role: i for i, role in enumerate(LeadershipPost.Role.values)}
     grouped: dict[str, list] = {}
-    for post in sorted(posts, key=lambda p: (order.get(p.role, 99), p.person.name)):
+    for post in sorted(posts, key=lambda p: (order.get(p.role, 99), p.person.name.casefold())):
         if in_post_on(post, day):
             grouped.setdefault(post.role, []).append(post)
     labels = dict(LeadershipPost.Role.choices)

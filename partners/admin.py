@@ -14,6 +14,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models.functions import Lower
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -47,7 +48,7 @@ class PartnerImportForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["ics"].queryset = permissions.editable_ics(user).order_by("short_name")
+        self.fields["ics"].queryset = permissions.editable_ics(user).order_by(Lower("short_name"))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -10,7 +10,7 @@ from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, Prefetch, Q
-from django.db.models.functions import Upper
+from django.db.models.functions import Lower, Upper
 from simple_history.models import HistoricalRecords
 
 from ics_portal.core.date_range import validate_day
@@ -111,13 +111,13 @@ class OrganisationQuerySet(DatedQuerySet):
     def for_directory(self, day):
         """The partner directory: organisations with the partnerships they held on `day` (the filters narrow it)."""
         return (
-            self.order_by("name", "pk")
+            self.order_by(Lower("name"), "pk")
             .prefetch_related(
                 Prefetch(
                     "partnerships",
                     queryset=Partnership.objects.as_at(day)
                     .select_related("ics", "place")
-                    .order_by("ics__short_name", "pk"),
+                    .order_by(Lower("ics__short_name"), "pk"),
                     to_attr="partnerships_then",
                 )
             )
@@ -188,10 +188,10 @@ class Organisation(LinkedByPartnerships, DatedModel):
     objects = OrganisationQuerySet.as_manager()
 
     class Meta(DatedModel.Meta):
-        ordering = ["name"]
+        ordering = [Lower("name")]
         indexes = [
-            # Lists page by name with id as the tie-breaker.
-            models.Index(fields=["name", "id"], name="partners_org_name_id"),
+            # Lists page by name, case-insensitively, with id as the tie-breaker.
+            models.Index(Lower("name"), "id", name="partners_org_name_id"),
             # Site search: full text, a name substring or an exact code, each with its own index so
             # PostgreSQL can combine them. The expressions must stay exactly as the search writes them.
             PostgresGinIndex(SearchVector("name", config="english"), name="partners_org_search"),
@@ -279,7 +279,9 @@ class PartnershipQuerySet(DatedQuerySet):
             partnerships = partnerships.filter(ics=ics)
         if place is not None:
             partnerships = partnerships.filter(place=place)
-        return partnerships.order_by("ics__short_name", F("place__name").asc(nulls_first=True), "pk").values_list(
+        return partnerships.order_by(
+            Lower("ics__short_name"), F("place__name").asc(nulls_first=True), "pk"
+        ).values_list(
             "organisation_id",
             "ics__short_name",
             "place__name",
@@ -339,7 +341,7 @@ class Partnership(IcsOwned, DatedModel):
     objects = PartnershipQuerySet.as_manager()
 
     class Meta(DatedModel.Meta):
-        ordering = ["ics", "organisation__name"]
+        ordering = ["ics", Lower("organisation__name")]
         indexes = [models.Index(fields=["ics", "start_date", "end_date"], name="partners_partnership_ics_dates")]
 
     def __str__(self):

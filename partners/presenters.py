@@ -159,7 +159,7 @@ def partners_by_kind(partnerships, counted=None, directory_url=None, day=None) -
             row.places.append(p.place)
         row.is_sample = row.is_sample or p.is_sample or p.organisation.is_sample
     by_kind: dict[str, list[PartnerRow]] = {}
-    for row in sorted(rows.values(), key=lambda r: r.name):
+    for row in sorted(rows.values(), key=lambda r: r.name.casefold()):
         by_kind.setdefault(row.organisation.kind, []).append(row)
     groups = []
     kinds = Organisation.Kind.choices

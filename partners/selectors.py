@@ -18,5 +18,5 @@ def unplaced_council_names(ics: IntegratedCareSystem, day: datetime.date | None 
         partnerships = partnerships.as_at(day)
     councils = Organisation.objects.filter(pk__in=partnerships.values("organisation_id"))
     if day is None:
-        return sorted(set(councils.values_list("name", flat=True)))
-    return sorted({council.name_on(day) for council in councils.with_names()})
+        return sorted(set(councils.values_list("name", flat=True)), key=str.casefold)
+    return sorted({council.name_on(day) for council in councils.with_names()}, key=str.casefold)

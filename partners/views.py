@@ -3,6 +3,7 @@
 from django.core.paginator import Paginator
 from django.core.validators import slug_re
 from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Lower
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -32,7 +33,7 @@ def directory_filterset(request, as_at):
     data["as_at"] = as_at.day.isoformat()
     filterset = OrganisationFilter(data, queryset=Organisation.objects.for_directory(as_at.day), request=request)
     ics_then = PlaceMembership.objects.as_at(as_at.day).filter(place=OuterRef("pk")).values("ics__short_name")
-    places = Place.objects.as_at(as_at.day).order_by("name").annotate(ics_then=Subquery(ics_then[:1]))
+    places = Place.objects.as_at(as_at.day).order_by(Lower("name")).annotate(ics_then=Subquery(ics_then[:1]))
     ics = data.get("ics", "")
     if ics:
         is_slug = len(ics) <= ICS_SLUG_LENGTH and slug_re.match(ics)
@@ -52,7 +53,7 @@ def place_label(place):
 def filter_fields(form):
     """(bound field, choices or None) for each filter the page shows; each choice list is read once."""
     choices = {
-        "ics": [(ics.slug, ics.short_name) for ics in form.fields["ics"].queryset.order_by("short_name")],
+        "ics": [(ics.slug, ics.short_name) for ics in form.fields["ics"].queryset.order_by(Lower("short_name"))],
         "place": [(p.slug, place_label(p)) for p in form.fields["place"].queryset],
         "kind": [c for c in form.fields["kind"].choices if c[0]],
         "sector": [c for c in form.fields["sector"].choices if c[0]],
@@ -60,18 +61,30 @@ def filter_fields(form):
     return [(form[name], choices.get(name)) for name in SHOWN_FILTERS]
 
 
+def applied_filters(fields):
+    """(label, what was chosen) for each filter in use and valid: a phone shows them above the results, the form
+    being below them."""
+    return [
+        (field.label, dict(choices).get(field.value(), field.value()) if choices else field.value())
+        for field, choices in fields
+        if field.value() and not field.errors
+    ]
+
+
 def directory(request):
     as_at = as_at_for(request)
     filterset = directory_filterset(request, as_at)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     form = filterset.form
+    fields = filter_fields(form)
     return render(
         request,
         "partners/organisation_list.html",
         {
             "as_at": as_at,
             "form": form,
-            "fields": filter_fields(form),
+            "fields": fields,
+            "applied": applied_filters(fields),
             "page": page,
             "rows": presenters.directory_rows(page.object_list, as_at.day),
             "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),

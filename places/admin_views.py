@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models.functions import Lower
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -24,12 +25,12 @@ SOURCE_FIELDS = ("source", "source_url", "source_date")
 class ReorganisationForm(forms.Form):
     date = forms.DateField(widget=AdminDateWidget, help_text="The first day of the new arrangement, e.g. 2027-04-01.")
     predecessors = forms.ModelMultipleChoiceField(
-        queryset=IntegratedCareSystem.objects.order_by("short_name"),
+        queryset=IntegratedCareSystem.objects.order_by(Lower("short_name")),
         widget=forms.CheckboxSelectMultiple,
         help_text="The ICSs whose area passes on.",
     )
     continuing = forms.ModelMultipleChoiceField(
-        queryset=IntegratedCareSystem.objects.order_by("short_name"),
+        queryset=IntegratedCareSystem.objects.order_by(Lower("short_name")),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label="Predecessors that continue",
@@ -37,7 +38,7 @@ class ReorganisationForm(forms.Form):
         "Every other predecessor is abolished the day before.",
     )
     successor = forms.ModelChoiceField(
-        queryset=IntegratedCareSystem.objects.order_by("short_name"),
+        queryset=IntegratedCareSystem.objects.order_by(Lower("short_name")),
         required=False,
         label="Existing successor",
         help_text="For an acquisition: the existing ICS that takes the area. Leave empty to create a new ICS below.",
@@ -49,7 +50,7 @@ class ReorganisationForm(forms.Form):
     gss_code = forms.CharField(required=False, label="New ICS: ONS code")
     region = forms.ChoiceField(choices=[("", "---------"), *Region.choices], required=False, label="New ICS: region")
     places = forms.ModelMultipleChoiceField(
-        queryset=Place.objects.order_by("name"),
+        queryset=Place.objects.order_by(Lower("name")),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 12}),
         help_text="The places that move. Leave empty for every place the predecessors held the day before.",

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Prefetch, Q
+from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
 from ics_portal.core.date_range import validate_day
@@ -54,7 +55,7 @@ class IntegratedCareSystemQuerySet(DatedQuerySet):
 
     def for_home(self):
         """The home page: ICSs with their stages, so the page can name the stage each was at on a day."""
-        return self.order_by("short_name").prefetch_related(
+        return self.order_by(Lower("short_name")).prefetch_related(
             Prefetch("stages", queryset=IcsStage.objects.order_by("start_date"))
         )
 
@@ -97,7 +98,7 @@ class IntegratedCareSystem(IcsOwned, Sourced, DatedModel):
 
     class Meta(DatedModel.Meta):
         verbose_name = "integrated care system"
-        ordering = ["short_name"]
+        ordering = [Lower("short_name")]
         constraints = [
             *DatedModel.Meta.constraints,
             models.CheckConstraint(
@@ -202,7 +203,7 @@ class IcsSuccession(IcsOwned, Sourced, PortalModel):
 
     class Meta:
         verbose_name = "ICS succession"
-        ordering = ["date", "predecessor__short_name"]
+        ordering = ["date", Lower("predecessor__short_name")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(predecessor=F("successor")),
@@ -236,7 +237,8 @@ class ClusterQuerySet(DatedQuerySet):
     def with_members(self):
         return self.prefetch_related(
             Prefetch(
-                "memberships", queryset=ClusterMembership.objects.select_related("ics").order_by("ics__short_name")
+                "memberships",
+                queryset=ClusterMembership.objects.select_related("ics").order_by(Lower("ics__short_name")),
             )
         )
 
@@ -260,7 +262,7 @@ class Cluster(SharedRecord, Sourced, DatedModel):
     objects = ClusterQuerySet.as_manager()
 
     class Meta(DatedModel.Meta):
-        ordering = ["name"]
+        ordering = [Lower("name")]
 
     def __str__(self):
         return self.name
@@ -311,7 +313,7 @@ class ClusterMembership(IcsOwned, PortalModel):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["cluster", "ics__short_name"]
+        ordering = ["cluster", Lower("ics__short_name")]
         constraints = [
             models.UniqueConstraint(
                 fields=["cluster", "ics"],
@@ -350,7 +352,7 @@ class PlannedChange(SharedRecord, Sourced, PortalModel):
     history = HistoricalRecords(m2m_fields=[icss])
 
     class Meta:
-        ordering = ["title"]
+        ordering = [Lower("title")]
 
     def __str__(self):
         return self.title
@@ -416,7 +418,7 @@ class Place(SharedRecord, Sourced, DatedModel):
     objects = PlaceQuerySet.as_manager()
 
     class Meta(DatedModel.Meta):
-        ordering = ["name"]
+        ordering = [Lower("name")]
         constraints = [
             *DatedModel.Meta.constraints,
             models.CheckConstraint(
@@ -467,7 +469,7 @@ PLACE_IN_TWO_ICSS = "This place belongs to another ICS for part of that period."
 class PlaceMembershipQuerySet(DatedQuerySet):
     def for_page(self, day):
         """An ICS page's places on `day`."""
-        return self.as_at(day).select_related("place").order_by("place__name")
+        return self.as_at(day).select_related("place").order_by(Lower("place__name"))
 
 
 class PlaceMembership(IcsOwned, Sourced, DatedModel):

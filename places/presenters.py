@@ -5,6 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import groupby
 
+from ics_portal.core.columns import filled_columns, shared_value
 from places import maps
 from places.models import IcsStage, IcsSuccession, Region
 
@@ -41,6 +42,13 @@ class SystemRow:
     cluster: object = None  # the Cluster it was in on the day, if any
 
     @property
+    def stage_label(self):
+        """What its Stage cell says: the stage on the day, "Not yet formed" before its first, "" if none is recorded."""
+        if self.stage:
+            return self.stage.get_stage_display()
+        return "Not yet formed" if self.ics.stages.all() else ""
+
+    @property
     def name_then(self):
         """What it was called on the day, where that differs from the name of its latest stage (its name now)."""
         name = self.stage.name_then if self.stage else ""
@@ -65,7 +73,7 @@ def systems_by_region(systems, day: datetime.date) -> list[RegionGroup]:
     Where a system was loaded with `clusters_then` (its cluster memberships on the day), the row names the cluster.
     """
     labels = dict(Region.choices)
-    rows = sorted(systems, key=lambda ics: (labels.get(ics.region, ics.region), ics.short_name))
+    rows = sorted(systems, key=lambda ics: (labels.get(ics.region, ics.region), ics.short_name.casefold()))
     return [
         RegionGroup(
             name=region,
@@ -75,6 +83,21 @@ def systems_by_region(systems, day: datetime.date) -> list[RegionGroup]:
         )
         for region, group in groupby(rows, key=lambda ics: labels.get(ics.region, ics.region))
     ]
+
+
+@dataclass(frozen=True)
+class StageColumn:
+    """Whether the home page's tables have a Stage column, and the stage every system shares when they need none."""
+
+    shown: bool
+    shared: str | None
+
+
+def stage_column(regions) -> StageColumn:
+    rows = [row for region in regions for row in region.systems]
+    shared = shared_value(rows, lambda row: row.stage_label)
+    filled = filled_columns(rows, stage=lambda row: row.stage_label)
+    return StageColumn(shown=bool(filled) and not shared, shared=shared)
 
 
 def _cluster_then(ics):
@@ -144,12 +167,12 @@ def succession_events(successions) -> list[SuccessionEvent]:
             successor=rows[0].successor,
             sources=[
                 Source(ics=s.predecessor, kind=s.kind, is_part=_is_part(s), kind_label=_KIND_WORDS.get(s.kind, s.kind))
-                for s in sorted(rows, key=lambda s: (_is_part(s), s.predecessor.short_name))
+                for s in sorted(rows, key=lambda s: (_is_part(s), s.predecessor.short_name.casefold()))
             ],
         )
         for (date, _), rows in grouped.items()
     ]
-    return sorted(events, key=lambda e: (-e.date.toordinal(), e.successor.short_name))
+    return sorted(events, key=lambda e: (-e.date.toordinal(), e.successor.short_name.casefold()))
 
 
 def cluster_events(memberships) -> list[ClusterEvent]:
@@ -158,11 +181,11 @@ def cluster_events(memberships) -> list[ClusterEvent]:
     for m in memberships:
         grouped[m.cluster].append(m.ics)
     events = [
-        ClusterEvent(date=c.start_date, cluster=c, members=sorted(members, key=lambda i: i.short_name))
+        ClusterEvent(date=c.start_date, cluster=c, members=sorted(members, key=lambda i: i.short_name.casefold()))
         for c, members in grouped.items()
         if c.start_date
     ]
-    return sorted(events, key=lambda e: (-e.date.toordinal(), e.cluster.name))
+    return sorted(events, key=lambda e: (-e.date.toordinal(), e.cluster.name.casefold()))
 
 
 def year_before(day: datetime.date) -> datetime.date:
@@ -219,12 +242,17 @@ def life(ics, successions, clusters) -> Life:
     return Life(
         formed=sorted(formed, key=lambda e: e.date),
         gave=[
-            SuccessionEvent(date=d, successor=ics, sources=sorted(v, key=lambda x: x.ics.short_name))
+            SuccessionEvent(date=d, successor=ics, sources=sorted(v, key=lambda x: x.ics.short_name.casefold()))
             for d, v in sorted(gave.items())
         ],
         clusters=[
-            (c, sorted((m.ics for m in c.memberships.all() if m.ics_id != ics.pk), key=lambda i: i.short_name))
-            for c in sorted(clusters, key=lambda c: (c.start_date or datetime.date.min, c.name))
+            (
+                c,
+                sorted(
+                    (m.ics for m in c.memberships.all() if m.ics_id != ics.pk), key=lambda i: i.short_name.casefold()
+                ),
+            )
+            for c in sorted(clusters, key=lambda c: (c.start_date or datetime.date.min, c.name.casefold()))
         ],
         abolished_on=ics.end_date + datetime.timedelta(days=1) if ics.end_date else None,
     )
@@ -252,7 +280,7 @@ def icb_map(
             cluster=getattr(clusters_by_ics.get(o.ics_id), "name", ""),
             highlighted=highlight is not None and o.ics_id == highlight.pk,
         )
-        for o in sorted((o for o in outlines if o.ics_id), key=lambda o: o.ics.short_name)
+        for o in sorted((o for o in outlines if o.ics_id), key=lambda o: o.ics.short_name.casefold())
     ]
     unassigned = [maps.UnassignedArea(path=o.path, caption=o.caption) for o in outlines if not o.ics_id]
     title = f"Integrated care boards in England on {day:%-d %B %Y}"

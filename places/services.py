@@ -204,7 +204,7 @@ def reorganisation_plan(
         m.place_id: m for m in PlaceMembership.objects.as_at(before).filter(ics__in=ids).select_related("place", "ics")
     }
     chosen = list(held.values()) if places is None else _chosen_memberships(refusals, places, held, day)
-    moves = [Move(m.place, m, successor) for m in sorted(chosen, key=lambda m: m.place.name)]
+    moves = [Move(m.place, m, successor) for m in sorted(chosen, key=lambda m: m.place.name.casefold())]
     successions = _successions(refusals, predecessors, continuing_ids, held, moves, is_new)
     ending = [ics for ics in predecessors if ics.pk not in continuing_ids]
     ending_ids = [ics.pk for ics in ending]
@@ -303,7 +303,9 @@ def _successions(refusals: Refusals, predecessors, continuing_ids, held, moves, 
         if continues and not leaving:
             refusals.add("continuing", f"None of {ics}'s places move: remove it from the predecessors.")
         successions.append(
-            Succession(ics, _kind(is_new, partly=continues or bool(staying)), sorted(leaving, key=lambda p: p.name))
+            Succession(
+                ics, _kind(is_new, partly=continues or bool(staying)), sorted(leaving, key=lambda p: p.name.casefold())
+            )
         )
     return successions
 

@@ -28,7 +28,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, DateField, Exists, F, Func, OuterRef, Prefetch, Q, Window
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Lower, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -262,7 +262,7 @@ def terms_ending(user, today):
         permissions.visible_to(user, BoardMembership.objects.all())
         .filter(nobody_follows, end_date__gte=today, end_date__lte=today + ENDING_WITHIN)
         .select_related("person", "board__ics")
-        .order_by("end_date", "board__name", "pk")
+        .order_by("end_date", Lower("board__name"), "pk")
     )
 
 
@@ -283,5 +283,5 @@ def boards_without_chair(user, today):
         permissions.visible_to(user, Board.objects.as_at(today))
         .filter(~Exists(chair_now))
         .select_related("ics", "place")
-        .order_by("ics__short_name", "name", "pk")
+        .order_by(Lower("ics__short_name"), Lower("name"), "pk")
     )

@@ -3,10 +3,13 @@
 - `PortalFilterBackend`: django-filter, plus filters fixed by the URL (the ICS in
   /icss/{slug}/partners/), so a nested list reuses the top-level list's FilterSet.
 - `StableOrderingFilter`: whatever order the client asks for ends with the primary
-  key, so pages never repeat or skip a row.
+  key, so pages never repeat or skip a row, and text sorts case-insensitively.
 """
 
 import django_filters
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.db.models.functions import Lower
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.filters import OrderingFilter
 
@@ -62,7 +65,29 @@ class StableOrderingFilter(OrderingFilter):
             ordering = [public.get(field, field) for field in ordering]
         if not any(field.lstrip("-") in ("pk", "id") for field in ordering):
             ordering.append("pk")
-        return ordering
+        return [_case_insensitive(queryset.model, field) for field in ordering]
+
+
+def _case_insensitive(model, field: str):
+    """A text field as Lower(field), so "Barking" sorts before "BCP Council" whatever the database's collation."""
+    path = field.lstrip("-")
+    if not isinstance(_field_at(model, path), models.CharField | models.TextField):
+        return field
+    return Lower(path).desc() if field.startswith("-") else Lower(path).asc()
+
+
+def _field_at(model, path: str):
+    """The model field at the end of `path` ("organisation__name"), or None when it names none (an annotation)."""
+    field = None
+    for name in path.split("__"):
+        if model is None:
+            return None
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return None
+        model = field.related_model
+    return field
 
 
 def _has_field(model, name) -> bool:

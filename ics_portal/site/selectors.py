@@ -8,6 +8,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q
+from django.db.models.functions import Lower
 
 from governance.models import Board, BoardMembership, LeadershipPost, MoU, MoUSignatory, Programme
 from partners.models import Organisation, Partnership, names_prefetch, succession_prefetches
@@ -31,8 +32,8 @@ def _clusters_on(day):
 
 
 def _plans():
-    return PlannedChange.objects.order_by("title").prefetch_related(
-        Prefetch("icss", queryset=IntegratedCareSystem.objects.order_by("short_name"))
+    return PlannedChange.objects.order_by(Lower("title")).prefetch_related(
+        Prefetch("icss", queryset=IntegratedCareSystem.objects.order_by(Lower("short_name")))
     )
 
 
@@ -91,22 +92,25 @@ def ics_page_prefetches(day, counted_kinds=()):
             .exclude(organisation__kind__in=counted_kinds)
             .select_related("organisation", "place")
             .prefetch_related("organisation__names")
-            .order_by("organisation__name", "place__name"),
+            .order_by(Lower("organisation__name"), Lower("place__name")),
             to_attr="partnerships_then",
         ),
         Prefetch(
             "boards",
-            queryset=Board.objects.as_at(day).select_related("place").order_by("name"),
+            queryset=Board.objects.as_at(day).select_related("place").order_by(Lower("name")),
             to_attr="boards_then",
         ),
         Prefetch(
             "programmes",
-            queryset=Programme.objects.as_at(day).select_related("lead_organisation").order_by("name"),
+            queryset=Programme.objects.as_at(day).select_related("lead_organisation").order_by(Lower("name")),
             to_attr="programmes_then",
         ),
         Prefetch(
             "mous",
-            queryset=MoU.objects.published().started_by(day).select_related("place").order_by("-start_date", "title"),
+            queryset=MoU.objects.published()
+            .started_by(day)
+            .select_related("place")
+            .order_by("-start_date", Lower("title")),
             to_attr="mous_then",
         ),
     ]
@@ -122,7 +126,7 @@ def ics_successions(ics):
     return list(
         IcsSuccession.objects.filter(Q(predecessor=ics) | Q(successor=ics))
         .select_related("predecessor", "successor")
-        .prefetch_related(Prefetch("places", queryset=Place.objects.order_by("name")))
+        .prefetch_related(Prefetch("places", queryset=Place.objects.order_by(Lower("name"))))
         .order_by("date", "pk")
     )
 
@@ -139,7 +143,7 @@ def predecessor_partners(predecessor_ids, day):
         Partnership.objects.as_at(day)
         .filter(ics__in=predecessor_ids)
         .select_related("organisation", "ics")
-        .order_by("ics__short_name", "organisation__name")
+        .order_by(Lower("ics__short_name"), Lower("organisation__name"))
     )
 
 
@@ -152,17 +156,17 @@ def place_page(day):
             queryset=Partnership.objects.as_at(day)
             .select_related("organisation")
             .prefetch_related("organisation__names")
-            .order_by("organisation__name"),
+            .order_by(Lower("organisation__name")),
             to_attr="partnerships_then",
         ),
         Prefetch(
             "boards",
-            queryset=Board.objects.as_at(day).select_related("reports_to").order_by("name"),
+            queryset=Board.objects.as_at(day).select_related("reports_to").order_by(Lower("name")),
             to_attr="boards_then",
         ),
         Prefetch(
             "mous",
-            queryset=MoU.objects.published().started_by(day).order_by("-start_date", "title"),
+            queryset=MoU.objects.published().started_by(day).order_by("-start_date", Lower("title")),
             to_attr="mous_then",
         ),
     )
@@ -172,16 +176,18 @@ def organisation_page():
     """The organisation page: every partnership, board seat, MoU signature and programme, current and past."""
     return Organisation.objects.select_related("successor").prefetch_related(
         names_prefetch(),
-        Prefetch("predecessors", queryset=Organisation.objects.order_by("name")),
+        Prefetch("predecessors", queryset=Organisation.objects.order_by(Lower("name"))),
         *succession_prefetches(),
         Prefetch(
             "partnerships",
-            queryset=Partnership.objects.select_related("ics", "place").order_by("-start_date", "ics__short_name"),
+            queryset=Partnership.objects.select_related("ics", "place").order_by(
+                "-start_date", Lower("ics__short_name")
+            ),
         ),
         Prefetch(
             "board_memberships",
             queryset=BoardMembership.objects.select_related("board__ics", "board__place", "person").order_by(
-                "-start_date", "board__name"
+                "-start_date", Lower("board__name")
             ),
         ),
         Prefetch(
@@ -190,7 +196,7 @@ def organisation_page():
             .select_related("mou__ics")
             .order_by("-mou__start_date"),
         ),
-        Prefetch("led_programmes", queryset=Programme.objects.select_related("ics").order_by("name")),
+        Prefetch("led_programmes", queryset=Programme.objects.select_related("ics").order_by(Lower("name"))),
     )
 
 

@@ -34,7 +34,7 @@ def home(request):
     page = selectors.home_page(as_at.day, since)
     regions = place_presenters.systems_by_region(page.systems, as_at.day)
     clusters_by_ics = {row.ics.pk: row.cluster for region in regions for row in region.systems if row.cluster}
-    clusters = sorted({c.pk: c for c in clusters_by_ics.values()}.values(), key=lambda c: c.name)
+    clusters = sorted({c.pk: c for c in clusters_by_ics.values()}.values(), key=lambda c: c.name.casefold())
     members = {c.pk: [] for c in clusters}
     for region in regions:
         for row in region.systems:
@@ -46,11 +46,12 @@ def home(request):
         {
             "as_at": as_at,
             "regions": regions,
+            "stage_column": place_presenters.stage_column(regions),
             "region_list_id": REGION_LIST_ID,
             "system_count": len(page.systems),
             "cluster_ids": {c.pk for c in clusters},
             "before_statutory": as_at.day < place_presenters.STATUTORY_DAY,
-            "clusters": [(c, sorted(members[c.pk], key=lambda i: i.short_name)) for c in clusters],
+            "clusters": [(c, sorted(members[c.pk], key=lambda i: i.short_name.casefold())) for c in clusters],
             "since": since,
             "succession_events": place_presenters.succession_events(page.successions),
             "cluster_events": place_presenters.cluster_events(page.clusters_formed),

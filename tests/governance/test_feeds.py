@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from governance.feeds import ical_escape, ical_fold, meeting_uid
 from governance.models import Meeting
+from ics_portal.core.models import Provenance
 from tests.factories import BoardFactory, IntegratedCareSystemFactory, MeetingFactory, MoUFactory
 
 pytestmark = pytest.mark.django_db
@@ -202,3 +203,19 @@ def test_a_meeting_with_no_date_stays_out_of_the_calendar_and_is_named_in_the_fe
     response = client.get(reverse("governance:published_rss"))
     assert response.status_code == 200
     assert "date not stated in the source" in response.content.decode()
+
+
+def test_feed_entries_of_sample_records_say_so(client):
+    board = BoardFactory(name="Partnership Board")
+    MeetingFactory(board=board, minutes_published_at=timezone.now(), provenance=Provenance.SAMPLE)
+    MoUFactory(title="Sample MoU", provenance=Provenance.SAMPLE)
+    MoUFactory(title="Real MoU")
+
+    root = ElementTree.fromstring(client.get(reverse("governance:published_rss")).content)
+
+    entries = {item.findtext("title"): item.findtext("description") for item in root.iter("item")}
+    assert "MoU published: Real MoU" in entries
+    assert "Sample data: MoU published: Sample MoU" in entries
+    (minutes,) = [title for title in entries if "Minutes published" in title]
+    assert minutes.startswith("Sample data: Minutes published: Partnership Board")
+    assert entries[minutes].startswith("Sample data: The minutes of")

@@ -4,8 +4,11 @@ import functools
 
 from django import template
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+
+from ics_portal.core.columns import filled_columns
 
 register = template.Library()
 
@@ -22,6 +25,48 @@ def sample_tag(record):
     A tag rather than an included template: national-scale pages label every row, and an include costs ~20 us.
     """
     return SAMPLE_TAG if getattr(record, "is_sample", False) else ""
+
+
+@register.tag
+def cell(parser, token):
+    """{% cell "Heading" %}…{% endcell %}: a cell of an NHS.UK responsive table (`nhsuk-table--responsive`).
+
+    On a phone such a table stacks each row, so each cell carries its column's heading; screen readers skip that
+    copy (they announce the header). The heading may be any variable or filter expression.
+    """
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError(f"{bits[0]} takes one argument: the column's heading")
+    nodelist = parser.parse(("endcell",))
+    parser.delete_first_token()
+    return CellNode(parser.compile_filter(bits[1]), nodelist)
+
+
+@register.filter
+def any_filled(rows, path):
+    """Whether any of `rows` shows something at `path` ("organisation", "place.district_list", methods called as a
+    template calls them): a table leaves out a column that is empty in every row."""
+    return bool(filled_columns(rows, column=lambda row: _lookup(row, path)))
+
+
+def _lookup(value, path):
+    for name in path.split("."):
+        value = getattr(value, name, None)
+        value = value() if callable(value) else value
+    return value
+
+
+class CellNode(template.Node):
+    def __init__(self, heading, nodelist):
+        self.heading, self.nodelist = heading, nodelist
+
+    def render(self, context):
+        return format_html(
+            '<td class="nhsuk-table__cell" role="cell"><span class="nhsuk-table__heading" aria-hidden="true">{} </span>'
+            "<span>{}</span></td>",
+            self.heading.resolve(context),
+            mark_safe(self.nodelist.render(context)),  # rendered by the template engine: already escaped
+        )
 
 
 @register.filter
