@@ -1,16 +1,36 @@
-"""Site search across ICSs, places, organisations, boards, people and published MoUs.
+"""Site search across ICSs, places, organisations, boards, people, published MoUs, meeting items and papers.
 
 On PostgreSQL it uses full-text search (English stemming, `websearch` syntax, so
-"leeds council" and "councils" both find "Leeds City Council") plus a
-case-insensitive match on names and an exact match on ODS codes, so partial words
-and codes are found too. On SQLite (the quick start) it falls back to
-`icontains`. Each kind costs exactly one query: its matches, ranked, with the
-total number of matches attached to every row by a window function (places add one
-for their memberships, to say which ICS each is in today and was in before).
+"leeds council" and "councils" both find "Leeds City Council", and "savings" finds the
+decision "Savings programme endorsed") plus a case-insensitive match on names and an
+exact match on ODS codes, so partial words and codes are found too. On SQLite (the
+quick start) it falls back to `icontains`. Each kind costs exactly one query: its
+matches, ranked, with the total number of matches attached to every row by a window
+function (places add one for their memberships, to say which ICS each is in today and
+was in before).
 
 ICSs are also found by an old name (a stage's `name_then`, "Frimley Health and Care") and
-places by a district in them ("Harlow"): both tables are small (tens of ICSs, about a
-hundred places), so a plain `icontains` on them costs nothing an index would save.
+places by a district in them ("Harlow"), a district being a place's everyday name (the
+place named as its 2021 CCG, Kernow, is found as "Cornwall"): both tables are small (tens
+of ICSs, about a hundred places), so a plain `icontains` on them costs nothing an index
+would save.
+
+Meeting items and papers follow the publication rules of the meeting page: an item is
+found once its meeting's agenda is published, by its title (a confidential item's title
+is public); by its minutes and resolutions only once the meeting's minutes are published,
+and never for a confidential item. Papers are `Document.objects.public()`.
+
+Steering words name a kind of result ("Wirral place", "Leeds board", "decisions",
+`STEERING_WORDS`): they put that kind first and are left out of the words that must
+match, so they never block a result. A query of steering words only ("ICB") is searched
+as typed. Words that are also part of many names ("council", "trust", "CCG",
+"partnership", "system") do not steer: the full-text match already finds them.
+
+Ranking, within a kind and across kinds: an exact name or ODS code first, then an exact
+other name (a district, an old ICS name), then a name starting with the query, then a
+name containing the query as typed, then the full-text rank (a word in a name weighs more
+than one in a description or minutes). The page shows first the kinds the query steers
+to, then the kind whose best hit ranks best.
 """
 
 from collections.abc import Callable
@@ -28,20 +48,37 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     Q,
+    TextField,
     Value,
     When,
     Window,
 )
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import Truncator
 
-from governance.models import Board, MoU, Person
+from governance.models import AgendaItem, Board, Document, MoU, Person
 from partners.models import Organisation
 from places.models import IcsStage, IntegratedCareSystem, Place, PlaceMembership
 
 MAX_QUERY_LENGTH = 200
 GROUP_LIMIT = 10  # hits shown per kind when every kind is shown
 KIND_LIMIT = 200  # hits shown when one kind is asked for
+MINUTES_SHOWN = 200  # characters of an item's minutes shown under it
+
+STEERING_WORDS = {
+    **dict.fromkeys(("ics", "icss", "icb", "icbs"), "ics"),
+    **dict.fromkeys(("place", "places"), "place"),
+    **dict.fromkeys(("partner", "partners", "organisation", "organisations"), "organisation"),
+    **dict.fromkeys(("board", "boards", "committee", "committees"), "board"),
+    **dict.fromkeys(("person", "people"), "person"),
+    **dict.fromkeys(("mou", "mous"), "mou"),
+    **dict.fromkeys(("decision", "decisions", "resolution", "resolutions", "minutes"), "decision"),
+    **dict.fromkeys(("paper", "papers"), "paper"),
+}
+
+# How well a row's names match the query (`tier`), best first.
+EXACT_NAME, EXACT_OTHER_NAME, NAME_STARTS, NAME_CONTAINS, WORDS_ONLY = 4, 3, 2, 1, 0
 
 
 @dataclass(frozen=True)
@@ -62,10 +99,21 @@ class Group:
     label: str
     total: int
     hits: list[Hit] = field(default_factory=list)
+    best_tier: int = WORDS_ONLY
+    best_rank: float = 0.0
 
     @property
     def has_more(self) -> bool:
         return self.total > len(self.hits)
+
+
+@dataclass(frozen=True)
+class Query:
+    """What was typed, the words that must match (steering words left out) and the kinds they steer to."""
+
+    typed: str
+    words: str
+    steers_to: frozenset[str]
 
 
 def _ended(obj) -> bool:
@@ -81,13 +129,27 @@ def _day(day) -> str:
     return date_format(day, "j F Y")
 
 
+def _nothing() -> Q:
+    return Q(pk__in=[])
+
+
 def _ics_detail(ics) -> str:
     ended = f"Abolished: its last day was {_day(ics.end_date)}" if ics.end_date else ""
     return _join(ics.name, ended, ics.get_region_display(), ics.icb_ods_code and f"ICB ODS code {ics.icb_ods_code}")
 
 
-def _ics_by_old_name(query: str) -> Q:
-    return Q(Exists(IcsStage.objects.filter(ics=OuterRef("pk"), name_then__icontains=query)))
+def _ics_old_names(lookup: str, query: str) -> Q:
+    return Q(Exists(IcsStage.objects.filter(ics=OuterRef("pk"), **{f"name_then__{lookup}": query})))
+
+
+def _place_district(query: str) -> Q:
+    """One of the place's districts is `query` (they are separated by semicolons)."""
+    return (
+        Q(districts__iexact=query)
+        | Q(districts__istartswith=f"{query};")
+        | Q(districts__iendswith=f";{query}")
+        | Q(districts__icontains=f";{query};")
+    )
 
 
 def _place_detail(place) -> str:
@@ -102,6 +164,39 @@ def _place_detail(place) -> str:
     return _join("Place", place.districts.replace(";", ", "), place.ods_code, where)
 
 
+def _minutes_public() -> Q:
+    return Q(is_confidential=False, meeting__minutes_published_at__isnull=False)
+
+
+def _public_text(field_name: str) -> Case:
+    return Case(When(_minutes_public(), then=F(field_name)), default=Value(""), output_field=TextField())
+
+
+def _public_items():
+    """Items on published agendas, with their minutes and resolutions only where the public may read them."""
+    return (
+        AgendaItem.objects.filter(meeting__agenda_published_at__isnull=False)
+        .select_related("meeting__board")
+        .annotate(public_minutes=_public_text("minutes"), public_resolutions=_public_text("resolutions"))
+    )
+
+
+def _item_detail(item) -> str:
+    decided = [line.strip() for line in item.public_resolutions.splitlines() if line.strip()]
+    if decided:
+        said = "Decided: " + " ".join(line if line.endswith(".") else f"{line}." for line in decided)
+    elif item.public_minutes:
+        said = "Minutes: " + Truncator(" ".join(item.public_minutes.split())).chars(MINUTES_SHOWN)
+    else:
+        said = "Confidential (part 2): taken in private" if item.is_confidential else ""
+    return _join(item.meeting, item.get_kind_display(), said)
+
+
+def _paper_detail(document) -> str:
+    where = document.meeting or document.board or document.mou
+    return _join(document.get_kind_display(), where)
+
+
 @dataclass(frozen=True)
 class Kind:
     """How to search one model: its fields, its queryset and how a row becomes a Hit."""
@@ -110,21 +205,31 @@ class Kind:
     label: str
     queryset: Callable
     text_fields: tuple[str, ...]
-    name_field: str
+    name_fields: tuple[str, ...]  # also in text_fields; the first is matched by `icontains` too
     code_field: str | None
-    order: tuple[str, ...]
+    order: tuple
     detail: Callable
-    also_matching: Callable[[str], Q] | None = None  # further matches beyond the text fields and the code
+    other_names: Callable[[str, str], Q] | None = None  # (lookup, query): a district, an old name
+    url: Callable = lambda obj: obj.get_absolute_url()
 
     def hit(self, obj) -> Hit:
         return Hit(
             kind=self.key,
             title=str(obj),
-            url=obj.get_absolute_url(),
+            url=self.url(obj),
             detail=self.detail(obj),
             is_sample=obj.is_sample,
             has_ended=_ended(obj),
         )
+
+    def names(self, lookup: str, query: str) -> Q:
+        return Q(*[Q(**{f"{name}__{lookup}": query}) for name in self.name_fields], _connector=Q.OR)
+
+    def other_name(self, lookup: str, query: str) -> Q:
+        return self.other_names(lookup, query) if self.other_names else _nothing()
+
+    def code(self, query: str) -> Q:
+        return Q(**{f"{self.code_field}__iexact": query}) if self.code_field else _nothing()
 
 
 KINDS = (
@@ -133,11 +238,11 @@ KINDS = (
         label="Integrated care systems",
         queryset=lambda: IntegratedCareSystem.objects.all(),
         text_fields=("name", "short_name", "description"),
-        name_field="name",
+        name_fields=("name", "short_name"),
         code_field="icb_ods_code",
         order=("short_name",),
         detail=_ics_detail,
-        also_matching=_ics_by_old_name,
+        other_names=_ics_old_names,
     ),
     Kind(
         key="place",
@@ -146,18 +251,20 @@ KINDS = (
             Prefetch("memberships", queryset=PlaceMembership.objects.select_related("ics").order_by("start_date"))
         ),
         text_fields=("name", "districts"),
-        name_field="name",
+        name_fields=("name",),
         code_field="ods_code",
         order=("name",),
         detail=_place_detail,
-        also_matching=lambda query: Q(districts__icontains=query),
+        other_names=lambda lookup, query: (
+            _place_district(query) if lookup == "iexact" else Q(**{f"districts__{lookup}": query})
+        ),
     ),
     Kind(
         key="organisation",
         label="Organisations",
         queryset=lambda: Organisation.objects.all(),
         text_fields=("name",),
-        name_field="name",
+        name_fields=("name",),
         code_field="ods_code",
         order=("name",),
         detail=lambda o: _join(o.get_kind_display(), o.ods_code and f"ODS code {o.ods_code}"),
@@ -166,8 +273,8 @@ KINDS = (
         key="board",
         label="Boards and committees",
         queryset=lambda: Board.objects.select_related("ics", "place"),
-        text_fields=("name",),
-        name_field="name",
+        text_fields=("name", "terms_of_reference"),
+        name_fields=("name",),
         code_field=None,
         order=("name",),
         detail=lambda o: _join(o.get_kind_display(), o.place.name if o.place_id else None, o.ics.short_name),
@@ -177,7 +284,7 @@ KINDS = (
         label="People",
         queryset=lambda: Person.objects.all(),
         text_fields=("name", "title"),
-        name_field="name",
+        name_fields=("name",),
         code_field=None,
         order=("name",),
         detail=lambda o: o.title,
@@ -187,10 +294,31 @@ KINDS = (
         label="Memoranda of understanding",
         queryset=lambda: MoU.objects.published().select_related("ics", "place"),
         text_fields=("title", "summary"),
-        name_field="title",
+        name_fields=("title",),
         code_field=None,
         order=("title",),
         detail=lambda o: _join(o.get_status_display(), o.version and f"version {o.version}", o.ics.short_name),
+    ),
+    Kind(
+        key="decision",
+        label="Decisions, minutes and agenda items",
+        queryset=_public_items,
+        text_fields=("title", "public_minutes", "public_resolutions"),
+        name_fields=("title",),
+        code_field=None,
+        order=(F("meeting__starts_at").desc(nulls_last=True), "position", "pk"),
+        detail=_item_detail,
+        url=lambda item: f"{item.meeting.get_absolute_url()}#item-{item.pk}",
+    ),
+    Kind(
+        key="paper",
+        label="Papers",
+        queryset=lambda: Document.objects.public().select_related("meeting__board", "board", "mou"),
+        text_fields=("title",),
+        name_fields=("title",),
+        code_field=None,
+        order=(F("meeting__starts_at").desc(nulls_last=True), "title", "pk"),
+        detail=_paper_detail,
     ),
 )
 KINDS_BY_KEY = {kind.key: kind for kind in KINDS}
@@ -202,42 +330,77 @@ def clean_query(raw: str | None) -> str:
     return " ".join(text.split())[:MAX_QUERY_LENGTH]
 
 
-def matching(kind: Kind, query: str):
-    """The ranked queryset of `kind` matching `query`, each row annotated with the total count."""
-    qs = kind.queryset()
-    code_match = Q(**{f"{kind.code_field}__iexact": query}) if kind.code_field else Q(pk__in=[])
-    also = kind.also_matching(query) if kind.also_matching else Q(pk__in=[])
-    # An exact code match is what someone typing "RR8" wants first.
-    exact = (
-        Case(When(code_match, then=Value(1)), default=Value(0), output_field=IntegerField())
-        if kind.code_field
-        else Value(0, output_field=IntegerField())
+def parse(query: str) -> Query:
+    """The steering words taken out of `query`, unless nothing else is left."""
+    words = query.split()
+    steering = [word for word in words if word.lower() in STEERING_WORDS]
+    rest = [word for word in words if word.lower() not in STEERING_WORDS]
+    if not rest:
+        return Query(typed=query, words=query, steers_to=frozenset())
+    return Query(typed=query, words=" ".join(rest), steers_to=frozenset(STEERING_WORDS[w.lower()] for w in steering))
+
+
+def _tier(kind: Kind, query: Query) -> Case:
+    """How well the row's names match (EXACT_NAME … WORDS_ONLY)."""
+    words = query.words
+    return Case(
+        When(kind.names("iexact", query.typed) | kind.names("iexact", words) | kind.code(words), then=EXACT_NAME),
+        When(kind.other_name("iexact", words), then=EXACT_OTHER_NAME),
+        When(kind.names("istartswith", words) | kind.other_name("istartswith", words), then=NAME_STARTS),
+        When(kind.names("icontains", query.typed), then=NAME_CONTAINS),
+        default=WORDS_ONLY,
+        output_field=IntegerField(),
     )
+
+
+def _vector(kind: Kind) -> SearchVector:
+    """The kind's text, its names weighing most (so a name outranks a mention in a description)."""
+    names = SearchVector(*kind.name_fields, config="english", weight="A")
+    others = [f for f in kind.text_fields if f not in kind.name_fields]
+    return names + SearchVector(*others, config="english", weight="C") if others else names
+
+
+def matching(kind: Kind, query: Query):
+    """The ranked queryset of `kind` matching `query`, each row annotated with its tier and the total count."""
+    words = query.words
+    name_field = kind.name_fields[0]
+    also = (
+        Q(**{f"{name_field}__icontains": words})
+        | Q(**{f"{name_field}__icontains": query.typed})
+        | kind.code(words)
+        | kind.other_name("icontains", words)
+    )
+    qs = kind.queryset()
     if connection.vendor == "postgresql":
-        vector = SearchVector(*kind.text_fields, config="english")
-        search_query = SearchQuery(query, search_type="websearch", config="english")
-        qs = qs.annotate(search=vector).filter(
-            Q(search=search_query) | Q(**{f"{kind.name_field}__icontains": query}) | code_match | also
-        )
+        vector = _vector(kind)
+        search_query = SearchQuery(words, search_type="websearch", config="english")
+        qs = qs.annotate(search=vector).filter(Q(search=search_query) | also)
         qs = qs.annotate(rank=SearchRank(vector, search_query))
     else:
-        words = Q()
-        for word in query.split():
-            words &= Q(*[Q(**{f"{f}__icontains": word}) for f in kind.text_fields], _connector=Q.OR)
-        qs = qs.filter(words | code_match | also).annotate(rank=Value(0.0, output_field=FloatField()))
-    return qs.annotate(exact=exact, total=Window(Count("pk"))).order_by("-exact", F("rank").desc(), *kind.order)
+        every_word = Q()
+        for word in words.split():
+            every_word &= Q(*[Q(**{f"{f}__icontains": word}) for f in kind.text_fields], _connector=Q.OR)
+        qs = qs.filter(every_word | also).annotate(rank=Value(0.0, output_field=FloatField()))
+    return qs.annotate(tier=_tier(kind, query), total=Window(Count("pk"))).order_by(
+        "-tier", F("rank").desc(), *kind.order
+    )
 
 
 def search(raw_query: str | None, *, kind: str | None = None) -> list[Group]:
-    """Groups of hits for `raw_query`, one query per kind searched; empty for an empty query."""
-    query = clean_query(raw_query)
-    if not query:
+    """Groups of hits for `raw_query`, best first, one query per kind searched; empty for an empty query."""
+    typed = clean_query(raw_query)
+    if not typed:
         return []
+    query = parse(typed)
     kinds = [KINDS_BY_KEY[kind]] if kind in KINDS_BY_KEY else KINDS
     limit = KIND_LIMIT if kind in KINDS_BY_KEY else GROUP_LIMIT
     groups = []
     for k in kinds:
         rows = list(matching(k, query)[:limit])
         total = rows[0].total if rows else 0
-        groups.append(Group(kind=k.key, label=k.label, total=total, hits=[k.hit(r) for r in rows]))
-    return groups
+        group = Group(kind=k.key, label=k.label, total=total, hits=[k.hit(r) for r in rows])
+        if rows:
+            group.best_tier, group.best_rank = rows[0].tier, rows[0].rank
+        groups.append(group)
+    # Stable: kinds that rank alike keep their usual order.
+    return sorted(groups, key=lambda g: (g.kind not in query.steers_to, -g.best_tier, -g.best_rank))

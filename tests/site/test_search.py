@@ -5,8 +5,11 @@ from django.urls import reverse
 from ics_portal.site.search import GROUP_LIMIT, search
 from partners.models import Organisation
 from tests.factories import (
+    AgendaItemFactory,
     BoardFactory,
+    DocumentFactory,
     IntegratedCareSystemFactory,
+    MeetingFactory,
     MoUFactory,
     OrganisationFactory,
     PersonFactory,
@@ -59,6 +62,8 @@ def test_finds_every_kind_with_counts():
         "board": 1,
         "person": 1,
         "mou": 1,
+        "decision": 0,
+        "paper": 0,
     }
     assert groups["place"].hits[0].url == f"/places/{wakefield.slug}/"
 
@@ -102,22 +107,24 @@ def seed_everything(n):
         ics = IntegratedCareSystemFactory(short_name=f"Riverside {i}")
         place = PlaceFactory(ics=ics, name=f"Riverside place {i}")
         OrganisationFactory(name=f"Riverside Trust {i}")
-        BoardFactory(ics=ics, place=place, name=f"Riverside board {i}")
+        board = BoardFactory(ics=ics, place=place, name=f"Riverside board {i}")
         PersonFactory(name=f"Sam Riverside {i}")
         MoUFactory(ics=ics, title=f"Riverside memorandum {i}")
+        item = AgendaItemFactory(meeting=MeetingFactory(board=board), title=f"Riverside report {i}")
+        DocumentFactory(meeting=item.meeting, agenda_item=item, title=f"Riverside paper {i}")
 
 
 @pytest.mark.parametrize("n", [1, 10])
 def test_search_page_queries_are_bounded(client, django_assert_max_num_queries, n):
     seed_everything(n)
 
-    # One a kind, and one for the places' memberships (which ICS each is in today and was in before).
-    with django_assert_max_num_queries(7):
+    # One a kind (8), and one for the places' memberships (which ICS each is in today and was in before).
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("site:search"), {"q": "riverside"})
 
     assert response.status_code == 200
     body = response.content.decode()
-    assert f"{6 * n} results for" in body
+    assert f"{8 * n} results for" in body
     assert f"Memoranda of understanding ({n})" in body
     assert 'href="/search.csv?q=riverside"' in body
 
