@@ -9,11 +9,12 @@ matches, ranked, with the total number of matches attached to every row by a win
 function (places add one for their memberships, to say which ICS each is in today and
 was in before).
 
-ICSs are also found by an old name (a stage's `name_then`, "Frimley Health and Care") and
-places by a district in them ("Harlow"), a district being a place's everyday name (the
-place named as its 2021 CCG, Kernow, is found as "Cornwall"): both tables are small (tens
-of ICSs, about a hundred places), so a plain `icontains` on them costs nothing an index
-would save.
+ICSs are also found by an old name (a stage's `name_then`, "Frimley Health and Care"),
+organisations by a name they had ("Somerset County Council"), and places by a district in
+them ("Harlow"), a district being a place's everyday name (the place named as its 2021 CCG,
+Kernow, is found as "Cornwall"): these tables are small (tens of ICSs and organisation
+names, about a hundred places), so a plain `icontains` on them costs nothing an index would
+save.
 
 Meeting items and papers follow the publication rules of the meeting page: an item is
 found once its meeting's agenda is published, by its title (a confidential item's title
@@ -58,7 +59,7 @@ from django.utils.formats import date_format
 from django.utils.text import Truncator
 
 from governance.models import AgendaItem, Board, Document, MoU, Person
-from partners.models import Organisation
+from partners.models import Organisation, OrganisationName
 from places.models import IcsStage, IntegratedCareSystem, Place, PlaceMembership
 
 MAX_QUERY_LENGTH = 200
@@ -140,6 +141,10 @@ def _ics_detail(ics) -> str:
 
 def _ics_old_names(lookup: str, query: str) -> Q:
     return Q(Exists(IcsStage.objects.filter(ics=OuterRef("pk"), **{f"name_then__{lookup}": query})))
+
+
+def _organisation_old_names(lookup: str, query: str) -> Q:
+    return Q(Exists(OrganisationName.objects.filter(organisation=OuterRef("pk"), **{f"name__{lookup}": query})))
 
 
 def _place_district(query: str) -> Q:
@@ -268,6 +273,7 @@ KINDS = (
         code_field="ods_code",
         order=("name",),
         detail=lambda o: _join(o.get_kind_display(), o.ods_code and f"ODS code {o.ods_code}"),
+        other_names=_organisation_old_names,
     ),
     Kind(
         key="board",

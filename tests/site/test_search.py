@@ -159,3 +159,91 @@ def test_odd_queries_never_break_the_page(client, raw):
     OrganisationFactory(name="Leeds City Council", kind=Organisation.Kind.LOCAL_AUTHORITY, ods_code="238")
     response = client.get(reverse("site:search"), {"q": raw})
     assert response.status_code == 200
+
+
+def test_decisions_and_minutes_are_found_only_once_the_minutes_are_published():
+    meeting = MeetingFactory(minutes_published_at=None)
+    item = AgendaItemFactory(
+        meeting=meeting,
+        number="4",
+        title="Finance report",
+        minutes="The board discussed winter pressures.",
+        resolutions="Savings programme endorsed.",
+    )
+
+    assert hits(search("savings"), "decision") == []
+    assert hits(search("winter pressures"), "decision") == []
+    assert hits(search("finance report"), "decision") == ["4. Finance report"]  # the agenda is published
+
+    meeting.minutes_published_at = meeting.starts_at
+    meeting.save()
+    (hit,) = next(g for g in search("savings") if g.kind == "decision").hits
+
+    assert "Decided: Savings programme endorsed." in hit.detail
+    assert hit.url == f"{meeting.get_absolute_url()}#item-{item.pk}"
+    assert hits(search("winter pressures"), "decision") == ["4. Finance report"]
+
+
+def test_a_confidential_item_is_found_by_its_title_never_by_its_minutes_or_decisions():
+    AgendaItemFactory(
+        title="Diagnostics contract award",
+        is_confidential=True,
+        minutes="The board compared the bids.",
+        resolutions="Award to the preferred bidder.",
+    )
+
+    assert hits(search("compared bids"), "decision") == []
+    assert hits(search("preferred bidder"), "decision") == []
+    (hit,) = next(g for g in search("diagnostics contract") if g.kind == "decision").hits
+    assert "bid" not in hit.detail
+    assert "Confidential (part 2)" in hit.detail
+
+
+def test_items_on_an_unpublished_agenda_and_unpublished_papers_are_not_found():
+    AgendaItemFactory(meeting=MeetingFactory(agenda_published_at=None), title="Estates strategy")
+    DocumentFactory(title="Estates strategy paper", published_at=None)
+    DocumentFactory(title="Estates strategy appendix")
+
+    assert hits(search("estates strategy"), "decision") == []
+    assert hits(search("estates strategy"), "paper") == ["Estates strategy appendix"]
+
+
+def test_a_steering_word_puts_its_kind_first_without_having_to_match():
+    ics = IntegratedCareSystemFactory(short_name="Cheshire and Merseyside")
+    PlaceFactory(ics=ics, name="Wirral")
+    OrganisationFactory(name="Wirral Borough Council", kind=Organisation.Kind.LOCAL_AUTHORITY, ods_code="319")
+    BoardFactory(ics=ics, name="Wirral Place Based Partnership Board")
+
+    groups = [g for g in search("Wirral place") if g.total]
+    assert (groups[0].kind, groups[0].hits[0].title) == ("place", "Wirral")
+    assert {g.kind for g in groups} == {"place", "organisation", "board"}
+
+    groups = [g for g in search("wirral board") if g.total]
+    assert (groups[0].kind, groups[0].hits[0].title) == ("board", "Wirral Place Based Partnership Board")
+
+
+def test_steering_words_alone_are_searched_as_typed():
+    BoardFactory(name="NHS Riverside ICB Board")
+
+    assert hits(search("ICB"), "board") == ["NHS Riverside ICB Board"]
+
+
+def test_an_exact_name_or_district_ranks_before_a_name_that_starts_with_the_words():
+    ics = IntegratedCareSystemFactory(short_name="Cornwall and the Isles of Scilly")
+    PlaceFactory(ics=ics, name="Kernow", districts="Cornwall;Isles of Scilly")
+    OrganisationFactory(name="Cornwall Council", kind=Organisation.Kind.LOCAL_AUTHORITY, ods_code="902")
+
+    groups = [g for g in search("cornwall") if g.total]
+
+    assert [g.kind for g in groups] == ["place", "ics", "organisation"]
+    assert groups[0].hits[0].title == "Kernow"
+
+
+def test_sqlite_fallback_finds_published_decisions(monkeypatch):
+    meeting = MeetingFactory()
+    meeting.minutes_published_at = meeting.starts_at
+    meeting.save()
+    AgendaItemFactory(meeting=meeting, number="4", title="Finance report", resolutions="Savings programme endorsed.")
+    monkeypatch.setattr(connection, "vendor", "sqlite")
+
+    assert hits(search("savings programme"), "decision") == ["4. Finance report"]
