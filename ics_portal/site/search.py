@@ -24,7 +24,7 @@ and never for a confidential item. Papers are `Document.objects.public()`.
 Steering words name a kind of result ("Wirral place", "Leeds board", "decisions",
 `STEERING_WORDS`): they put that kind first and are left out of the words that must
 match, so they never block a result. A query of steering words only ("ICB") is searched
-as typed. Words that are also part of many names ("council", "trust", "CCG",
+as typed, and still steers. Words that are also part of many names ("council", "trust", "CCG",
 "partnership", "system") do not steer: the full-text match already finds them.
 
 Ranking, within a kind and across kinds: an exact name or ODS code first, then an exact
@@ -339,11 +339,14 @@ def clean_query(raw: str | None) -> str:
 def parse(query: str) -> Query:
     """The steering words taken out of `query`, unless nothing else is left."""
     words = query.split()
-    steering = [word for word in words if word.lower() in STEERING_WORDS]
-    rest = [word for word in words if word.lower() not in STEERING_WORDS]
-    if not rest:
-        return Query(typed=query, words=query, steers_to=frozenset())
-    return Query(typed=query, words=" ".join(rest), steers_to=frozenset(STEERING_WORDS[w.lower()] for w in steering))
+    steers = [_steering(word) for word in words]
+    rest = [word for word, kind in zip(words, steers, strict=True) if kind is None]
+    return Query(typed=query, words=" ".join(rest) or query, steers_to=frozenset(filter(None, steers)))
+
+
+def _steering(word: str) -> str | None:
+    """The kind `word` steers to ("Place," too), or None."""
+    return STEERING_WORDS.get(word.lower().rstrip(".,;:!?"))
 
 
 def _tier(kind: Kind, query: Query) -> Case:

@@ -1,3 +1,6 @@
+import csv
+import io
+
 import pytest
 from django.db import connection
 from django.urls import reverse
@@ -247,3 +250,17 @@ def test_sqlite_fallback_finds_published_decisions(monkeypatch):
     monkeypatch.setattr(connection, "vendor", "sqlite")
 
     assert hits(search("savings programme"), "decision") == ["4. Finance report"]
+
+
+def test_the_csv_lists_decisions_with_their_kind(client):
+    meeting = MeetingFactory()
+    meeting.minutes_published_at = meeting.starts_at
+    meeting.save()
+    AgendaItemFactory(meeting=meeting, number="4", title="Finance report", resolutions="Savings programme endorsed.")
+
+    response = client.get(reverse("site:search_csv"), {"q": "savings, decisions"})
+    header, *rows = csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
+
+    (row,) = rows
+    assert row[:2] == ["Decisions, minutes and agenda items", "4. Finance report"]
+    assert "Decided: Savings programme endorsed." in row[2]
