@@ -24,14 +24,15 @@ and never for a confidential item. Papers are `Document.objects.public()`.
 Steering words name a kind of result ("Wirral place", "Leeds board", "decisions",
 `STEERING_WORDS`): they put that kind first and are left out of the words that must
 match, so they never block a result. A query of steering words only ("ICB") is searched
-as typed, and still steers. Words that are also part of many names ("council", "trust", "CCG",
-"partnership", "system") do not steer: the full-text match already finds them.
+as typed, and still steers. Words that are also part of many names ("council", "trust",
+"CCG", "partnership", "system") do not steer: the full-text match already finds them.
 
-Ranking, within a kind and across kinds: an exact name or ODS code first, then an exact
-other name (a district, an old ICS name), then a name starting with the query, then a
-name containing the query as typed, then the full-text rank (a word in a name weighs more
-than one in a description or minutes). The page shows first the kinds the query steers
-to, then the kind whose best hit ranks best.
+Ranking, within a kind and across kinds (`_tier`): an exact name or ODS code first, then
+an exact other name (a district, an old ICS name), then a name or other name starting
+with the query as typed ("Wirral place…"), then one starting with its words ("Wirral…"),
+then a name containing the query as typed, then the full-text rank (a word in a name
+weighs more than one in a description or minutes). The page shows first the kinds the query steers to,
+then the kind whose best hit ranks best.
 """
 
 from collections.abc import Callable
@@ -79,7 +80,7 @@ STEERING_WORDS = {
 }
 
 # How well a row's names match the query (`tier`), best first.
-EXACT_NAME, EXACT_OTHER_NAME, NAME_STARTS, NAME_CONTAINS, WORDS_ONLY = 4, 3, 2, 1, 0
+EXACT_NAME, EXACT_OTHER_NAME, NAME_STARTS_AS_TYPED, NAME_STARTS, NAME_CONTAINS, WORDS_ONLY = 5, 4, 3, 2, 1, 0
 
 
 @dataclass(frozen=True)
@@ -355,6 +356,10 @@ def _tier(kind: Kind, query: Query) -> Case:
     return Case(
         When(kind.names("iexact", query.typed) | kind.names("iexact", words) | kind.code(words), then=EXACT_NAME),
         When(kind.other_name("iexact", words), then=EXACT_OTHER_NAME),
+        When(
+            kind.names("istartswith", query.typed) | kind.other_name("istartswith", query.typed),
+            then=NAME_STARTS_AS_TYPED,
+        ),
         When(kind.names("istartswith", words) | kind.other_name("istartswith", words), then=NAME_STARTS),
         When(kind.names("icontains", query.typed), then=NAME_CONTAINS),
         default=WORDS_ONLY,

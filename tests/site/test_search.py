@@ -215,13 +215,16 @@ def test_a_steering_word_puts_its_kind_first_without_having_to_match():
     ics = IntegratedCareSystemFactory(short_name="Cheshire and Merseyside")
     PlaceFactory(ics=ics, name="Wirral")
     OrganisationFactory(name="Wirral Borough Council", kind=Organisation.Kind.LOCAL_AUTHORITY, ods_code="319")
+    BoardFactory(ics=ics, name="Wirral Council committee")
     BoardFactory(ics=ics, name="Wirral Place Based Partnership Board")
 
     groups = [g for g in search("Wirral place") if g.total]
     assert (groups[0].kind, groups[0].hits[0].title) == ("place", "Wirral")
     assert {g.kind for g in groups} == {"place", "organisation", "board"}
+    # A name starting with the words as typed before one starting with the first of them.
+    assert hits(groups, "board") == ["Wirral Place Based Partnership Board", "Wirral Council committee"]
 
-    groups = [g for g in search("wirral board") if g.total]
+    groups = [g for g in search("wirral partnership board") if g.total]
     assert (groups[0].kind, groups[0].hits[0].title) == ("board", "Wirral Place Based Partnership Board")
 
 
