@@ -38,19 +38,21 @@ then the kind whose best hit ranks best.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     Exists,
     F,
     FloatField,
+    Func,
     IntegerField,
     OuterRef,
     Prefetch,
     Q,
-    TextField,
     Value,
     When,
     Window,
@@ -144,8 +146,23 @@ def _ics_old_names(lookup: str, query: str) -> Q:
     return Q(Exists(IcsStage.objects.filter(ics=OuterRef("pk"), **{f"name_then__{lookup}": query})))
 
 
+class _AnyOf(Func):
+    """`value = ANY(array)`, true where the value is in the array (PostgreSQL)."""
+
+    output_field = BooleanField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        value, array = (compiler.compile(expression) for expression in self.get_source_expressions())
+        return f"{value[0]} = ANY({array[0]})", (*value[1], *array[1])
+
+
 def _organisation_old_names(lookup: str, query: str) -> Q:
-    return Q(Exists(OrganisationName.objects.filter(organisation=OuterRef("pk"), **{f"name__{lookup}": query})))
+    named = OrganisationName.objects.filter(**{f"name__{lookup}": query}).values("organisation_id")
+    if connection.vendor != "postgresql":
+        return Q(pk__in=named)
+    # id = ANY(ARRAY(…)): the few names are read once and their organisations by key, so PostgreSQL still
+    # combines the other matches' indexes (an EXISTS or IN would have it read every organisation).
+    return Q(_AnyOf(F("pk"), ArraySubquery(named)))
 
 
 def _place_district(query: str) -> Q:
@@ -174,25 +191,13 @@ def _minutes_public() -> Q:
     return Q(is_confidential=False, meeting__minutes_published_at__isnull=False)
 
 
-def _public_text(field_name: str) -> Case:
-    return Case(When(_minutes_public(), then=F(field_name)), default=Value(""), output_field=TextField())
-
-
-def _public_items():
-    """Items on published agendas, with their minutes and resolutions only where the public may read them."""
-    return (
-        AgendaItem.objects.filter(meeting__agenda_published_at__isnull=False)
-        .select_related("meeting__board")
-        .annotate(public_minutes=_public_text("minutes"), public_resolutions=_public_text("resolutions"))
-    )
-
-
 def _item_detail(item) -> str:
-    decided = [line.strip() for line in item.public_resolutions.splitlines() if line.strip()]
+    public = item.drafts_are_public() and not item.is_confidential
+    decided = [line.strip() for line in item.resolutions.splitlines() if line.strip()] if public else []
     if decided:
         said = "Decided: " + " ".join(line if line.endswith(".") else f"{line}." for line in decided)
-    elif item.public_minutes:
-        said = "Minutes: " + Truncator(" ".join(item.public_minutes.split())).chars(MINUTES_SHOWN)
+    elif public and item.minutes:
+        said = "Minutes: " + Truncator(" ".join(item.minutes.split())).chars(MINUTES_SHOWN)
     else:
         said = "Confidential (part 2): taken in private" if item.is_confidential else ""
     return _join(item.meeting, item.get_kind_display(), said)
@@ -210,13 +215,16 @@ class Kind:
     key: str
     label: str
     queryset: Callable
-    text_fields: tuple[str, ...]
+    text_fields: tuple[str, ...]  # as the model's full-text index has them, so the index is used
     name_fields: tuple[str, ...]  # also in text_fields; the first is matched by `icontains` too
     code_field: str | None
     order: tuple
     detail: Callable
     other_names: Callable[[str, str], Q] | None = None  # (lookup, query): a district, an old name
     url: Callable = lambda obj: obj.get_absolute_url()
+    # Text fields searched only in rows where `guard()` holds (an item's minutes once published).
+    guarded_fields: tuple[str, ...] = ()
+    guard: Callable[[], Q] = lambda: Q()
 
     def hit(self, obj) -> Hit:
         return Hit(
@@ -309,13 +317,18 @@ KINDS = (
     Kind(
         key="decision",
         label="Decisions, minutes and agenda items",
-        queryset=_public_items,
-        text_fields=("title", "public_minutes", "public_resolutions"),
+        # A confidential item's title is public once the agenda is; its minutes and resolutions never are.
+        queryset=lambda: AgendaItem.objects.filter(meeting__agenda_published_at__isnull=False).select_related(
+            "meeting__board"
+        ),
+        text_fields=("title", "minutes", "resolutions"),
         name_fields=("title",),
         code_field=None,
         order=(F("meeting__starts_at").desc(nulls_last=True), "position", "pk"),
         detail=_item_detail,
         url=lambda item: f"{item.meeting.get_absolute_url()}#item-{item.pk}",
+        guarded_fields=("minutes", "resolutions"),
+        guard=_minutes_public,
     ),
     Kind(
         key="paper",
@@ -367,11 +380,39 @@ def _tier(kind: Kind, query: Query) -> Case:
     )
 
 
-def _vector(kind: Kind) -> SearchVector:
-    """The kind's text, its names weighing most (so a name outranks a mention in a description)."""
+def _ranked_vector(fields, kind: Kind) -> SearchVector:
+    """`fields` with the kind's names weighing most (so a name outranks a mention in a description)."""
     names = SearchVector(*kind.name_fields, config="english", weight="A")
-    others = [f for f in kind.text_fields if f not in kind.name_fields]
+    others = [f for f in fields if f not in kind.name_fields]
     return names + SearchVector(*others, config="english", weight="C") if others else names
+
+
+def _full_text(kind: Kind, qs, search_query: SearchQuery):
+    """`qs` with the `rank` of each row; the Q of a full-text match (through the model's index), and for a kind
+    with guarded text the Q that the match is in text the public may read (apart, so that PostgreSQL finds
+    the rows by the index and computes no vector twice).
+
+    Guarded text (an item's minutes) is not ranked: a common word matches tens of thousands of items, whose
+    vectors would all be rebuilt to rank them; they come newest first instead (`Kind.order`).
+    """
+    qs = qs.annotate(search=SearchVector(*kind.text_fields, config="english"))
+    if not kind.guarded_fields:
+        rank = SearchRank(_ranked_vector(kind.text_fields, kind), search_query)
+        return qs.annotate(rank=rank), Q(search=search_query), None
+    open_fields = [f for f in kind.text_fields if f not in kind.guarded_fields]
+    qs = qs.annotate(open_search=SearchVector(*open_fields, config="english"), rank=Value(0.0))
+    return qs, Q(search=search_query), kind.guard() | Q(open_search=search_query)
+
+
+def _every_word(kind: Kind, words: str) -> Q:
+    """The SQLite fallback's match: each word in some field the row shows."""
+    open_fields = [f for f in kind.text_fields if f not in kind.guarded_fields]
+    match = Q()
+    for word in words.split():
+        in_open = Q(*[Q(**{f"{f}__icontains": word}) for f in open_fields], _connector=Q.OR)
+        in_guarded = Q(*[Q(**{f"{f}__icontains": word}) for f in kind.guarded_fields], _connector=Q.OR)
+        match &= in_open | (kind.guard() & in_guarded) if kind.guarded_fields else in_open
+    return match
 
 
 def matching(kind: Kind, query: Query):
@@ -386,15 +427,12 @@ def matching(kind: Kind, query: Query):
     )
     qs = kind.queryset()
     if connection.vendor == "postgresql":
-        vector = _vector(kind)
-        search_query = SearchQuery(words, search_type="websearch", config="english")
-        qs = qs.annotate(search=vector).filter(Q(search=search_query) | also)
-        qs = qs.annotate(rank=SearchRank(vector, search_query))
+        qs, found, readable = _full_text(kind, qs, SearchQuery(words, search_type="websearch", config="english"))
+        qs = qs.filter(found | also)
+        if readable is not None:
+            qs = qs.filter(readable | also)
     else:
-        every_word = Q()
-        for word in words.split():
-            every_word &= Q(*[Q(**{f"{f}__icontains": word}) for f in kind.text_fields], _connector=Q.OR)
-        qs = qs.filter(every_word | also).annotate(rank=Value(0.0, output_field=FloatField()))
+        qs = qs.filter(_every_word(kind, words) | also).annotate(rank=Value(0.0, output_field=FloatField()))
     return qs.annotate(tier=_tier(kind, query), total=Window(Count("pk"))).order_by(
         "-tier", F("rank").desc(), *kind.order
     )

@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from ics_portal.site.search import GROUP_LIMIT, search
+from ics_portal.site.search import GROUP_LIMIT, KINDS_BY_KEY, matching, parse, search
 from partners.models import Organisation
 from tests.factories import (
     AgendaItemFactory,
@@ -267,3 +267,22 @@ def test_the_csv_lists_decisions_with_their_kind(client):
     (row,) = rows
     assert row[:2] == ["Decisions, minutes and agenda items", "4. Finance report"]
     assert "Decided: Savings programme endorsed." in row[2]
+
+
+@pytest.mark.parametrize(
+    ("kind", "index"),
+    [
+        ("decision", "governance_agenda_search"),
+        ("paper", "governance_document_search"),
+        ("board", "governance_board_search"),
+        ("organisation", "partners_org_search"),
+    ],
+)
+def test_full_text_runs_through_the_models_index(kind, index):
+    """The search writes the index's own expression, so 300,000 agenda items are not read one by one."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
+
+    plan = matching(KINDS_BY_KEY[kind], parse("savings")).explain()
+
+    assert index in plan
