@@ -290,7 +290,9 @@ class Board(IcsOwned, PublicTimestamped, DatedModel):
         indexes = [
             models.Index(Lower("name"), "id", name="governance_board_name_id"),
             # Site search, full text or a name substring: the expressions the search writes.
-            PostgresGinIndex(SearchVector("name", config="english"), name="governance_board_search"),
+            PostgresGinIndex(
+                SearchVector("name", "terms_of_reference", config="english"), name="governance_board_search"
+            ),
             PostgresGinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="governance_board_name_trgm"),
         ]
         constraints = [
@@ -795,8 +797,15 @@ class AgendaItem(IcsOwned, PublicTimestamped, PortalModel):
         constraints = [
             models.UniqueConstraint(fields=["meeting", "number"], name="governance_agendaitem_unique_number"),
         ]
-        # The API lists agenda items in this order; without it 300,000 rows are sorted per page.
-        indexes = [models.Index(fields=["meeting", "position", "number", "id"], name="governance_agenda_order")]
+        indexes = [
+            # The API lists agenda items in this order; without it 300,000 rows are sorted per page.
+            models.Index(fields=["meeting", "position", "number", "id"], name="governance_agenda_order"),
+            # Site search, full text or a title substring: the expressions the search writes.
+            PostgresGinIndex(
+                SearchVector("title", "minutes", "resolutions", config="english"), name="governance_agenda_search"
+            ),
+            PostgresGinIndex(OpClass(Upper("title"), name="gin_trgm_ops"), name="governance_agenda_title_trgm"),
+        ]
 
     def __str__(self):
         return f"{self.number}. {self.title}" if self.number else self.title
@@ -1181,6 +1190,11 @@ class Document(IcsRecord, PublicTimestamped, PortalModel):
 
     class Meta:
         ordering = [Lower("title")]
+        indexes = [
+            # Site search, full text or a title substring: the expressions the search writes.
+            PostgresGinIndex(SearchVector("title", config="english"), name="governance_document_search"),
+            PostgresGinIndex(OpClass(Upper("title"), name="gin_trgm_ops"), name="governance_document_title_trgm"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(file="") | ~Q(url=""),

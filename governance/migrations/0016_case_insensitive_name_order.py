@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('governance', '0014_ics_mou_url_and_plural_labels'),
+        ('governance', '0015_decisions_view'),
         ('places', '0007_case_insensitive_name_order'),
     ]
 

@@ -1,29 +1,54 @@
-"""Site search across ICSs, places, organisations, boards, people and published MoUs.
+"""Site search across ICSs, places, organisations, boards, people, published MoUs, meeting items and papers.
 
 On PostgreSQL it uses full-text search (English stemming, `websearch` syntax, so
-"leeds council" and "councils" both find "Leeds City Council") plus a
-case-insensitive match on names and an exact match on ODS codes, so partial words
-and codes are found too. On SQLite (the quick start) it falls back to
-`icontains`. Each kind costs exactly one query: its matches, ranked, with the
-total number of matches attached to every row by a window function (places add one
-for their memberships, to say which ICS each is in today and was in before).
+"leeds council" and "councils" both find "Leeds City Council", and "savings" finds the
+decision "Savings programme endorsed") plus a case-insensitive match on names and an
+exact match on ODS codes, so partial words and codes are found too. On SQLite (the
+quick start) it falls back to `icontains`. Each kind costs exactly one query: its
+matches, ranked, with the total number of matches attached to every row by a window
+function (places add one for their memberships, to say which ICS each is in today and
+was in before).
 
-ICSs are also found by an old name (a stage's `name_then`, "Frimley Health and Care") and
-places by a district in them ("Harlow"): both tables are small (tens of ICSs, about a
-hundred places), so a plain `icontains` on them costs nothing an index would save.
+ICSs are also found by an old name (a stage's `name_then`, "Frimley Health and Care"),
+organisations by a name they had ("Somerset County Council"), and places by a district in
+them ("Harlow"), a district being a place's everyday name (the place named as its 2021 CCG,
+Kernow, is found as "Cornwall"): these tables are small (tens of ICSs and organisation
+names, about a hundred places), so a plain `icontains` on them costs nothing an index would
+save.
+
+Meeting items and papers follow the publication rules of the meeting page: an item is
+found once its meeting's agenda is published, by its title (a confidential item's title
+is public); by its minutes and resolutions only once the meeting's minutes are published,
+and never for a confidential item. Papers are `Document.objects.public()`.
+
+Steering words name a kind of result ("Wirral place", "Leeds board", "decisions",
+`STEERING_WORDS`): they put that kind first and are left out of the words that must
+match, so they never block a result. A query of steering words only ("ICB") is searched
+as typed, and still steers. Words that are also part of many names ("council", "trust",
+"CCG", "partnership", "system") do not steer: the full-text match already finds them.
+
+Ranking, within a kind and across kinds (`_tier`): an exact name or ODS code first, then
+an exact other name (a district, an old ICS name), then a name or other name starting
+with the query as typed ("Wirral place…"), then one starting with its words ("Wirral…"),
+then a name containing the query as typed, then the full-text rank (a word in a name
+weighs more than one in a description or minutes). The page shows first the kinds the query steers to,
+then the kind whose best hit ranks best.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     Exists,
     F,
     FloatField,
+    Func,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -34,14 +59,30 @@ from django.db.models import (
 )
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import Truncator
 
-from governance.models import Board, MoU, Person
-from partners.models import Organisation
+from governance.models import AgendaItem, Board, Document, MoU, Person
+from partners.models import Organisation, OrganisationName
 from places.models import IcsStage, IntegratedCareSystem, Place, PlaceMembership
 
 MAX_QUERY_LENGTH = 200
 GROUP_LIMIT = 10  # hits shown per kind when every kind is shown
 KIND_LIMIT = 200  # hits shown when one kind is asked for
+MINUTES_SHOWN = 200  # characters of an item's minutes shown under it
+
+STEERING_WORDS = {
+    **dict.fromkeys(("ics", "icss", "icb", "icbs"), "ics"),
+    **dict.fromkeys(("place", "places"), "place"),
+    **dict.fromkeys(("partner", "partners", "organisation", "organisations"), "organisation"),
+    **dict.fromkeys(("board", "boards", "committee", "committees"), "board"),
+    **dict.fromkeys(("person", "people"), "person"),
+    **dict.fromkeys(("mou", "mous"), "mou"),
+    **dict.fromkeys(("decision", "decisions", "resolution", "resolutions", "minutes"), "decision"),
+    **dict.fromkeys(("paper", "papers"), "paper"),
+}
+
+# How well a row's names match the query (`tier`), best first.
+EXACT_NAME, EXACT_OTHER_NAME, NAME_STARTS_AS_TYPED, NAME_STARTS, NAME_CONTAINS, WORDS_ONLY = 5, 4, 3, 2, 1, 0
 
 
 @dataclass(frozen=True)
@@ -62,10 +103,21 @@ class Group:
     label: str
     total: int
     hits: list[Hit] = field(default_factory=list)
+    best_tier: int = WORDS_ONLY
+    best_rank: float = 0.0
 
     @property
     def has_more(self) -> bool:
         return self.total > len(self.hits)
+
+
+@dataclass(frozen=True)
+class Query:
+    """What was typed, the words that must match (steering words left out) and the kinds they steer to."""
+
+    typed: str
+    words: str
+    steers_to: frozenset[str]
 
 
 def _ended(obj) -> bool:
@@ -81,13 +133,46 @@ def _day(day) -> str:
     return date_format(day, "j F Y")
 
 
+def _nothing() -> Q:
+    return Q(pk__in=[])
+
+
 def _ics_detail(ics) -> str:
     ended = f"Abolished: its last day was {_day(ics.end_date)}" if ics.end_date else ""
     return _join(ics.name, ended, ics.get_region_display(), ics.icb_ods_code and f"ICB ODS code {ics.icb_ods_code}")
 
 
-def _ics_by_old_name(query: str) -> Q:
-    return Q(Exists(IcsStage.objects.filter(ics=OuterRef("pk"), name_then__icontains=query)))
+def _ics_old_names(lookup: str, query: str) -> Q:
+    return Q(Exists(IcsStage.objects.filter(ics=OuterRef("pk"), **{f"name_then__{lookup}": query})))
+
+
+class _AnyOf(Func):
+    """`value = ANY(array)`, true where the value is in the array (PostgreSQL)."""
+
+    output_field = BooleanField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        value, array = (compiler.compile(expression) for expression in self.get_source_expressions())
+        return f"{value[0]} = ANY({array[0]})", (*value[1], *array[1])
+
+
+def _organisation_old_names(lookup: str, query: str) -> Q:
+    named = OrganisationName.objects.filter(**{f"name__{lookup}": query}).values("organisation_id")
+    if connection.vendor != "postgresql":
+        return Q(pk__in=named)
+    # id = ANY(ARRAY(…)): the few names are read once and their organisations by key, so PostgreSQL still
+    # combines the other matches' indexes (an EXISTS or IN would have it read every organisation).
+    return Q(_AnyOf(F("pk"), ArraySubquery(named)))
+
+
+def _place_district(query: str) -> Q:
+    """One of the place's districts is `query` (they are separated by semicolons)."""
+    return (
+        Q(districts__iexact=query)
+        | Q(districts__istartswith=f"{query};")
+        | Q(districts__iendswith=f";{query}")
+        | Q(districts__icontains=f";{query};")
+    )
 
 
 def _place_detail(place) -> str:
@@ -102,6 +187,27 @@ def _place_detail(place) -> str:
     return _join("Place", place.districts.replace(";", ", "), place.ods_code, where)
 
 
+def _minutes_public() -> Q:
+    return Q(is_confidential=False, meeting__minutes_published_at__isnull=False)
+
+
+def _item_detail(item) -> str:
+    public = item.drafts_are_public() and not item.is_confidential
+    decided = [line.strip() for line in item.resolutions.splitlines() if line.strip()] if public else []
+    if decided:
+        said = "Decided: " + " ".join(line if line.endswith(".") else f"{line}." for line in decided)
+    elif public and item.minutes:
+        said = "Minutes: " + Truncator(" ".join(item.minutes.split())).chars(MINUTES_SHOWN)
+    else:
+        said = "Confidential (part 2): taken in private" if item.is_confidential else ""
+    return _join(item.meeting, item.get_kind_display(), said)
+
+
+def _paper_detail(document) -> str:
+    where = document.meeting or document.board or document.mou
+    return _join(document.get_kind_display(), where)
+
+
 @dataclass(frozen=True)
 class Kind:
     """How to search one model: its fields, its queryset and how a row becomes a Hit."""
@@ -109,22 +215,35 @@ class Kind:
     key: str
     label: str
     queryset: Callable
-    text_fields: tuple[str, ...]
-    name_field: str
+    text_fields: tuple[str, ...]  # as the model's full-text index has them, so the index is used
+    name_fields: tuple[str, ...]  # also in text_fields; the first is matched by `icontains` too
     code_field: str | None
-    order: tuple[str, ...]
+    order: tuple
     detail: Callable
-    also_matching: Callable[[str], Q] | None = None  # further matches beyond the text fields and the code
+    other_names: Callable[[str, str], Q] | None = None  # (lookup, query): a district, an old name
+    url: Callable = lambda obj: obj.get_absolute_url()
+    # Text fields searched only in rows where `guard()` holds (an item's minutes once published).
+    guarded_fields: tuple[str, ...] = ()
+    guard: Callable[[], Q] = lambda: Q()
 
     def hit(self, obj) -> Hit:
         return Hit(
             kind=self.key,
             title=str(obj),
-            url=obj.get_absolute_url(),
+            url=self.url(obj),
             detail=self.detail(obj),
             is_sample=obj.is_sample,
             has_ended=_ended(obj),
         )
+
+    def names(self, lookup: str, query: str) -> Q:
+        return Q(*[Q(**{f"{name}__{lookup}": query}) for name in self.name_fields], _connector=Q.OR)
+
+    def other_name(self, lookup: str, query: str) -> Q:
+        return self.other_names(lookup, query) if self.other_names else _nothing()
+
+    def code(self, query: str) -> Q:
+        return Q(**{f"{self.code_field}__iexact": query}) if self.code_field else _nothing()
 
 
 KINDS = (
@@ -133,11 +252,11 @@ KINDS = (
         label="Integrated care systems",
         queryset=lambda: IntegratedCareSystem.objects.all(),
         text_fields=("name", "short_name", "description"),
-        name_field="name",
+        name_fields=("name", "short_name"),
         code_field="icb_ods_code",
         order=("short_name",),
         detail=_ics_detail,
-        also_matching=_ics_by_old_name,
+        other_names=_ics_old_names,
     ),
     Kind(
         key="place",
@@ -146,28 +265,31 @@ KINDS = (
             Prefetch("memberships", queryset=PlaceMembership.objects.select_related("ics").order_by("start_date"))
         ),
         text_fields=("name", "districts"),
-        name_field="name",
+        name_fields=("name",),
         code_field="ods_code",
         order=("name",),
         detail=_place_detail,
-        also_matching=lambda query: Q(districts__icontains=query),
+        other_names=lambda lookup, query: (
+            _place_district(query) if lookup == "iexact" else Q(**{f"districts__{lookup}": query})
+        ),
     ),
     Kind(
         key="organisation",
         label="Organisations",
         queryset=lambda: Organisation.objects.all(),
         text_fields=("name",),
-        name_field="name",
+        name_fields=("name",),
         code_field="ods_code",
         order=("name",),
         detail=lambda o: _join(o.get_kind_display(), o.ods_code and f"ODS code {o.ods_code}"),
+        other_names=_organisation_old_names,
     ),
     Kind(
         key="board",
         label="Boards and committees",
         queryset=lambda: Board.objects.select_related("ics", "place"),
-        text_fields=("name",),
-        name_field="name",
+        text_fields=("name", "terms_of_reference"),
+        name_fields=("name",),
         code_field=None,
         order=("name",),
         detail=lambda o: _join(o.get_kind_display(), o.place.name if o.place_id else None, o.ics.short_name),
@@ -177,7 +299,7 @@ KINDS = (
         label="People",
         queryset=lambda: Person.objects.all(),
         text_fields=("name", "title"),
-        name_field="name",
+        name_fields=("name",),
         code_field=None,
         order=("name",),
         detail=lambda o: o.title,
@@ -187,10 +309,36 @@ KINDS = (
         label="Memoranda of understanding",
         queryset=lambda: MoU.objects.published().select_related("ics", "place"),
         text_fields=("title", "summary"),
-        name_field="title",
+        name_fields=("title",),
         code_field=None,
         order=("title",),
         detail=lambda o: _join(o.get_status_display(), o.version and f"version {o.version}", o.ics.short_name),
+    ),
+    Kind(
+        key="decision",
+        label="Decisions, minutes and agenda items",
+        # A confidential item's title is public once the agenda is; its minutes and resolutions never are.
+        queryset=lambda: AgendaItem.objects.filter(meeting__agenda_published_at__isnull=False).select_related(
+            "meeting__board"
+        ),
+        text_fields=("title", "minutes", "resolutions"),
+        name_fields=("title",),
+        code_field=None,
+        order=(F("meeting__starts_at").desc(nulls_last=True), "position", "pk"),
+        detail=_item_detail,
+        url=lambda item: f"{item.meeting.get_absolute_url()}#item-{item.pk}",
+        guarded_fields=("minutes", "resolutions"),
+        guard=_minutes_public,
+    ),
+    Kind(
+        key="paper",
+        label="Papers",
+        queryset=lambda: Document.objects.public().select_related("meeting__board", "board", "mou"),
+        text_fields=("title",),
+        name_fields=("title",),
+        code_field=None,
+        order=(F("meeting__starts_at").desc(nulls_last=True), "title", "pk"),
+        detail=_paper_detail,
     ),
 )
 KINDS_BY_KEY = {kind.key: kind for kind in KINDS}
@@ -202,42 +350,109 @@ def clean_query(raw: str | None) -> str:
     return " ".join(text.split())[:MAX_QUERY_LENGTH]
 
 
-def matching(kind: Kind, query: str):
-    """The ranked queryset of `kind` matching `query`, each row annotated with the total count."""
-    qs = kind.queryset()
-    code_match = Q(**{f"{kind.code_field}__iexact": query}) if kind.code_field else Q(pk__in=[])
-    also = kind.also_matching(query) if kind.also_matching else Q(pk__in=[])
-    # An exact code match is what someone typing "RR8" wants first.
-    exact = (
-        Case(When(code_match, then=Value(1)), default=Value(0), output_field=IntegerField())
-        if kind.code_field
-        else Value(0, output_field=IntegerField())
+def parse(query: str) -> Query:
+    """The steering words taken out of `query`, unless nothing else is left."""
+    words = query.split()
+    steers = [_steering(word) for word in words]
+    rest = [word for word, kind in zip(words, steers, strict=True) if kind is None]
+    return Query(typed=query, words=" ".join(rest) or query, steers_to=frozenset(filter(None, steers)))
+
+
+def _steering(word: str) -> str | None:
+    """The kind `word` steers to ("Place," too), or None."""
+    return STEERING_WORDS.get(word.lower().rstrip(".,;:!?"))
+
+
+def _tier(kind: Kind, query: Query) -> Case:
+    """How well the row's names match (EXACT_NAME … WORDS_ONLY)."""
+    words = query.words
+    return Case(
+        When(kind.names("iexact", query.typed) | kind.names("iexact", words) | kind.code(words), then=EXACT_NAME),
+        When(kind.other_name("iexact", words), then=EXACT_OTHER_NAME),
+        When(
+            kind.names("istartswith", query.typed) | kind.other_name("istartswith", query.typed),
+            then=NAME_STARTS_AS_TYPED,
+        ),
+        When(kind.names("istartswith", words) | kind.other_name("istartswith", words), then=NAME_STARTS),
+        When(kind.names("icontains", query.typed), then=NAME_CONTAINS),
+        default=WORDS_ONLY,
+        output_field=IntegerField(),
     )
+
+
+def _ranked_vector(fields, kind: Kind) -> SearchVector:
+    """`fields` with the kind's names weighing most (so a name outranks a mention in a description)."""
+    names = SearchVector(*kind.name_fields, config="english", weight="A")
+    others = [f for f in fields if f not in kind.name_fields]
+    return names + SearchVector(*others, config="english", weight="C") if others else names
+
+
+def _full_text(kind: Kind, qs, search_query: SearchQuery):
+    """`qs` with the `rank` of each row; the Q of a full-text match (through the model's index), and for a kind
+    with guarded text the Q that the match is in text the public may read (apart, so that PostgreSQL finds
+    the rows by the index and computes no vector twice).
+
+    Guarded text (an item's minutes) is not ranked: a common word matches tens of thousands of items, whose
+    vectors would all be rebuilt to rank them; they come newest first instead (`Kind.order`).
+    """
+    qs = qs.annotate(search=SearchVector(*kind.text_fields, config="english"))
+    if not kind.guarded_fields:
+        rank = SearchRank(_ranked_vector(kind.text_fields, kind), search_query)
+        return qs.annotate(rank=rank), Q(search=search_query), None
+    open_fields = [f for f in kind.text_fields if f not in kind.guarded_fields]
+    qs = qs.annotate(open_search=SearchVector(*open_fields, config="english"), rank=Value(0.0))
+    return qs, Q(search=search_query), kind.guard() | Q(open_search=search_query)
+
+
+def _every_word(kind: Kind, words: str) -> Q:
+    """The SQLite fallback's match: each word in some field the row shows."""
+    open_fields = [f for f in kind.text_fields if f not in kind.guarded_fields]
+    match = Q()
+    for word in words.split():
+        in_open = Q(*[Q(**{f"{f}__icontains": word}) for f in open_fields], _connector=Q.OR)
+        in_guarded = Q(*[Q(**{f"{f}__icontains": word}) for f in kind.guarded_fields], _connector=Q.OR)
+        match &= in_open | (kind.guard() & in_guarded) if kind.guarded_fields else in_open
+    return match
+
+
+def matching(kind: Kind, query: Query):
+    """The ranked queryset of `kind` matching `query`, each row annotated with its tier and the total count."""
+    words = query.words
+    name_field = kind.name_fields[0]
+    also = (
+        Q(**{f"{name_field}__icontains": words})
+        | Q(**{f"{name_field}__icontains": query.typed})
+        | kind.code(words)
+        | kind.other_name("icontains", words)
+    )
+    qs = kind.queryset()
     if connection.vendor == "postgresql":
-        vector = SearchVector(*kind.text_fields, config="english")
-        search_query = SearchQuery(query, search_type="websearch", config="english")
-        qs = qs.annotate(search=vector).filter(
-            Q(search=search_query) | Q(**{f"{kind.name_field}__icontains": query}) | code_match | also
-        )
-        qs = qs.annotate(rank=SearchRank(vector, search_query))
+        qs, found, readable = _full_text(kind, qs, SearchQuery(words, search_type="websearch", config="english"))
+        qs = qs.filter(found | also)
+        if readable is not None:
+            qs = qs.filter(readable | also)
     else:
-        words = Q()
-        for word in query.split():
-            words &= Q(*[Q(**{f"{f}__icontains": word}) for f in kind.text_fields], _connector=Q.OR)
-        qs = qs.filter(words | code_match | also).annotate(rank=Value(0.0, output_field=FloatField()))
-    return qs.annotate(exact=exact, total=Window(Count("pk"))).order_by("-exact", F("rank").desc(), *kind.order)
+        qs = qs.filter(_every_word(kind, words) | also).annotate(rank=Value(0.0, output_field=FloatField()))
+    return qs.annotate(tier=_tier(kind, query), total=Window(Count("pk"))).order_by(
+        "-tier", F("rank").desc(), *kind.order
+    )
 
 
 def search(raw_query: str | None, *, kind: str | None = None) -> list[Group]:
-    """Groups of hits for `raw_query`, one query per kind searched; empty for an empty query."""
-    query = clean_query(raw_query)
-    if not query:
+    """Groups of hits for `raw_query`, best first, one query per kind searched; empty for an empty query."""
+    typed = clean_query(raw_query)
+    if not typed:
         return []
+    query = parse(typed)
     kinds = [KINDS_BY_KEY[kind]] if kind in KINDS_BY_KEY else KINDS
     limit = KIND_LIMIT if kind in KINDS_BY_KEY else GROUP_LIMIT
     groups = []
     for k in kinds:
         rows = list(matching(k, query)[:limit])
         total = rows[0].total if rows else 0
-        groups.append(Group(kind=k.key, label=k.label, total=total, hits=[k.hit(r) for r in rows]))
-    return groups
+        group = Group(kind=k.key, label=k.label, total=total, hits=[k.hit(r) for r in rows])
+        if rows:
+            group.best_tier, group.best_rank = rows[0].tier, rows[0].rank
+        groups.append(group)
+    # Stable: kinds that rank alike keep their usual order.
+    return sorted(groups, key=lambda g: (g.kind not in query.steers_to, -g.best_tier, -g.best_rank))

@@ -1,12 +1,18 @@
+import csv
+import io
+
 import pytest
 from django.db import connection
 from django.urls import reverse
 
-from ics_portal.site.search import GROUP_LIMIT, search
+from ics_portal.site.search import GROUP_LIMIT, KINDS_BY_KEY, matching, parse, search
 from partners.models import Organisation
 from tests.factories import (
+    AgendaItemFactory,
     BoardFactory,
+    DocumentFactory,
     IntegratedCareSystemFactory,
+    MeetingFactory,
     MoUFactory,
     OrganisationFactory,
     PersonFactory,
@@ -59,6 +65,8 @@ def test_finds_every_kind_with_counts():
         "board": 1,
         "person": 1,
         "mou": 1,
+        "decision": 0,
+        "paper": 0,
     }
     assert groups["place"].hits[0].url == f"/places/{wakefield.slug}/"
 
@@ -102,22 +110,24 @@ def seed_everything(n):
         ics = IntegratedCareSystemFactory(short_name=f"Riverside {i}")
         place = PlaceFactory(ics=ics, name=f"Riverside place {i}")
         OrganisationFactory(name=f"Riverside Trust {i}")
-        BoardFactory(ics=ics, place=place, name=f"Riverside board {i}")
+        board = BoardFactory(ics=ics, place=place, name=f"Riverside board {i}")
         PersonFactory(name=f"Sam Riverside {i}")
         MoUFactory(ics=ics, title=f"Riverside memorandum {i}")
+        item = AgendaItemFactory(meeting=MeetingFactory(board=board), title=f"Riverside report {i}")
+        DocumentFactory(meeting=item.meeting, agenda_item=item, title=f"Riverside paper {i}")
 
 
 @pytest.mark.parametrize("n", [1, 10])
 def test_search_page_queries_are_bounded(client, django_assert_max_num_queries, n):
     seed_everything(n)
 
-    # One a kind, and one for the places' memberships (which ICS each is in today and was in before).
-    with django_assert_max_num_queries(7):
+    # One a kind (8), and one for the places' memberships (which ICS each is in today and was in before).
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("site:search"), {"q": "riverside"})
 
     assert response.status_code == 200
     body = response.content.decode()
-    assert f"{6 * n} results for" in body
+    assert f"{8 * n} results for" in body
     assert f"Memoranda of understanding ({n})" in body
     assert 'href="/search.csv?q=riverside"' in body
 
@@ -152,3 +162,127 @@ def test_odd_queries_never_break_the_page(client, raw):
     OrganisationFactory(name="Leeds City Council", kind=Organisation.Kind.LOCAL_AUTHORITY, ods_code="238")
     response = client.get(reverse("site:search"), {"q": raw})
     assert response.status_code == 200
+
+
+def test_decisions_and_minutes_are_found_only_once_the_minutes_are_published():
+    meeting = MeetingFactory(minutes_published_at=None)
+    item = AgendaItemFactory(
+        meeting=meeting,
+        number="4",
+        title="Finance report",
+        minutes="The board discussed winter pressures.",
+        resolutions="Savings programme endorsed.",
+    )
+
+    assert hits(search("savings"), "decision") == []
+    assert hits(search("winter pressures"), "decision") == []
+    assert hits(search("finance report"), "decision") == ["4. Finance report"]  # the agenda is published
+
+    meeting.minutes_published_at = meeting.starts_at
+    meeting.save()
+    (hit,) = next(g for g in search("savings") if g.kind == "decision").hits
+
+    assert "Decided: Savings programme endorsed." in hit.detail
+    assert hit.url == f"{meeting.get_absolute_url()}#item-{item.pk}"
+    assert hits(search("winter pressures"), "decision") == ["4. Finance report"]
+
+
+def test_a_confidential_item_is_found_by_its_title_never_by_its_minutes_or_decisions():
+    AgendaItemFactory(
+        title="Diagnostics contract award",
+        is_confidential=True,
+        minutes="The board compared the bids.",
+        resolutions="Award to the preferred bidder.",
+    )
+
+    assert hits(search("compared bids"), "decision") == []
+    assert hits(search("preferred bidder"), "decision") == []
+    (hit,) = next(g for g in search("diagnostics contract") if g.kind == "decision").hits
+    assert "bid" not in hit.detail
+    assert "Confidential (part 2)" in hit.detail
+
+
+def test_items_on_an_unpublished_agenda_and_unpublished_papers_are_not_found():
+    AgendaItemFactory(meeting=MeetingFactory(agenda_published_at=None), title="Estates strategy")
+    DocumentFactory(title="Estates strategy paper", published_at=None)
+    DocumentFactory(title="Estates strategy appendix")
+
+    assert hits(search("estates strategy"), "decision") == []
+    assert hits(search("estates strategy"), "paper") == ["Estates strategy appendix"]
+
+
+def test_a_steering_word_puts_its_kind_first_without_having_to_match():
+    ics = IntegratedCareSystemFactory(short_name="Cheshire and Merseyside")
+    PlaceFactory(ics=ics, name="Wirral")
+    OrganisationFactory(name="Wirral Borough Council", kind=Organisation.Kind.LOCAL_AUTHORITY, ods_code="319")
+    BoardFactory(ics=ics, name="Wirral Council committee")
+    BoardFactory(ics=ics, name="Wirral Place Based Partnership Board")
+
+    groups = [g for g in search("Wirral place") if g.total]
+    assert (groups[0].kind, groups[0].hits[0].title) == ("place", "Wirral")
+    assert {g.kind for g in groups} == {"place", "organisation", "board"}
+    # A name starting with the words as typed before one starting with the first of them.
+    assert hits(groups, "board") == ["Wirral Place Based Partnership Board", "Wirral Council committee"]
+
+    groups = [g for g in search("wirral partnership board") if g.total]
+    assert (groups[0].kind, groups[0].hits[0].title) == ("board", "Wirral Place Based Partnership Board")
+
+
+def test_steering_words_alone_are_searched_as_typed():
+    BoardFactory(name="NHS Riverside ICB Board")
+
+    assert hits(search("ICB"), "board") == ["NHS Riverside ICB Board"]
+
+
+def test_an_exact_name_or_district_ranks_before_a_name_that_starts_with_the_words():
+    ics = IntegratedCareSystemFactory(short_name="Cornwall and the Isles of Scilly")
+    PlaceFactory(ics=ics, name="Kernow", districts="Cornwall;Isles of Scilly")
+    OrganisationFactory(name="Cornwall Council", kind=Organisation.Kind.LOCAL_AUTHORITY, ods_code="902")
+
+    groups = [g for g in search("cornwall") if g.total]
+
+    assert [g.kind for g in groups] == ["place", "ics", "organisation"]
+    assert groups[0].hits[0].title == "Kernow"
+
+
+def test_sqlite_fallback_finds_published_decisions(monkeypatch):
+    meeting = MeetingFactory()
+    meeting.minutes_published_at = meeting.starts_at
+    meeting.save()
+    AgendaItemFactory(meeting=meeting, number="4", title="Finance report", resolutions="Savings programme endorsed.")
+    monkeypatch.setattr(connection, "vendor", "sqlite")
+
+    assert hits(search("savings programme"), "decision") == ["4. Finance report"]
+
+
+def test_the_csv_lists_decisions_with_their_kind(client):
+    meeting = MeetingFactory()
+    meeting.minutes_published_at = meeting.starts_at
+    meeting.save()
+    AgendaItemFactory(meeting=meeting, number="4", title="Finance report", resolutions="Savings programme endorsed.")
+
+    response = client.get(reverse("site:search_csv"), {"q": "savings, decisions"})
+    header, *rows = csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
+
+    (row,) = rows
+    assert row[:2] == ["Decisions, minutes and agenda items", "4. Finance report"]
+    assert "Decided: Savings programme endorsed." in row[2]
+
+
+@pytest.mark.parametrize(
+    ("kind", "index"),
+    [
+        ("decision", "governance_agenda_search"),
+        ("paper", "governance_document_search"),
+        ("board", "governance_board_search"),
+        ("organisation", "partners_org_search"),
+    ],
+)
+def test_full_text_runs_through_the_models_index(kind, index):
+    """The search writes the index's own expression, so 300,000 agenda items are not read one by one."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
+
+    plan = matching(KINDS_BY_KEY[kind], parse("savings")).explain()
+
+    assert index in plan
