@@ -3,10 +3,9 @@
 import datetime
 
 from django.core.validators import slug_re
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 
+from ics_portal.api.exceptions import no_such
 from ics_portal.api.viewsets import PortalViewSet
 from partners.filters import OrganisationFilter, PartnershipFilter
 from partners.models import Organisation, Partnership, succession_prefetches
@@ -72,13 +71,14 @@ class IcsPartnerViewSet(OrganisationNamesMixin, PortalViewSet):
     filterset_class = OrganisationFilter
     ordering_fields = ORGANISATION_ORDERING
     ordering = ["name"]
+    fixed_filters = ("ics",)
 
     def fixed_filter_data(self):
         slug = self.kwargs["slug"]
         # The route takes any text: only a slug is looked up (a NUL character would fail in PostgreSQL).
-        if len(slug) > IntegratedCareSystem._meta.get_field("slug").max_length or not slug_re.match(slug):
-            raise Http404("No ICS has this slug.")
-        get_object_or_404(IntegratedCareSystem, slug=slug)
+        too_long = len(slug) > IntegratedCareSystem._meta.get_field("slug").max_length
+        if too_long or not slug_re.match(slug) or not IntegratedCareSystem.objects.filter(slug=slug).exists():
+            raise no_such(IntegratedCareSystem, "slug", slug)
         return {"ics": slug}
 
 

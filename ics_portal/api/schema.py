@@ -20,7 +20,8 @@ class ErrorSerializer(serializers.Serializer):
     errors = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
-        help_text="On 400 only: the messages for each field at fault (non_field_errors for rules across fields).",
+        help_text="When a field or query parameter is at fault (every 400; a 404 for a slug, id or page): its "
+        "messages, by name (non_field_errors for rules across fields).",
     )
 
 
