@@ -3,13 +3,16 @@
 import datetime
 
 from django.core.validators import slug_re
+from django.db.models import Case, Prefetch, Value, When
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 
 from ics_portal.api.exceptions import no_such
+from ics_portal.api.filtering import includes_all
 from ics_portal.api.viewsets import PortalViewSet
 from partners.filters import OrganisationFilter, PartnershipFilter
 from partners.models import Organisation, Partnership, succession_prefetches
-from partners.serializers import OrganisationSerializer, PartnershipSerializer
+from partners.serializers import IcsPartnerSerializer, OrganisationSerializer, PartnershipSerializer
 from places.models import IntegratedCareSystem
 
 ORGANISATION_ORDERING = ["name", "ods_code", "kind", "sector", "start_date", "end_date", "modified_at"]
@@ -61,13 +64,14 @@ class OrganisationViewSet(OrganisationNamesMixin, PortalViewSet):
 
 @extend_schema_view(list=extend_schema(parameters=[OpenApiParameter("ics", exclude=True)]))
 class IcsPartnerViewSet(OrganisationNamesMixin, PortalViewSet):
-    """The partner organisations of one ICS (any place in it), with the partner directory's filters.
+    """The partner organisations of one ICS (any place in it), with their role and place there, and the partner
+    directory's filters.
 
-    With `as_at` it lists the organisations that were partners on that day.
+    Today's partners; with `as_at` those that were partners on that day; with `include=all` every one there has been.
     """
 
     queryset = Organisation.objects.for_api()
-    serializer_class = OrganisationSerializer
+    serializer_class = IcsPartnerSerializer
     filterset_class = OrganisationFilter
     ordering_fields = ORGANISATION_ORDERING
     ordering = ["name"]
@@ -80,6 +84,16 @@ class IcsPartnerViewSet(OrganisationNamesMixin, PortalViewSet):
         if too_long or not slug_re.match(slug) or not IntegratedCareSystem.objects.filter(slug=slug).exists():
             raise no_such(IntegratedCareSystem, "slug", slug)
         return {"ics": slug}
+
+    def get_queryset(self):
+        """Each organisation with its partnerships in this ICS on the day (every one, with include=all), most
+        senior role first: one query for the page."""
+        partnerships = Partnership.objects.filter(ics__slug=self.kwargs.get("slug")).select_related("place")
+        if self.request is None or not includes_all(self.request):
+            partnerships = partnerships.as_at(self.as_at_day() or timezone.localdate())
+        seniority = Case(*(When(role=role, then=Value(rank)) for rank, role in enumerate(Partnership.Role.values)))
+        here = Prefetch("partnerships", queryset=partnerships.order_by(seniority, "pk"), to_attr="partnerships_here")
+        return super().get_queryset().prefetch_related(here)
 
 
 class PartnershipViewSet(NamesOnDayMixin, PortalViewSet):

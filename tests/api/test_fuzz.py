@@ -196,7 +196,7 @@ def test_a_404_names_the_record_and_what_was_looked_for(anon_client, world):
         "code": "not_found",
         "errors": {"slug": ["No board with the slug 'nope'."]},
     }
-    assert anon_client.get("/api/v1/places/999999/").json()["detail"] == "No place with the id '999999'."
+    assert anon_client.get("/api/v1/meetings/999999/").json()["detail"] == "No meeting with the id '999999'."
     past_the_end = anon_client.get("/api/v1/organisations/", {"page": "999"}).json()
     assert past_the_end["code"] == "not_found" and list(past_the_end["errors"]) == ["page"]
 
