@@ -113,23 +113,6 @@ class PortalFilterBackend(DjangoFilterBackend):
             kwargs["data"] = data
         return kwargs
 
-    def get_schema_operation_parameters(self, view):
-        parameters = super().get_schema_operation_parameters(view)
-        for parameter in parameters:
-            if parameter["name"] == AS_AT:
-                parameter["description"] = AS_AT_DESCRIPTION
-        if is_dated(getattr(view, "filterset_class", None)):
-            parameters.append(
-                {
-                    "name": INCLUDE,
-                    "required": False,
-                    "in": "query",
-                    "description": INCLUDE_DESCRIPTION,
-                    "schema": {"type": "string", "enum": [INCLUDE_ALL]},
-                }
-            )
-        return parameters
-
 
 class StableOrderingFilter(OrderingFilter):
     ordering_description = "Sort by one or more comma-separated fields; prefix with - for descending."
