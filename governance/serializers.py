@@ -96,7 +96,9 @@ class BoardSerializer(PortalSerializer):
     )
     place_url = RelatedUrl("api:place-detail", source="place", allow_null=True)
     reports_to = SlugLink(queryset=Board.objects.all(), allow_null=True, required=False)
-    reports_to_url = RelatedUrl("api:board-detail", source="reports_to", allow_null=True)
+    reports_to_url = RelatedUrl(
+        "api:board-detail", source="reports_to", allow_null=True, help_text="The board it reports to, in this API."
+    )
 
     class Meta:
         model = Board
@@ -231,7 +233,9 @@ class AgendaItemSerializer(RowRepresentation, serializers.ModelSerializer):
 
 class AttendanceSerializer(RowRepresentation, serializers.ModelSerializer):
     membership = IdLink(read_only=True, help_text="The member's seat on the board, by id.")
-    membership_url = RelatedUrl("api:boardmembership-detail", lookup_field="pk", source="membership_id")
+    membership_url = RelatedUrl(
+        "api:boardmembership-detail", lookup_field="pk", source="membership_id", help_text="The seat in this API."
+    )
     person = serializers.CharField(source="membership.person.slug", read_only=True, help_text="The member, by slug.")
     person_url = RelatedUrl("api:person-detail", source="membership.person")
     person_name = serializers.CharField(source="membership.person.name", read_only=True)
@@ -265,7 +269,11 @@ class MeetingSerializer(PortalSerializer):
         help_text="The later meeting of the board that approved these minutes as a true record, by id.",
     )
     minutes_approved_at_url = RelatedUrl(
-        "api:meeting-detail", lookup_field="pk", source="minutes_approved_at_id", allow_null=True
+        "api:meeting-detail",
+        lookup_field="pk",
+        source="minutes_approved_at_id",
+        allow_null=True,
+        help_text="The meeting that approved these minutes, in this API.",
     )
     papers_due_by = serializers.SerializerMethodField(
         help_text="The last day the agenda and papers may be published, in clear days before the meeting "

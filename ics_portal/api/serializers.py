@@ -257,8 +257,12 @@ class RelatedUrl(serializers.Field):
     def __init__(self, view_name, *, lookup_field="slug", **kwargs):
         self.view_name, self.lookup_field = view_name, lookup_field
         kwargs["read_only"] = True
-        kwargs.setdefault("help_text", "The related record in this API.")
         super().__init__(**kwargs)
+
+    def bind(self, field_name, parent):
+        super().bind(field_name, parent)
+        if self.help_text is None:  # `place_url`: "The place in this API."
+            self.help_text = f"The {field_name.removesuffix('_url').replace('_', ' ')} in this API."
 
     def to_representation(self, value):
         key = value if self.lookup_field == "pk" else getattr(value, self.lookup_field)
