@@ -352,7 +352,11 @@ class PortalSerializer(RowRepresentation, serializers.ModelSerializer):
 
     def _named_as_in_api(self, error: serializers.ValidationError) -> serializers.ValidationError:
         """The model's errors under the API's names for its fields (`ons_code`, not the model's `gss_code`)."""
-        renamed = {field.source: name for name, field in self.fields.items() if field.source not in (name, "*")}
+        renamed = {
+            field.source: name
+            for name, field in self.fields.items()
+            if not field.read_only and field.source not in (name, "*")
+        }
         if not renamed or not isinstance(error.detail, dict):
             return error
         return serializers.ValidationError({renamed.get(key, key): value for key, value in error.detail.items()})

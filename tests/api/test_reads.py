@@ -122,7 +122,11 @@ def test_partner_list_as_csv_by_query_or_accept(partners, anon_client):
 
 def test_csv_of_an_empty_list_still_has_its_header(ics_a, anon_client):
     response = anon_client.get("/api/v1/icss/system-a/partners/?format=csv")
-    assert response.content.decode().splitlines()[0].startswith("id,url,page_url,slug,name,ods_code,kind")
+    assert (
+        response.content.decode()
+        .splitlines()[0]
+        .startswith("id,url,page_url,slug,name,ods_code,role,place,place_url,kind")
+    )
 
 
 def test_csv_cells_cannot_start_a_formula(ics_a, anon_client):

@@ -9,7 +9,7 @@ from governance.models import BoardMembership
 from tests import factories as f
 from tests.api.conftest import client_for
 
-BY_SLUG = {"icss", "organisations", "boards", "people", "mous"}
+BY_SLUG = {"icss", "places", "organisations", "boards", "people", "mous"}
 
 
 def detail_url(name, obj):
