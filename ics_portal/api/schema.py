@@ -227,15 +227,25 @@ def query_parameters_allow_empty(result, generator, request, public):
 
 
 def shared_parameter_enums(result, generator, request, public):
-    """Post-processing hook: every `format` (and `include`) parameter refers to one enum component, not an enum
-    of its own per operation (a generated client made a class for each)."""
+    """Post-processing hook: a query parameter's enum refers to one component, not an enum of its own per
+    operation (a generated client made a class for each): `format` and `include` to their own, a filter of
+    choices (`kind`, `role`…) to the enum of the field it filters, where one holds the same values (in any order:
+    drf-spectacular sorts a parameter's)."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     for component, values in SHARED_ENUMS.values():
         schemas[component] = {"type": "string", "enum": values}
+    by_values = {
+        frozenset(schema["enum"]): name
+        for name, schema in sorted(schemas.items())
+        if schema.get("type") == "string" and "enum" in schema
+    }
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
             for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
-                shared = SHARED_ENUMS.get(parameter.get("name")) if parameter.get("in") == "query" else None
-                if shared:
-                    parameter["schema"] = {"$ref": f"#/components/schemas/{shared[0]}"}
+                if parameter.get("in") != "query":
+                    continue
+                shared = SHARED_ENUMS.get(parameter["name"])
+                component = shared[0] if shared else by_values.get(frozenset(parameter["schema"].get("enum", ())))
+                if component:
+                    parameter["schema"] = {"$ref": f"#/components/schemas/{component}"}
     return result
