@@ -278,7 +278,8 @@ SPECTACULAR_SETTINGS = {
         "`Token …`). Lists are paginated (`page`, `page_size` 1 to 500), filterable (`modified_since`, …), "
         "orderable (`ordering`) and come as JSON or CSV (`?format=csv` or `Accept: text/csv`). Lists of dated "
         "records (ICSs, places, organisations, partnerships, boards, seats, MoUs, programmes) give what is true "
-        "today unless `as_at=YYYY-MM-DD` names another day or `include=all` asks for every row, past and future. "
+        "today unless `as_at=YYYY-MM-DD` names another day, or `include=all` (or `modified_since`, a sync) asks for "
+        "every row, past and future. "
         "An unknown parameter or ordering field is a 400 naming the allowed ones. Every error is "
         '`{"detail", "code", "errors"?}`, `errors` naming each field or parameter at fault. '
         "Every answer has an ETag; send it "

@@ -4,11 +4,10 @@ import datetime
 
 from django.core.validators import slug_re
 from django.db.models import Case, Prefetch, Value, When
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 
 from ics_portal.api.exceptions import no_such
-from ics_portal.api.filtering import includes_all
+from ics_portal.api.filtering import todays_list
 from ics_portal.api.viewsets import PortalViewSet
 from partners.filters import OrganisationFilter, PartnershipFilter
 from partners.models import Organisation, Partnership, succession_prefetches
@@ -86,11 +85,13 @@ class IcsPartnerViewSet(OrganisationNamesMixin, PortalViewSet):
         return {"ics": slug}
 
     def get_queryset(self):
-        """Each organisation with its partnerships in this ICS on the day (every one, with include=all), most
-        senior role first: one query for the page."""
+        """Each organisation with its partnerships in this ICS on the list's day (every one, when the list has
+        every row), most senior role first: one query for the page."""
         partnerships = Partnership.objects.filter(ics__slug=self.kwargs.get("slug")).select_related("place")
-        if self.request is None or not includes_all(self.request):
-            partnerships = partnerships.as_at(self.as_at_day() or timezone.localdate())
+        if self.as_at_day():
+            partnerships = partnerships.as_at(self.as_at_day())
+        elif self.request is None or todays_list(self.request, self):
+            partnerships = partnerships.current()
         seniority = Case(*(When(role=role, then=Value(rank)) for rank, role in enumerate(Partnership.Role.values)))
         here = Prefetch("partnerships", queryset=partnerships.order_by(seniority, "pk"), to_attr="partnerships_here")
         return super().get_queryset().prefetch_related(here)

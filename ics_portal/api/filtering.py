@@ -2,8 +2,8 @@
 
 - `PortalFilterBackend`: django-filter, plus filters fixed by the URL (the ICS in
   /icss/{slug}/partners/), so a nested list reuses the top-level list's FilterSet.
-  A list of dated records is what is true today unless `as_at` names another day or
-  `include=all` asks for every row, past and future too.
+  A list of dated records is what is true today unless `as_at` names another day, or
+  `include=all` (or `modified_since`, a sync) asks for every row, past and future too.
 - `StableOrderingFilter`: whatever order the client asks for ends with the primary
   key, so pages never repeat or skip a row; an unknown field is a 400.
 - `check_list_parameters`: a parameter no list knows is a 400 naming the ones it does,
@@ -21,6 +21,7 @@ from ics_portal.api.exceptions import UnknownParameter
 AS_AT = "as_at"
 INCLUDE = "include"
 INCLUDE_ALL = "all"
+MODIFIED_SINCE = "modified_since"
 FORMAT = "format"
 AS_AT_DESCRIPTION = "Rows in force on this day (YYYY-MM-DD). Without it (and without include=all), rows in force today."
 INCLUDE_DESCRIPTION = "all: every row, ended and future ones too (not with as_at). Default: rows in force today."
@@ -43,12 +44,14 @@ def includes_all(request) -> bool:
     return True
 
 
-def _today_by_default(request, view, filterset_class) -> bool:
-    """A list of dated records with no day asked for, nor every row, nor a filter that picks by date itself
-    (the FilterSet's `chooses_by_date`, e.g. an organisation's `active`)."""
+def todays_list(request, view, filterset_class=None) -> bool:
+    """A list of dated records with no day asked for, nor every row, nor a filter that picks by date itself:
+    `modified_since` (a sync sees every change, rows that ended too) or the FilterSet's `chooses_by_date`
+    (an organisation's `active`)."""
+    filterset_class = filterset_class or getattr(view, "filterset_class", None)
     if getattr(view, "action", None) != "list" or not is_dated(filterset_class):
         return False
-    by_date = (AS_AT, *getattr(filterset_class, "chooses_by_date", ()))
+    by_date = (AS_AT, MODIFIED_SINCE, *getattr(filterset_class, "chooses_by_date", ()))
     return not (any(request.query_params.get(name) for name in by_date) or includes_all(request))
 
 
@@ -92,7 +95,7 @@ class PortalFilterBackend(DjangoFilterBackend):
         filterset_class = self.get_filterset_class(view, queryset)
         if (
             filterset_class is not None
-            and not _today_by_default(request, view, filterset_class)
+            and not todays_list(request, view, filterset_class)
             and getattr(view, "fixed_filter_data", None) is None
             and filterset_class.filter_queryset is django_filters.FilterSet.filter_queryset
             and not any(key.startswith(name) for key in request.query_params for name in filterset_class.base_filters)
@@ -103,7 +106,7 @@ class PortalFilterBackend(DjangoFilterBackend):
     def get_filterset_kwargs(self, request, queryset, view):
         kwargs = super().get_filterset_kwargs(request, queryset, view)
         fixed = getattr(view, "fixed_filter_data", None)
-        today = _today_by_default(request, view, self.get_filterset_class(view, queryset))
+        today = todays_list(request, view, self.get_filterset_class(view, queryset))
         if fixed is not None or today:
             data = kwargs["data"].copy()
             for name, value in (fixed() if fixed is not None else {}).items():

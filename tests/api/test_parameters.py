@@ -79,6 +79,8 @@ def test_a_dated_list_is_todays_unless_asked_otherwise(anon_client, three_partne
     assert _ids(anon_client.get("/api/v1/partnerships/")) == {ids["today"]}
     assert _ids(anon_client.get("/api/v1/partnerships/", {"as_at": "2019-01-01"})) == {ids["ended"]}
     assert _ids(anon_client.get("/api/v1/partnerships/", {"include": "all"})) == set(ids.values())
+    sync = anon_client.get("/api/v1/partnerships/", {"modified_since": "2020-01-01T00:00:00Z"})
+    assert _ids(sync) == set(ids.values()), "a sync sees the rows that ended too"
     single = anon_client.get(f"/api/v1/partnerships/{ids['ended']}/")
     assert single.status_code == 200, "a single record is found whenever it was in force"
 
