@@ -4,6 +4,8 @@ The page links the documentation (Swagger UI), the OpenAPI schema, every list, a
 queries to copy: an ICS's partners today, on a past day, as CSV, and its decisions.
 """
 
+from urllib.parse import urlsplit
+
 from django.urls import reverse
 from rest_framework import routers
 from rest_framework.renderers import JSONRenderer, TemplateHTMLRenderer
@@ -40,7 +42,7 @@ class ApiRootView(routers.APIRootView):
         if "decisions" in lists:
             examples.append(("What its boards decided", f"{lists['decisions']}?ics={slug or EXAMPLE_ICS}"))
         return {
-            "lists": sorted(lists.items()),
+            "lists": [(name, url, urlsplit(url).path) for name, url in sorted(lists.items())],
             "examples": examples,
             "docs_url": reverse("api:docs"),
             "schema_url": reverse("api:schema"),
