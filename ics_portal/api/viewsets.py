@@ -13,7 +13,7 @@
 from django.db import transaction
 from django.http import Http404
 from rest_framework import viewsets
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import MethodNotAllowed, PermissionDenied
 from rest_framework.response import Response
 
 from ics_portal.api import conditional
@@ -42,6 +42,11 @@ class PortalViewSet(viewsets.ModelViewSet):
         return context
 
     def initial(self, request, *args, **kwargs):
+        # A method no handler takes is a 405 before any credentials are asked for: reads need none, so
+        # TRACE on a list must not answer 401 as if a token would help.
+        method = request.method.lower()
+        if method not in self.http_method_names or getattr(self, method, None) is None:
+            raise MethodNotAllowed(request.method)
         super().initial(request, *args, **kwargs)
         if self.action == "list":
             check_list_parameters(request, self)
