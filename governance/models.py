@@ -932,7 +932,7 @@ class Attendance(IcsOwned, PortalModel):
 class MoUQuerySet(DatedQuerySet):
     def for_api(self):
         """The API's MoU list and detail, drafts included (the API hides them from the public)."""
-        return self.select_related("ics").prefetch_related(
+        return self.select_related("ics", "place").prefetch_related(
             Prefetch(
                 "signatories",
                 queryset=MoUSignatory.objects.select_related("organisation").order_by(

@@ -25,6 +25,7 @@ from ics_portal.api.serializers import (
     ApiLink,
     IdLink,
     PortalSerializer,
+    RelatedUrl,
     RowRepresentation,
     SlugLink,
     build_url,
@@ -60,7 +61,9 @@ CONFIDENTIAL_NULL = "Null for a confidential (part 2) item, except to staff of i
 class ProgrammeSerializer(PortalSerializer):
     url = ApiLink(view_name="api:programme-detail")
     ics = SlugLink(queryset=IntegratedCareSystem.objects.all())
+    ics_url = RelatedUrl("api:ics-detail", source="ics")
     lead_organisation = SlugLink(queryset=Organisation.objects.all(), allow_null=True, required=False)
+    lead_organisation_url = RelatedUrl("api:organisation-detail", source="lead_organisation", allow_null=True)
 
     class Meta:
         model = Programme
@@ -69,10 +72,12 @@ class ProgrammeSerializer(PortalSerializer):
             "url",
             "page_url",
             "ics",
+            "ics_url",
             "slug",
             "name",
             "description",
             "lead_organisation",
+            "lead_organisation_url",
             "start_date",
             "end_date",
             *AUDIT_FIELDS,
@@ -87,14 +92,18 @@ class ProgrammeSerializer(PortalSerializer):
 class BoardSerializer(PortalSerializer):
     url = ApiLink(view_name="api:board-detail", lookup_field="slug")
     ics = SlugLink(queryset=IntegratedCareSystem.objects.all())
-    place = IdLink(
+    ics_url = RelatedUrl("api:ics-detail", source="ics")
+    place = SlugLink(
         queryset=Place.objects.all(),
         allow_null=True,
         required=False,
-        help_text="The place's id; empty at system level.",
+        help_text="The place, by slug; null at system level.",
     )
-    place_slug = serializers.CharField(source="place.slug", read_only=True, allow_null=True, default=None)
+    place_url = RelatedUrl("api:place-detail", source="place", allow_null=True)
     reports_to = SlugLink(queryset=Board.objects.all(), allow_null=True, required=False)
+    reports_to_url = RelatedUrl(
+        "api:board-detail", source="reports_to", allow_null=True, help_text="The board it reports to, in this API."
+    )
 
     class Meta:
         model = Board
@@ -103,14 +112,16 @@ class BoardSerializer(PortalSerializer):
             "url",
             "page_url",
             "ics",
+            "ics_url",
             "place",
-            "place_slug",
+            "place_url",
             "slug",
             "name",
             "kind",
             "is_statutory",
             "meets_in_public",
             "reports_to",
+            "reports_to_url",
             "terms_of_reference",
             "quorum",
             "quorum_rule",
@@ -147,7 +158,9 @@ class PersonSerializer(PortalSerializer):
 class BoardMembershipSerializer(PortalSerializer):
     url = ApiLink(view_name="api:boardmembership-detail")
     board = SlugLink(queryset=Board.objects.all())
+    board_url = RelatedUrl("api:board-detail", source="board")
     person = SlugLink(queryset=Person.objects.all())
+    person_url = RelatedUrl("api:person-detail", source="person")
     person_name = serializers.CharField(source="person.name", read_only=True)
     organisation = SlugLink(
         queryset=Organisation.objects.all(),
@@ -155,6 +168,7 @@ class BoardMembershipSerializer(PortalSerializer):
         required=False,
         help_text="The organisation this person represents, by slug.",
     )
+    organisation_url = RelatedUrl("api:organisation-detail", source="organisation", allow_null=True)
 
     class Meta:
         model = BoardMembership
@@ -163,9 +177,12 @@ class BoardMembershipSerializer(PortalSerializer):
             "url",
             "page_url",
             "board",
+            "board_url",
             "person",
+            "person_url",
             "person_name",
             "organisation",
+            "organisation_url",
             "role",
             "is_voting",
             "start_date",
@@ -221,25 +238,47 @@ class AgendaItemSerializer(RowRepresentation, serializers.ModelSerializer):
 
 class AttendanceSerializer(RowRepresentation, serializers.ModelSerializer):
     membership = IdLink(read_only=True, help_text="The member's seat on the board, by id.")
+    membership_url = RelatedUrl(
+        "api:boardmembership-detail", lookup_field="pk", source="membership_id", help_text="The seat in this API."
+    )
     person = serializers.CharField(source="membership.person.slug", read_only=True, help_text="The member, by slug.")
+    person_url = RelatedUrl("api:person-detail", source="membership.person")
     person_name = serializers.CharField(source="membership.person.name", read_only=True)
     is_voting = serializers.BooleanField(source="membership.is_voting", read_only=True)
 
     class Meta:
         model = Attendance
-        fields = ["membership", "person", "person_name", "is_voting", "status", "deputy"]
+        fields = [
+            "membership",
+            "membership_url",
+            "person",
+            "person_url",
+            "person_name",
+            "is_voting",
+            "status",
+            "deputy",
+        ]
         read_only_fields = fields
 
 
 class MeetingSerializer(PortalSerializer):
     url = ApiLink(view_name="api:meeting-detail")
     board = SlugLink(queryset=Board.objects.all())
+    board_url = RelatedUrl("api:board-detail", source="board")
     ics = serializers.CharField(source="board.ics.slug", read_only=True, help_text="The board's ICS, by slug.")
+    ics_url = RelatedUrl("api:ics-detail", source="board.ics")
     minutes_approved_at = IdLink(
         queryset=Meeting.objects.all(),
         allow_null=True,
         required=False,
         help_text="The later meeting of the board that approved these minutes as a true record, by id.",
+    )
+    minutes_approved_at_url = RelatedUrl(
+        "api:meeting-detail",
+        lookup_field="pk",
+        source="minutes_approved_at_id",
+        allow_null=True,
+        help_text="The meeting that approved these minutes, in this API.",
     )
     papers_due_by = serializers.SerializerMethodField(
         help_text="The last day the agenda and papers may be published, in clear days before the meeting "
@@ -270,7 +309,9 @@ class MeetingSerializer(PortalSerializer):
             "url",
             "page_url",
             "board",
+            "board_url",
             "ics",
+            "ics_url",
             "slug",
             "starts_at",
             "location",
@@ -281,6 +322,7 @@ class MeetingSerializer(PortalSerializer):
             "papers_on_time",
             "minutes_published_at",
             "minutes_approved_at",
+            "minutes_approved_at_url",
             "quorate",
             "agenda_items",
             "attendance",
@@ -315,21 +357,33 @@ class MeetingSerializer(PortalSerializer):
 
 class MoUSignatorySerializer(RowRepresentation, serializers.ModelSerializer):
     organisation = SlugLink(read_only=True)
+    organisation_url = RelatedUrl("api:organisation-detail", source="organisation")
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
     ods_code = serializers.CharField(source="organisation.ods_code", read_only=True, allow_null=True)
 
     class Meta:
         model = MoUSignatory
-        fields = ["id", "organisation", "organisation_name", "ods_code", "signed_by", "signed_on", "modified_at"]
+        fields = [
+            "id",
+            "organisation",
+            "organisation_url",
+            "organisation_name",
+            "ods_code",
+            "signed_by",
+            "signed_on",
+            "modified_at",
+        ]
         read_only_fields = fields
 
 
 class MoUSerializer(PortalSerializer):
     url = ApiLink(view_name="api:mou-detail", lookup_field="slug")
     ics = SlugLink(queryset=IntegratedCareSystem.objects.all())
-    place = IdLink(
-        queryset=Place.objects.all(), allow_null=True, required=False, help_text="The place's id, if place-level."
+    ics_url = RelatedUrl("api:ics-detail", source="ics")
+    place = SlugLink(
+        queryset=Place.objects.all(), allow_null=True, required=False, help_text="The place, by slug, if place-level."
     )
+    place_url = RelatedUrl("api:place-detail", source="place", allow_null=True)
     signatories = MoUSignatorySerializer(many=True, read_only=True)
 
     class Meta:
@@ -339,7 +393,9 @@ class MoUSerializer(PortalSerializer):
             "url",
             "page_url",
             "ics",
+            "ics_url",
             "place",
+            "place_url",
             "slug",
             "title",
             "status",
@@ -370,6 +426,7 @@ class AgendaItemRecordSerializer(PortalSerializer):
 
     url = ApiLink(view_name="api:agendaitem-detail")
     meeting = IdLink(queryset=Meeting.objects.all(), help_text="The meeting's id.")
+    meeting_url = RelatedUrl("api:meeting-detail", lookup_field="pk", source="meeting_id")
 
     class Meta:
         model = AgendaItem
@@ -378,6 +435,7 @@ class AgendaItemRecordSerializer(PortalSerializer):
             "url",
             "page_url",
             "meeting",
+            "meeting_url",
             "number",
             "position",
             "title",
@@ -427,7 +485,9 @@ class MoUSignatoryRecordSerializer(PortalSerializer):
 
     url = ApiLink(view_name="api:mousignatory-detail")
     mou = SlugLink(queryset=MoU.objects.all(), help_text="The MoU, by slug.")
+    mou_url = RelatedUrl("api:mou-detail", source="mou")
     organisation = SlugLink(queryset=Organisation.objects.all(), help_text="The signing organisation, by slug.")
+    organisation_url = RelatedUrl("api:organisation-detail", source="organisation")
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
     ods_code = serializers.CharField(source="organisation.ods_code", read_only=True, allow_null=True)
 
@@ -438,7 +498,9 @@ class MoUSignatoryRecordSerializer(PortalSerializer):
             "url",
             "page_url",
             "mou",
+            "mou_url",
             "organisation",
+            "organisation_url",
             "organisation_name",
             "ods_code",
             "signed_by",

@@ -243,8 +243,8 @@ LOGGING = {
 # counted in the default cache: Redis in production, so the limit holds across workers and servers.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        # Token first, so an anonymous write gets 401 with `WWW-Authenticate: Token`.
-        "rest_framework.authentication.TokenAuthentication",
+        # Token first, so an anonymous write gets 401 with `WWW-Authenticate: Token`. `Bearer <key>` works too.
+        "ics_portal.api.authentication.TokenOrBearerAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["ics_portal.api.permissions.StaffMayWrite"],
@@ -274,9 +274,15 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "ICS Portal API",
     "DESCRIPTION": (
         "Integrated care systems, their places, partner organisations, boards, members, meetings and MoUs. "
-        "Reads are open; writes need a staff token (`Authorization: Token …`). Lists are paginated "
-        "(`page`, `page_size` up to 500), filterable (`as_at`, `modified_since`, …), orderable (`ordering`) "
-        "and come as JSON or CSV (`?format=csv` or `Accept: text/csv`). Every answer has an ETag; send it "
+        "Reads are open and need no credentials; writes need a staff token (`Authorization: Bearer …` or "
+        "`Token …`). Lists are paginated (`page`, `page_size` 1 to 500), filterable (`modified_since`, …), "
+        "orderable (`ordering`) and come as JSON or CSV (`?format=csv` or `Accept: text/csv`). Lists of dated "
+        "records (ICSs, places, organisations, partnerships, boards, seats, MoUs, programmes) give what is true "
+        "today unless `as_at=YYYY-MM-DD` names another day, or `include=all` (or `modified_since`, a sync) asks for "
+        "every row, past and future. "
+        "An unknown parameter or ordering field is a 400 naming the allowed ones. Every error is "
+        '`{"detail", "code", "errors"?}`, `errors` naming each field or parameter at fault. '
+        "Every answer has an ETag; send it "
         "back in If-None-Match (304) or If-Match on updates (412 if the record changed). Anonymous clients "
         "may make 120 requests a minute (429 with Retry-After past that)."
     ),
@@ -292,6 +298,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "ics_portal.api.schema.blank_strings_any_of",
         "ics_portal.api.schema.query_parameters_allow_empty",
+        "ics_portal.api.schema.shared_parameter_enums",
     ],
     "ENUM_NAME_OVERRIDES": {
         "OrganisationKindEnum": "partners.models.Organisation.Kind",

@@ -3,14 +3,15 @@
 import datetime
 
 from django.core.validators import slug_re
-from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.db.models import Case, Prefetch, Value, When
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 
+from ics_portal.api.exceptions import no_such
+from ics_portal.api.filtering import todays_list
 from ics_portal.api.viewsets import PortalViewSet
 from partners.filters import OrganisationFilter, PartnershipFilter
 from partners.models import Organisation, Partnership, succession_prefetches
-from partners.serializers import OrganisationSerializer, PartnershipSerializer
+from partners.serializers import IcsPartnerSerializer, OrganisationSerializer, PartnershipSerializer
 from places.models import IntegratedCareSystem
 
 ORGANISATION_ORDERING = ["name", "ods_code", "kind", "sector", "start_date", "end_date", "modified_at"]
@@ -62,24 +63,38 @@ class OrganisationViewSet(OrganisationNamesMixin, PortalViewSet):
 
 @extend_schema_view(list=extend_schema(parameters=[OpenApiParameter("ics", exclude=True)]))
 class IcsPartnerViewSet(OrganisationNamesMixin, PortalViewSet):
-    """The partner organisations of one ICS (any place in it), with the partner directory's filters.
+    """The partner organisations of one ICS (any place in it), with their role and place there, and the partner
+    directory's filters.
 
-    With `as_at` it lists the organisations that were partners on that day.
+    Today's partners; with `as_at` those that were partners on that day; with `include=all` every one there has been.
     """
 
     queryset = Organisation.objects.for_api()
-    serializer_class = OrganisationSerializer
+    serializer_class = IcsPartnerSerializer
     filterset_class = OrganisationFilter
     ordering_fields = ORGANISATION_ORDERING
     ordering = ["name"]
+    fixed_filters = ("ics",)
 
     def fixed_filter_data(self):
         slug = self.kwargs["slug"]
         # The route takes any text: only a slug is looked up (a NUL character would fail in PostgreSQL).
-        if len(slug) > IntegratedCareSystem._meta.get_field("slug").max_length or not slug_re.match(slug):
-            raise Http404("No ICS has this slug.")
-        get_object_or_404(IntegratedCareSystem, slug=slug)
+        too_long = len(slug) > IntegratedCareSystem._meta.get_field("slug").max_length
+        if too_long or not slug_re.match(slug) or not IntegratedCareSystem.objects.filter(slug=slug).exists():
+            raise no_such(IntegratedCareSystem, "slug", slug)
         return {"ics": slug}
+
+    def get_queryset(self):
+        """Each organisation with its partnerships in this ICS on the list's day (every one, when the list has
+        every row), most senior role first: one query for the page."""
+        partnerships = Partnership.objects.filter(ics__slug=self.kwargs.get("slug")).select_related("place")
+        if self.as_at_day():
+            partnerships = partnerships.as_at(self.as_at_day())
+        elif self.request is None or todays_list(self.request, self):
+            partnerships = partnerships.current()
+        seniority = Case(*(When(role=role, then=Value(rank)) for rank, role in enumerate(Partnership.Role.values)))
+        here = Prefetch("partnerships", queryset=partnerships.order_by(seniority, "pk"), to_attr="partnerships_here")
+        return super().get_queryset().prefetch_related(here)
 
 
 class PartnershipViewSet(NamesOnDayMixin, PortalViewSet):

@@ -23,6 +23,8 @@ class OrganisationFilter(DatedFilterSet):
     ods_code = django_filters.CharFilter(field_name="ods_code", lookup_expr="iexact", label="ODS code")
     active = StrictBooleanFilter(method="filter_active", label="Operating today")
     q = django_filters.CharFilter(method="filter_text", label="Name or ODS code")
+    # The API lists what is true today unless asked otherwise; `active` asks about today itself.
+    chooses_by_date = ("active",)
 
     class Meta:
         model = Organisation

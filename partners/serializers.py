@@ -1,9 +1,19 @@
 """API representations of organisations and their partnerships."""
 
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ics_portal.api.serializers import AUDIT_FIELDS, ApiLink, IdLink, OnDetailOnly, PortalSerializer, SlugLink
+from ics_portal.api.serializers import (
+    AUDIT_FIELDS,
+    ApiLink,
+    OnDetailOnly,
+    PortalSerializer,
+    RelatedUrl,
+    SlugLink,
+    build_url,
+)
 from partners.models import Organisation, OrganisationName, OrganisationSuccession, Partnership
 from places.models import IntegratedCareSystem, Place
 
@@ -39,11 +49,12 @@ class OrganisationSuccessorSerializer(serializers.ModelSerializer):
     """An organisation its work passed to: when, and the kind of succession (merger, acquisition…)."""
 
     organisation = serializers.SlugRelatedField(source="successor", slug_field="slug", read_only=True)
+    organisation_url = RelatedUrl("api:organisation-detail", source="successor")
     name = serializers.CharField(source="successor.name", read_only=True)
 
     class Meta:
         model = OrganisationSuccession
-        fields = ["organisation", "name", "date", "kind", "source"]
+        fields = ["organisation", "organisation_url", "name", "date", "kind", "source"]
         read_only_fields = fields
         list_serializer_class = OnDetailOnly
 
@@ -52,6 +63,7 @@ class OrganisationPredecessorSerializer(OrganisationSuccessorSerializer):
     """An organisation whose work passed to this one."""
 
     organisation = serializers.SlugRelatedField(source="predecessor", slug_field="slug", read_only=True)
+    organisation_url = RelatedUrl("api:organisation-detail", source="predecessor")
     name = serializers.CharField(source="predecessor.name", read_only=True)
 
     class Meta(OrganisationSuccessorSerializer.Meta):
@@ -66,6 +78,7 @@ class OrganisationSerializer(PortalSerializer):
         required=False,
         help_text="The organisation that took over, by slug.",
     )
+    successor_url = RelatedUrl("api:organisation-detail", source="successor", allow_null=True)
     name = NameOnDayField(
         max_length=200,
         help_text="Its name now; with `as_at`, the name it had on that day (see `names`).",
@@ -106,6 +119,7 @@ class OrganisationSerializer(PortalSerializer):
             "end_date",
             "active",
             "successor",
+            "successor_url",
             "successors",
             "predecessors",
             "names",
@@ -126,6 +140,7 @@ class OrganisationSerializer(PortalSerializer):
 class PartnershipSerializer(PortalSerializer):
     url = ApiLink(view_name="api:partnership-detail")
     organisation = SlugLink(queryset=Organisation.objects.all())
+    organisation_url = RelatedUrl("api:organisation-detail", source="organisation")
     organisation_name = NameOnDayField(
         of="organisation",
         read_only=True,
@@ -133,13 +148,14 @@ class PartnershipSerializer(PortalSerializer):
     )
     ods_code = serializers.CharField(source="organisation.ods_code", read_only=True, allow_null=True)
     ics = SlugLink(queryset=IntegratedCareSystem.objects.all())
-    place = IdLink(
+    ics_url = RelatedUrl("api:ics-detail", source="ics")
+    place = SlugLink(
         queryset=Place.objects.all(),
         allow_null=True,
         required=False,
-        help_text="The place's id; empty for a partnership with the whole ICS.",
+        help_text="The place, by slug; null for a partnership with the whole ICS.",
     )
-    place_slug = serializers.CharField(source="place.slug", read_only=True, allow_null=True, default=None)
+    place_url = RelatedUrl("api:place-detail", source="place", allow_null=True)
 
     class Meta:
         model = Partnership
@@ -148,11 +164,13 @@ class PartnershipSerializer(PortalSerializer):
             "url",
             "page_url",
             "organisation",
+            "organisation_url",
             "organisation_name",
             "ods_code",
             "ics",
+            "ics_url",
             "place",
-            "place_slug",
+            "place_url",
             "role",
             "source",
             "start_date",
@@ -164,3 +182,48 @@ class PartnershipSerializer(PortalSerializer):
     def page_view(self, obj):
         """A partnership has no page of its own: it is shown on the organisation's page."""
         return "site:organisation_detail", {"slug": obj.organisation.slug}
+
+
+class IcsPartnerSerializer(OrganisationSerializer):
+    """A partner organisation of one ICS, with its role there and place (`IcsPartnerViewSet` gives each row
+    `partnerships_here`: its partnerships in the ICS on the day, most senior role first)."""
+
+    role = serializers.SerializerMethodField(
+        help_text="Its role in this ICS on the day (the most senior, if it holds several): "
+        + ", ".join(Partnership.Role.values)
+        + "."
+    )
+    place = serializers.SerializerMethodField(
+        help_text="The place its partnership is with, by slug; null for a partner of the whole ICS only, or of "
+        "several places (the partnerships list, ?ics=…&organisation=…, has each)."
+    )
+    place_url = serializers.SerializerMethodField(help_text="The place in this API.")
+
+    class Meta(OrganisationSerializer.Meta):
+        fields = [
+            *OrganisationSerializer.Meta.fields[:6],
+            "role",
+            "place",
+            "place_url",
+            *OrganisationSerializer.Meta.fields[6:],
+        ]
+
+    def _partnerships(self, obj) -> list:
+        return getattr(obj, "partnerships_here", None) or []
+
+    def _place(self, obj):
+        places = {partnership.place for partnership in self._partnerships(obj) if partnership.place is not None}
+        return places.pop() if len(places) == 1 else None
+
+    def get_role(self, obj) -> str | None:
+        partnerships = self._partnerships(obj)
+        return partnerships[0].role if partnerships else None
+
+    def get_place(self, obj) -> str | None:
+        place = self._place(obj)
+        return None if place is None else place.slug
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_place_url(self, obj) -> str | None:
+        place = self._place(obj)
+        return None if place is None else build_url(self.context.get("request"), "api:place-detail", slug=place.slug)

@@ -52,10 +52,11 @@ class ClusterViewSet(PortalViewSet):
 
 
 class PlaceViewSet(PortalViewSet):
-    """Places, by id, with the ICSs they belonged to and when."""
+    """Places, by slug, with the ICSs they belonged to and when."""
 
     queryset = Place.objects.for_api()
     serializer_class = PlaceSerializer
     filterset_class = PlaceFilter
+    lookup_field = "slug"
     ordering_fields = ["name", "population", "start_date", "modified_at"]
     ordering = ["name"]

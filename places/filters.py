@@ -2,32 +2,17 @@
 
 import django_filters
 
-from ics_portal.core.filters import DatedFilterSet, StrictBooleanFilter
+from ics_portal.core.filters import DatedFilterSet
 from places.models import Cluster, IntegratedCareSystem, Place, PlaceMembership, Region
 
 
 class IntegratedCareSystemFilter(DatedFilterSet):
-    """The ICSs of a day: today's unless `as_at` names another, or `all=true` asks for every ICS there has been."""
-
     region = django_filters.ChoiceFilter(choices=Region.choices, label="NHS England region (ODS code)")
     ods_code = django_filters.CharFilter(field_name="icb_ods_code", lookup_expr="iexact", label="ICB ODS code")
-    all = StrictBooleanFilter(
-        method="every_ics", label="true: every ICS there has been, abolished ones too (ignored with as_at)"
-    )
 
     class Meta:
         model = IntegratedCareSystem
-        fields = ["region", "ods_code", "as_at", "all", "modified_since"]
-
-    def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
-        asked = self.form.cleaned_data
-        if asked.get("as_at") is None and not asked.get("all") and getattr(self, "list_of_today", True):
-            queryset = queryset.current()
-        return queryset
-
-    def every_ics(self, queryset, name, value):
-        return queryset
+        fields = ["region", "ods_code", "as_at", "modified_since"]
 
 
 class PlaceFilter(DatedFilterSet):

@@ -4,32 +4,50 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ics_portal.api.serializers import AUDIT_FIELDS, ApiLink, PortalSerializer, RowRepresentation, build_url
+from ics_portal.api.serializers import (
+    AUDIT_FIELDS,
+    ApiLink,
+    PortalSerializer,
+    RelatedUrl,
+    RowRepresentation,
+    build_url,
+)
 from places.models import Cluster, IcsStage, IcsSuccession, IntegratedCareSystem, Place, PlaceMembership
 
 SOURCE_FIELDS = ["source", "source_url", "source_date"]
 
 
+ONS_CODE_HELP = "ONS (GSS) code, e.g. E54000054."
+
+
+def ics_url(source="ics", **kwargs):
+    return RelatedUrl("api:ics-detail", source=source, help_text="The ICS in this API.", **kwargs)
+
+
 class IcsStageSerializer(RowRepresentation, serializers.ModelSerializer):
+    ons_code_then = serializers.CharField(source="gss_code_then", required=False, help_text="Its ONS code then.")
+
     class Meta:
         model = IcsStage
-        fields = ["stage", "name_then", "gss_code_then", "start_date", "end_date", "note"]
+        fields = ["stage", "name_then", "ons_code_then", "start_date", "end_date", "note"]
 
 
 class PredecessorSerializer(RowRepresentation, serializers.ModelSerializer):
     ics = serializers.SlugRelatedField(source="predecessor", slug_field="slug", read_only=True)
+    ics_url = ics_url("predecessor")
 
     class Meta:
         model = IcsSuccession
-        fields = ["ics", "kind", "date", "note", *SOURCE_FIELDS]
+        fields = ["ics", "ics_url", "kind", "date", "note", *SOURCE_FIELDS]
 
 
 class SuccessorSerializer(RowRepresentation, serializers.ModelSerializer):
     ics = serializers.SlugRelatedField(source="successor", slug_field="slug", read_only=True)
+    ics_url = ics_url("successor")
 
     class Meta:
         model = IcsSuccession
-        fields = ["ics", "kind", "date", "note", *SOURCE_FIELDS]
+        fields = ["ics", "ics_url", "kind", "date", "note", *SOURCE_FIELDS]
 
 
 class IntegratedCareSystemSerializer(PortalSerializer):
@@ -43,6 +61,10 @@ class IntegratedCareSystemSerializer(PortalSerializer):
         source="successions", many=True, read_only=True, help_text="ICSs its area passed to, and when."
     )
     clusters = serializers.SerializerMethodField(help_text="Clusters it has been in (slugs), with their dates.")
+    ons_code = serializers.CharField(
+        source="gss_code", max_length=9, required=False, allow_blank=True, help_text=ONS_CODE_HELP
+    )
+    region_name = serializers.CharField(source="get_region_display", read_only=True, help_text="The region's name.")
 
     class Meta:
         model = IntegratedCareSystem
@@ -55,8 +77,9 @@ class IntegratedCareSystemSerializer(PortalSerializer):
             "name",
             "short_name",
             "icb_ods_code",
-            "gss_code",
+            "ons_code",
             "region",
+            "region_name",
             "population",
             "annual_budget",
             "website",
@@ -119,15 +142,19 @@ class ClusterSerializer(PortalSerializer):
 
 class PlaceMembershipSerializer(RowRepresentation, serializers.ModelSerializer):
     ics = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    ics_url = ics_url()
 
     class Meta:
         model = PlaceMembership
-        fields = ["ics", "start_date", "end_date"]
+        fields = ["ics", "ics_url", "start_date", "end_date"]
 
 
 class PlaceSerializer(PortalSerializer):
-    url = ApiLink(view_name="api:place-detail")
+    url = ApiLink(view_name="api:place-detail", lookup_field="slug")
     memberships = PlaceMembershipSerializer(many=True, read_only=True, help_text="The ICSs it belonged to, when.")
+    ons_code = serializers.CharField(
+        source="gss_code", max_length=9, required=False, allow_blank=True, help_text=ONS_CODE_HELP
+    )
 
     class Meta:
         model = Place
@@ -138,7 +165,7 @@ class PlaceSerializer(PortalSerializer):
             "slug",
             "name",
             "ods_code",
-            "gss_code",
+            "ons_code",
             "population",
             "districts",
             "place_lead",

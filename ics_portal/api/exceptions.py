@@ -2,8 +2,11 @@
 
     {"detail": "a sentence for people", "code": "machine_code", "errors": {"field": ["message"]}}
 
-`errors` appears on 400 only and names each field at fault (`non_field_errors` for
-a rule about several fields). Model validation (`full_clean()`), database
+`errors` appears whenever a field or query parameter is at fault, and names each one
+with its messages: every 400 (`non_field_errors` for a rule about several fields, the
+parameter for an unknown or bad one), and a 404 for a record looked up by its slug or id
+(`{"slug": ["No ICS with the slug 'x'."]}`). Errors about nothing the client sent (401,
+403, 406, 409, 412, 429, 503) carry `detail` and `code` only. Model validation (`full_clean()`), database
 constraint races (IntegrityError → 409, with the message of the rule the database
 applied: ics_portal.core.database_rules) and protected deletes (→ 409) all land
 here, so a client never sees a 500 for bad input. A database that cannot be reached
@@ -37,6 +40,31 @@ class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "The change conflicts with another record."
     default_code = "conflict"
+
+
+class NotFound(exceptions.NotFound):
+    """A 404 naming the parameter at fault (the lookup in the path, a page past the end)."""
+
+    def __init__(self, detail, *, parameter):
+        super().__init__(detail)
+        self.errors = {parameter: [str(detail)]}
+
+
+class UnknownParameter(exceptions.APIException):
+    """A query parameter the list does not take: a 400 naming it and the ones it does."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "unknown_parameter"
+
+    def __init__(self, detail, *, errors):
+        super().__init__(detail)
+        self.errors = errors
+
+
+def no_such(model, parameter: str, value) -> NotFound:
+    """404 for a record looked up by `parameter` (its slug or id), named as people name it."""
+    shown = str(value) if len(str(value)) <= 80 else str(value)[:80] + "…"
+    return NotFound(f"No {model._meta.verbose_name} with the {parameter} '{shown}'.", parameter=parameter)
 
 
 class ServiceUnavailable(exceptions.APIException):
@@ -103,6 +131,8 @@ def portal_exception_handler(exc, context):
         detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data
         codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
         response.data = {"detail": str(detail), "code": codes if isinstance(codes, str) else "error"}
+        if getattr(exc, "errors", None):
+            response.data["errors"] = exc.errors
     if isinstance(exc, ServiceUnavailable):
         # An outage must not be kept by a client or a cache in front of the portal.
         add_never_cache_headers(response)

@@ -1,4 +1,4 @@
-"""Page-number pagination with a capped page size, and Link / X-Total-Count headers.
+"""Page-number pagination with a bounded page size, and Link / X-Total-Count headers.
 
 Every list is ordered by a unique key (see `ordering.StableOrderingFilter`), so a
 page never repeats or skips a row while the data stays still.
@@ -7,9 +7,12 @@ page never repeats or skips a row while the data stays still.
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
 from django.utils.functional import cached_property
+from rest_framework import exceptions
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
+
+from ics_portal.api.exceptions import NotFound
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
@@ -130,14 +133,25 @@ class PortalPagination(PageNumberPagination):
     page_size_query_description = f"Rows per page (default {DEFAULT_PAGE_SIZE}, at most {MAX_PAGE_SIZE})."
 
     def get_page_size(self, request):
-        """The page size asked for, capped; 400 for anything but a whole number from 1 (DRF would ignore it)."""
+        """The page size asked for; 400 for anything but a whole number from 1 to the maximum.
+
+        DRF would ignore a bad one and silently cut a big one to the maximum: a client asking for 1,000
+        rows would think the second page was the last.
+        """
         raw = request.query_params.get(self.page_size_query_param)
         if not raw:  # Absent or empty (?page_size=): the default, as for every other parameter.
             return self.page_size
         size = whole_number(raw)
-        if size is None or size < 1:
+        if size is None or not 1 <= size <= self.max_page_size:
             raise ValidationError({self.page_size_query_param: [f"A whole number from 1 to {self.max_page_size}."]})
-        return min(size, self.max_page_size)
+        return size
+
+    def paginate_queryset(self, queryset, request, view=None):
+        """A page past the end is a 404 that names `page` as the parameter at fault."""
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except exceptions.NotFound as exc:
+            raise NotFound(exc.detail, parameter=self.page_query_param) from None
 
     def get_page_number(self, request, paginator):
         """The page asked for: 400 for anything but a whole number from 1 to MAX_PAGE (or `last`).

@@ -5,12 +5,14 @@ drf-spectacular documents only the success answer by default; the API also answe
 `exceptions.py`, and this schema says so (schemathesis checks it does).
 """
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import force_instance
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
+from ics_portal.api.filtering import AS_AT, AS_AT_DESCRIPTION, INCLUDE, INCLUDE_ALL, INCLUDE_DESCRIPTION, is_dated
 from ics_portal.api.pagination import COUNT_DESCRIPTION, MAX_PAGE_SIZE
 
 
@@ -20,15 +22,18 @@ class ErrorSerializer(serializers.Serializer):
     errors = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
-        help_text="On 400 only: the messages for each field at fault (non_field_errors for rules across fields).",
+        help_text="When a field or query parameter is at fault (every 400; a 404 for a slug, id or page): its "
+        "messages, by name (non_field_errors for rules across fields).",
     )
 
 
 ERRORS = {
-    "400": "Invalid input: a filter value, or a field of the record (named in `errors`).",
+    "400": "Invalid input: an unknown query parameter or ordering field, a bad filter value or page size, or a "
+    "field of the record (each named in `errors`; `code` unknown_parameter or invalid).",
     "401": "The token or session is missing or invalid (writes need a staff token or session).",
     "403": "Signed in, but not staff of this record's ICS (or not a publisher, for publishing).",
-    "404": "No such record (drafts are hidden from the public), a page number past the end, or an unknown format.",
+    "404": "No such record (drafts are hidden from the public; `errors` names the slug or id), a page number past "
+    "the end (`errors` names page), or an unknown format.",
     "406": "The Accept header asks for a format other than JSON or CSV.",
     "409": "The change conflicts with other records (a duplicate, an overlap, or rows still referring to it).",
     "412": "If-Match does not match: the record changed since you read it. GET it again and retry.",
@@ -87,21 +92,62 @@ IF_MATCH = OpenApiParameter(
     OpenApiParameter.HEADER,
     description="The ETag you read: the change is refused with 412 if the record changed since.",
 )
+FORMATS = ["json", "csv"]
 FORMAT = OpenApiParameter(
     "format",
     OpenApiTypes.STR,
     OpenApiParameter.QUERY,
-    enum=["json", "csv"],
+    enum=FORMATS,
     description="json (default) or csv (the flat fields, one row per record; same as Accept: text/csv).",
 )
+AS_AT_PARAMETER = OpenApiParameter(AS_AT, OpenApiTypes.DATE, OpenApiParameter.QUERY, description=AS_AT_DESCRIPTION)
+INCLUDE_PARAMETER = OpenApiParameter(
+    INCLUDE, OpenApiTypes.STR, OpenApiParameter.QUERY, enum=[INCLUDE_ALL], description=INCLUDE_DESCRIPTION
+)
+SHARED_ENUMS = {"format": ("Format", FORMATS), "include": ("Include", [INCLUDE_ALL])}
+CSV_CONTENT = {
+    "schema": {
+        "type": "string",
+        "description": "CSV: a header row of the flat fields, then a row per record (nested lists left out).",
+    }
+}
+
+
+class TokenOrBearerScheme(OpenApiAuthenticationExtension):
+    """Writes take a staff token as `Authorization: Bearer <key>` or `Authorization: Token <key>`."""
+
+    target_class = "ics_portal.api.authentication.TokenOrBearerAuthentication"
+    name = ["bearerAuth", "tokenAuth"]
+    priority = 1
+
+    def get_security_requirement(self, auto_schema):
+        return [{name: []} for name in self.name]  # either one
+
+    def get_security_definition(self, auto_schema):
+        return [
+            {"type": "http", "scheme": "bearer", "description": "A staff user's API token: `Bearer <key>`."},
+            {
+                "type": "apiKey",
+                "in": "header",
+                "name": "Authorization",
+                "description": "The same token as `Token <key>`.",
+            },
+        ]
 
 
 class PortalAutoSchema(AutoSchema):
     def get_auth(self):
-        auths = super().get_auth()
-        if self.method in ("GET", "HEAD") and {} not in auths:
-            auths.append({})  # Reading needs no credentials.
-        return auths
+        """Reading needs no credentials (staff may send theirs, to see their drafts): no security on a read."""
+        if self.method in ("GET", "HEAD"):
+            return []
+        return super().get_auth()
+
+    def _get_response_for_code(self, serializer, status_code, media_types=None, direction="response"):
+        """CSV is text, not the JSON object drf-spectacular would give every renderer."""
+        response = super()._get_response_for_code(serializer, status_code, media_types, direction)
+        if "text/csv" in response.get("content", {}):
+            response["content"]["text/csv"] = CSV_CONTENT
+        return response
 
     def _operation_kind(self) -> str | None:
         if self.method == "GET":
@@ -117,6 +163,8 @@ class PortalAutoSchema(AutoSchema):
             parameters.append(IF_MATCH)
         if kind == "list":
             parameters += [LINK, TOTAL, TOTAL_ESTIMATED]
+            if is_dated(getattr(self.view, "filterset_class", None)):
+                parameters += [AS_AT_PARAMETER, INCLUDE_PARAMETER]
         if kind != "destroy":
             parameters += [ETAG, LAST_MODIFIED]
         parameters.append(RETRY_AFTER)
@@ -175,4 +223,29 @@ def query_parameters_allow_empty(result, generator, request, public):
             for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
                 if parameter.get("in") == "query":
                     parameter["allowEmptyValue"] = True
+    return result
+
+
+def shared_parameter_enums(result, generator, request, public):
+    """Post-processing hook: a query parameter's enum refers to one component, not an enum of its own per
+    operation (a generated client made a class for each): `format` and `include` to their own, a filter of
+    choices (`kind`, `role`…) to the enum of the field it filters, where one holds the same values (in any order:
+    drf-spectacular sorts a parameter's)."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    for component, values in SHARED_ENUMS.values():
+        schemas[component] = {"type": "string", "enum": values}
+    by_values = {
+        frozenset(schema["enum"]): name
+        for name, schema in sorted(schemas.items())
+        if schema.get("type") == "string" and "enum" in schema
+    }
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
+                if parameter.get("in") != "query":
+                    continue
+                shared = SHARED_ENUMS.get(parameter["name"])
+                component = shared[0] if shared else by_values.get(frozenset(parameter["schema"].get("enum", ())))
+                if component:
+                    parameter["schema"] = {"$ref": f"#/components/schemas/{component}"}
     return result

@@ -149,6 +149,14 @@ class RowRepresentation:
                 return None if related is None else getattr(related, slug_field)
 
             return read_slug
+        if isinstance(field, RelatedUrl) and model_field.many_to_one:
+            related_url = field.to_representation
+
+            def read_related_url(obj):
+                related = getattr(obj, name)
+                return None if related is None else related_url(related)
+
+            return read_related_url
         if isinstance(field, IdLink) and model_field.many_to_one and field.pk_field is None:
             attname = model_field.attname
             return lambda obj: getattr(obj, attname)
@@ -238,6 +246,29 @@ class ApiLink(serializers.HyperlinkedIdentityField):
         return build_url(request, view_name, **{self.lookup_url_kwarg: getattr(obj, self.lookup_field)})
 
 
+@extend_schema_field(OpenApiTypes.URI)
+class RelatedUrl(serializers.Field):
+    """The API URL of a related record, beside its slug or id: `place_url` beside `place`. Null with no record.
+
+    `source` is the relation, whose `lookup_field` (its slug) goes in the URL; for a record found by id,
+    `lookup_field="pk"` and `source` the relation's id column (`meeting_id`), so no row is loaded for it.
+    """
+
+    def __init__(self, view_name, *, lookup_field="slug", **kwargs):
+        self.view_name, self.lookup_field = view_name, lookup_field
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def bind(self, field_name, parent):
+        super().bind(field_name, parent)
+        if self.help_text is None:  # `place_url`: "The place in this API."
+            self.help_text = f"The {field_name.removesuffix('_url').replace('_', ' ')} in this API."
+
+    def to_representation(self, value):
+        key = value if self.lookup_field == "pk" else getattr(value, self.lookup_field)
+        return build_url(self.context.get("request"), self.view_name, **{self.lookup_field: key})
+
+
 class _NoBlank:
     """DRF reads "" as null for relations (an HTML form habit); a JSON client means null by null."""
 
@@ -313,8 +344,19 @@ class PortalSerializer(RowRepresentation, serializers.ModelSerializer):
         try:
             candidate.full_clean()
         except DjangoValidationError as exc:
-            raise django_validation_to_drf(exc) from exc
+            raise self._named_as_in_api(django_validation_to_drf(exc)) from exc
         for name in attrs:  # clean() may normalise values, e.g. ODS codes to capitals.
             attrs[name] = getattr(candidate, name)
         self.candidate = candidate
         return attrs
+
+    def _named_as_in_api(self, error: serializers.ValidationError) -> serializers.ValidationError:
+        """The model's errors under the API's names for its fields (`ons_code`, not the model's `gss_code`)."""
+        renamed = {
+            field.source: name
+            for name, field in self.fields.items()
+            if not field.read_only and field.source not in (name, "*")
+        }
+        if not renamed or not isinstance(error.detail, dict):
+            return error
+        return serializers.ValidationError({renamed.get(key, key): value for key, value in error.detail.items()})

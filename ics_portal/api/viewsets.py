@@ -11,12 +11,14 @@
 """
 
 from django.db import transaction
+from django.http import Http404
 from rest_framework import viewsets
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import MethodNotAllowed, PermissionDenied
 from rest_framework.response import Response
 
 from ics_portal.api import conditional
-from ics_portal.api.filtering import PortalFilterBackend, StableOrderingFilter
+from ics_portal.api.exceptions import no_such
+from ics_portal.api.filtering import PortalFilterBackend, StableOrderingFilter, check_list_parameters
 from staff import permissions as rules
 
 
@@ -38,6 +40,24 @@ class PortalViewSet(viewsets.ModelViewSet):
         context = super().get_serializer_context()
         context["draft_ics_ids"] = self.draft_ics_ids()
         return context
+
+    def initial(self, request, *args, **kwargs):
+        # A method no handler takes is a 405 before any credentials are asked for: reads need none, so
+        # TRACE on a list must not answer 401 as if a token would help.
+        method = request.method.lower()
+        if method not in self.http_method_names or getattr(self, method, None) is None:
+            raise MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
+        if self.action == "list":
+            check_list_parameters(request, self)
+
+    def get_object(self):
+        """The record, or a 404 naming what was looked for (Django's says "No IntegratedCareSystem matches…")."""
+        try:
+            return super().get_object()
+        except Http404:
+            lookup = self.lookup_url_kwarg or self.lookup_field
+            raise no_such(self.queryset.model, "id" if lookup == "pk" else lookup, self.kwargs[lookup]) from None
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

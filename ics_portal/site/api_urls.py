@@ -16,6 +16,7 @@ from governance.api import (
     PersonViewSet,
     ProgrammeViewSet,
 )
+from ics_portal.site.api_root import ApiRootView
 from partners.api import IcsPartnerViewSet, OrganisationViewSet, PartnershipViewSet
 from places.api import ClusterViewSet, IntegratedCareSystemViewSet, PlaceViewSet
 
@@ -23,6 +24,7 @@ app_name = "api"
 
 router = DefaultRouter()
 router.include_root_view = True
+router.APIRootView = ApiRootView
 router.register("icss", IntegratedCareSystemViewSet, basename="ics")
 router.register("clusters", ClusterViewSet, basename="cluster")
 router.register("places", PlaceViewSet, basename="place")

@@ -48,8 +48,8 @@ def test_hampshire_and_isle_of_wight_is_enlarged_not_replaced(anon_client):
     before, after = codes(anon_client, BEFORE)["QRL"], codes(anon_client, AFTER)["QRL"]
     assert before["slug"] == after["slug"] and after["end_date"] is None
     assert [p["date"] for p in after["predecessors"]] == [AFTER]
-    stages = {s["gss_code_then"] for s in after["stages"]}
-    assert {"E54000042", "E54000067"} <= stages | {after["gss_code"]}
+    stages = {s["ons_code_then"] for s in after["stages"]}
+    assert {"E54000042", "E54000067"} <= stages | {after["ons_code"]}
 
 
 def test_a_place_that_moved_is_one_place_with_both_icss(anon_client):
@@ -65,7 +65,7 @@ def test_a_place_that_moved_is_one_place_with_both_icss(anon_client):
 
 
 def test_clusters_are_listed_with_their_members(anon_client):
-    clusters = anon_client.get("/api/v1/clusters/", {"page_size": 100}).json()["results"]
+    clusters = anon_client.get("/api/v1/clusters/", {"include": "all", "page_size": 100}).json()["results"]
     assert len(clusters) == 14 and all(len(cluster["members"]) >= 2 for cluster in clusters)
     after = anon_client.get("/api/v1/clusters/", {"as_at": AFTER, "page_size": 100}).json()["results"]
     assert len(after) == 8  # six ended with the ICBs merged on 1 April 2026

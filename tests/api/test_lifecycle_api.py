@@ -48,7 +48,7 @@ def reorganisation(n: int):
 # (url, queries): the page (the count comes free with it where the paginator asks), then one per nested list.
 ENDPOINTS = {
     "icss as at": ("/api/v1/icss/?as_at=2026-03-31", 6),
-    "icss all": ("/api/v1/icss/?all=true", 6),
+    "icss all": ("/api/v1/icss/?include=all", 6),
     "ics detail": ("/api/v1/icss/{new}/", 5),
     "clusters": ("/api/v1/clusters/", 3),
     "places": ("/api/v1/places/", 3),
@@ -87,7 +87,7 @@ def test_as_at_either_side_of_a_merger(anon_client):
 
 def test_all_lists_ended_icss_too(anon_client):
     old, new, staying = reorganisation(1)
-    assert slugs(anon_client.get("/api/v1/icss/?all=true")) == {*(ics.slug for ics in old), new.slug, staying.slug}
+    assert slugs(anon_client.get("/api/v1/icss/?include=all")) == {*(ics.slug for ics in old), new.slug, staying.slug}
 
 
 def test_detail_has_its_life_successions_and_clusters(anon_client):

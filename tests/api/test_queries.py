@@ -105,7 +105,8 @@ LISTS = {
     "places": ("/api/v1/places/", _places, 3),
     "organisations": ("/api/v1/organisations/", _organisations, 2),
     "organisations-of-ics": ("/api/v1/organisations/?ics=system-a&kind=nhs_trust", _organisations, 3),
-    "ics-partners": ("/api/v1/icss/system-a/partners/", _organisations, 4),
+    # an ICS's partners: + their partnerships in the ICS, for each row's role and place
+    "ics-partners": ("/api/v1/icss/system-a/partners/", _organisations, 5),
     "partnerships": ("/api/v1/partnerships/", _partnerships, 2),
     "boards": ("/api/v1/boards/", _boards, 2),
     "board-memberships": ("/api/v1/board-memberships/", _memberships, 2),

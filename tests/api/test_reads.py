@@ -78,9 +78,11 @@ def _names(response):
 
 def test_partner_list_in_one_call(partners, anon_client):
     everyone = ["Leeds City Council", "Leeds Teaching Hospitals", "Old Trust"]
-    assert _names(anon_client.get("/api/v1/organisations/?ics=system-a")) == everyone
-    assert _names(anon_client.get("/api/v1/icss/system-a/partners/")) == everyone
-    assert _names(anon_client.get("/api/v1/organisations/?ics=system-a&kind=nhs_trust")) == [
+    today = everyone[:2]
+    assert _names(anon_client.get("/api/v1/organisations/?ics=system-a")) == today
+    assert _names(anon_client.get("/api/v1/icss/system-a/partners/")) == today, "closed ones only when asked for"
+    assert _names(anon_client.get("/api/v1/icss/system-a/partners/?include=all")) == everyone
+    assert _names(anon_client.get("/api/v1/organisations/?ics=system-a&kind=nhs_trust&include=all")) == [
         "Leeds Teaching Hospitals",
         "Old Trust",
     ]
@@ -92,7 +94,7 @@ def test_partner_list_in_one_call(partners, anon_client):
     assert _names(anon_client.get("/api/v1/organisations/?ics=system-a&place=leeds")) == ["Leeds City Council"]
     assert _names(anon_client.get("/api/v1/icss/system-a/partners/?ods_code=rr8")) == ["Leeds Teaching Hospitals"]
     assert _names(anon_client.get("/api/v1/icss/system-a/partners/?as_at=2019-01-01")) == ["Old Trust"]
-    assert _names(anon_client.get("/api/v1/icss/system-a/partners/?ordering=-name")) == everyone[::-1]
+    assert _names(anon_client.get("/api/v1/icss/system-a/partners/?ordering=-name")) == today[::-1]
     assert anon_client.get("/api/v1/icss/no-such-system/partners/").status_code == 404
 
 
@@ -112,15 +114,19 @@ def test_partner_list_as_csv_by_query_or_accept(partners, anon_client):
         assert response.status_code == 200
         assert response["Content-Type"].startswith("text/csv")
         rows = list(csv.DictReader(io.StringIO(response.content.decode())))
-        assert [row["name"] for row in rows] == ["Leeds City Council", "Leeds Teaching Hospitals", "Old Trust"]
+        assert [row["name"] for row in rows] == ["Leeds City Council", "Leeds Teaching Hospitals"]
         assert rows[1]["ods_code"] == "RR8" and rows[1]["kind"] == "nhs_trust"
         assert rows[1]["url"] == f"http://testserver/api/v1/organisations/{partners['trust'].slug}/"
-    assert response["X-Total-Count"] == "3"
+    assert response["X-Total-Count"] == "2"
 
 
 def test_csv_of_an_empty_list_still_has_its_header(ics_a, anon_client):
     response = anon_client.get("/api/v1/icss/system-a/partners/?format=csv")
-    assert response.content.decode().splitlines()[0].startswith("id,url,page_url,slug,name,ods_code,kind")
+    assert (
+        response.content.decode()
+        .splitlines()[0]
+        .startswith("id,url,page_url,slug,name,ods_code,role,place,place_url,kind")
+    )
 
 
 def test_csv_cells_cannot_start_a_formula(ics_a, anon_client):
@@ -129,7 +135,7 @@ def test_csv_cells_cannot_start_a_formula(ics_a, anon_client):
     assert "'=HYPERLINK" in body
 
 
-def test_pagination_is_capped_and_stable(ics_a, anon_client):
+def test_pagination_is_bounded_and_stable(ics_a, anon_client):
     f.OrganisationFactory.create_batch(7, name="Same Name")
     first = anon_client.get("/api/v1/organisations/?page_size=3&ordering=name")
     assert first.json()["count"] == 7 and len(first.json()["results"]) == 3
@@ -141,8 +147,8 @@ def test_pagination_is_capped_and_stable(ics_a, anon_client):
         seen += [row["id"] for row in page["results"]]
         url = page["next"]
     assert len(seen) == len(set(seen)) == 7
-    capped = anon_client.get("/api/v1/organisations/?page_size=100000")
-    assert capped.status_code == 200
+    too_big = anon_client.get("/api/v1/organisations/?page_size=100000")
+    assert too_big.status_code == 400 and too_big.json()["errors"] == {"page_size": ["A whole number from 1 to 500."]}
     assert anon_client.get("/api/v1/organisations/?page=99").status_code == 404
 
 
@@ -168,8 +174,10 @@ def test_a_place_that_moved_ics_is_one_place_to_filter_by(ics_a, ics_b, anon_cli
         end_date=moved - datetime.timedelta(days=1),
     )
     f.PartnershipFactory(organisation=f.OrganisationFactory(), ics=ics_b, place=harrogate, start_date=moved)
-    assert len(anon_client.get("/api/v1/organisations/?place=harrogate").json()["results"]) == 2
-    assert len(anon_client.get("/api/v1/organisations/?ics=system-a&place=harrogate").json()["results"]) == 1
+    assert len(anon_client.get("/api/v1/organisations/?place=harrogate&include=all").json()["results"]) == 2
+    assert len(anon_client.get("/api/v1/organisations/?place=harrogate").json()["results"]) == 1
+    every = anon_client.get("/api/v1/organisations/?ics=system-a&place=harrogate&include=all")
+    assert len(every.json()["results"]) == 1
     assert anon_client.get("/api/v1/places/?ics=system-b&as_at=2022-06-30").json()["results"] == []
     assert len(anon_client.get("/api/v1/places/?ics=system-b&as_at=2022-07-01").json()["results"]) == 1
 

@@ -4,6 +4,8 @@ import pytest
 from django.utils import timezone
 from openapi_schema_validator import OAS30Validator
 from openapi_spec_validator import validate
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from tests import factories as f
 from tests.api.conftest import client_for
@@ -83,7 +85,7 @@ def world(ics_a):
     item = meeting.agenda_items.get()
     return {
         "icss": ics_a.slug,
-        "places": place.pk,
+        "places": place.slug,
         "organisations": organisation.slug,
         "partnerships": organisation.partnerships.get().pk,
         "boards": board.slug,
@@ -97,7 +99,7 @@ def world(ics_a):
     }
 
 
-LOOKUP = {"icss": "slug", "organisations": "slug", "boards": "slug", "people": "slug", "mous": "slug"}
+LOOKUP = {"icss": "slug", "places": "slug", "organisations": "slug", "boards": "slug", "people": "slug", "mous": "slug"}
 
 
 def test_real_read_answers_match_the_schema(spec, world, anon_client):
@@ -156,3 +158,44 @@ def test_docs_are_served_from_local_static_files(anon_client):
     assert script.status_code == 200 and "/api/v1/schema/" in script.content.decode()
     policy = page["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "unsafe-eval" not in policy
+
+
+def test_reads_are_public_and_writes_take_a_bearer_or_token(spec):
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            if method == "get":
+                assert "security" not in operation, f"a read needs no credentials: {path}"
+            elif method in EXPECTED_CODES:
+                assert {"bearerAuth": []} in operation["security"] and {"tokenAuth": []} in operation["security"]
+    assert spec["components"]["securitySchemes"]["bearerAuth"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "A staff user's API token: `Bearer <key>`.",
+    }
+
+
+def test_csv_is_declared_as_text_and_each_parameter_enum_is_one_component(spec):
+    operation = spec["paths"]["/api/v1/icss/{slug}/partners/"]["get"]
+    assert operation["responses"]["200"]["content"]["text/csv"]["schema"]["type"] == "string"
+    parameters = [p for ops in spec["paths"].values() for op in ops.values() for p in op.get("parameters", [])]
+    inline = {p["name"] for p in parameters if p["in"] == "query" and "enum" in p["schema"]}
+    assert not inline, "an enum per operation makes a class per operation in a generated client"
+    assert spec["components"]["schemas"]["Format"] == {"type": "string", "enum": ["json", "csv"]}
+    by_name = {p["name"]: p for p in operation["parameters"]}
+    assert by_name["format"]["schema"] == {"$ref": "#/components/schemas/Format"}
+    assert by_name["include"]["schema"] == {"$ref": "#/components/schemas/Include"}
+    assert "today" in by_name["as_at"]["description"]
+
+
+def test_a_bearer_token_writes_as_a_token_does(staff_a, ics_a):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {Token.objects.create(user=staff_a).key}")
+    created = client.post(
+        "/api/v1/boards/", {"ics": "system-a", "name": "N", "slug": "n", "kind": "icp"}, format="json"
+    )
+    assert created.status_code == 201, created.content
+    client.credentials(HTTP_AUTHORIZATION="Bearer wrong")
+    refused = client.post(
+        "/api/v1/boards/", {"ics": "system-a", "name": "M", "slug": "m", "kind": "icp"}, format="json"
+    )
+    assert refused.status_code == 401 and refused["WWW-Authenticate"] == "Token"

@@ -9,7 +9,7 @@ from governance.models import BoardMembership
 from tests import factories as f
 from tests.api.conftest import client_for
 
-BY_SLUG = {"icss", "organisations", "boards", "people", "mous"}
+BY_SLUG = {"icss", "places", "organisations", "boards", "people", "mous"}
 
 
 def detail_url(name, obj):
@@ -189,7 +189,7 @@ def test_a_second_chair_is_400_naming_the_role(staff_a, ics_a):
 
 
 def test_place_of_another_ics_is_400(staff_a, ics_a, ics_b):
-    body = {"organisation": f.OrganisationFactory().slug, "ics": ics_a.slug, "place": f.PlaceFactory(ics=ics_b).pk}
+    body = {"organisation": f.OrganisationFactory().slug, "ics": ics_a.slug, "place": f.PlaceFactory(ics=ics_b).slug}
     response = client_for(staff_a).post("/api/v1/partnerships/", body, format="json")
     assert response.status_code == 400 and "place" in response.json()["errors"]
 

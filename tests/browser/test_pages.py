@@ -140,6 +140,7 @@ def page_of_every_kind(portal):
         "meeting": portal["meeting"].get_absolute_url(),
         "mou": portal["mou"].get_absolute_url(),
         "person": portal["person"].get_absolute_url(),
+        "api": "/api/v1/",
         "search": "/search/?q=leeds",
         "search-no-results": "/search/?q=zzzzz",
         "not-found": "/no-such-page/",

@@ -343,6 +343,7 @@ def test_the_api_gives_successions_and_modified_since_sees_synced_changes(merged
     assert detail["successors"] == [
         {
             "organisation": successor.slug,
+            "organisation_url": f"http://testserver/api/v1/organisations/{successor.slug}/",
             "name": successor.name,
             "date": "2025-04-01",
             "kind": "merger",
