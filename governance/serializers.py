@@ -521,19 +521,31 @@ class DecisionSerializer(RowRepresentation, serializers.ModelSerializer):
     decision = serializers.CharField(source="text", read_only=True, help_text="What was decided, as minuted.")
     line = serializers.IntegerField(read_only=True, help_text="Its line in the item's resolutions, from 1.")
     date = serializers.SerializerMethodField(help_text="The meeting's day; null where its source does not state it.")
-    kind = serializers.SerializerMethodField(help_text="The item's type: decision, discussion, assurance, information.")
-    item_number = serializers.SerializerMethodField()
-    item_title = serializers.SerializerMethodField()
-    agenda_item = serializers.SerializerMethodField(help_text="The agenda item, by id.")
-    agenda_item_url = serializers.SerializerMethodField()
-    meeting = serializers.SerializerMethodField(help_text="The meeting, by id.")
-    meeting_url = serializers.SerializerMethodField()
+    kind = serializers.CharField(
+        source="agenda_item.kind",
+        read_only=True,
+        help_text="The item's type: decision, discussion, assurance, information.",
+    )
+    item_number = serializers.CharField(source="agenda_item.number", read_only=True)
+    item_title = serializers.CharField(source="agenda_item.title", read_only=True)
+    agenda_item = serializers.IntegerField(source="agenda_item_id", read_only=True, help_text="The agenda item, by id.")
+    agenda_item_url = RelatedUrl("api:agendaitem-detail", lookup_field="pk", source="agenda_item_id")
+    meeting = serializers.IntegerField(source="agenda_item.meeting_id", read_only=True, help_text="The meeting, by id.")
+    meeting_url = RelatedUrl("api:meeting-detail", lookup_field="pk", source="agenda_item.meeting_id")
     page_url = serializers.SerializerMethodField(help_text="The meeting's public page, where the decision is minuted.")
-    board = serializers.SerializerMethodField(help_text="The board, by slug.")
-    board_url = serializers.SerializerMethodField()
-    ics = serializers.SerializerMethodField(help_text="The board's ICS, by slug.")
-    ics_url = serializers.SerializerMethodField()
-    provenance = serializers.SerializerMethodField(help_text="The agenda item's: public_record, sample or generated.")
+    board = serializers.CharField(
+        source="agenda_item.meeting.board.slug", read_only=True, help_text="The board, by slug."
+    )
+    board_url = RelatedUrl("api:board-detail", source="agenda_item.meeting.board")
+    ics = serializers.CharField(
+        source="agenda_item.meeting.board.ics.slug", read_only=True, help_text="The board's ICS, by slug."
+    )
+    ics_url = RelatedUrl("api:ics-detail", source="agenda_item.meeting.board.ics")
+    provenance = serializers.CharField(
+        source="agenda_item.provenance",
+        read_only=True,
+        help_text="The agenda item's: public_record, sample or generated.",
+    )
     modified_at = serializers.DateTimeField(
         source="agenda_item.public_changed_at",
         read_only=True,
@@ -562,53 +574,12 @@ class DecisionSerializer(RowRepresentation, serializers.ModelSerializer):
             "modified_at",
         ]
 
-    def _url(self, viewname, **kwargs):
-        return build_url(self.context.get("request"), viewname, **kwargs)
-
     def get_date(self, decision) -> datetime.date | None:
         return meeting_day(decision.agenda_item.meeting)
-
-    def get_kind(self, decision) -> str:
-        return decision.agenda_item.kind
-
-    def get_item_number(self, decision) -> str:
-        return decision.agenda_item.number
-
-    def get_item_title(self, decision) -> str:
-        return decision.agenda_item.title
-
-    def get_agenda_item(self, decision) -> int:
-        return decision.agenda_item_id
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_agenda_item_url(self, decision) -> str:
-        return self._url("api:agendaitem-detail", pk=decision.agenda_item_id)
-
-    def get_meeting(self, decision) -> int:
-        return decision.agenda_item.meeting_id
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_meeting_url(self, decision) -> str:
-        return self._url("api:meeting-detail", pk=decision.agenda_item.meeting_id)
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_page_url(self, decision) -> str:
         meeting = decision.agenda_item.meeting
-        return self._url("governance:meeting_detail", board_slug=meeting.board.slug, slug=meeting.slug)
-
-    def get_board(self, decision) -> str:
-        return decision.agenda_item.meeting.board.slug
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_board_url(self, decision) -> str:
-        return self._url("api:board-detail", slug=decision.agenda_item.meeting.board.slug)
-
-    def get_ics(self, decision) -> str:
-        return decision.agenda_item.meeting.board.ics.slug
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_ics_url(self, decision) -> str:
-        return self._url("api:ics-detail", slug=decision.agenda_item.meeting.board.ics.slug)
-
-    def get_provenance(self, decision) -> str:
-        return decision.agenda_item.provenance
+        return build_url(
+            self.context.get("request"), "governance:meeting_detail", board_slug=meeting.board.slug, slug=meeting.slug
+        )
