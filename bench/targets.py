@@ -18,11 +18,16 @@ FLOOR = "floor: 100 partners from .values()"
 
 
 def api_lists():
-    """Every list endpoint the API router has (the partner list is measured separately, at 100 rows)."""
+    """(prefix, URL name, query) of every list endpoint the API router has (the partner list is measured separately,
+    at 100 rows). A list of dated records asks for every row (`include=all`), as every list answered before lists
+    became today's by default, so the figures stay comparable and both scales have rows to show."""
+    from ics_portal.api.filtering import INCLUDE, INCLUDE_ALL, is_dated
     from ics_portal.site.api_urls import router
 
     return [
-        (prefix, f"api:{basename}-list") for prefix, _viewset, basename in router.registry if basename != "organisation"
+        (prefix, f"api:{basename}-list", f"{INCLUDE}={INCLUDE_ALL}" if is_dated(viewset.filterset_class) else "")
+        for prefix, viewset, basename in router.registry
+        if basename != "organisation"
     ]
 
 
@@ -76,7 +81,7 @@ def pick() -> list[tuple[str, str, str]]:
             ics and _url("api:organisation-list", query=f"ics={ics.slug}&kind=nhs_trust"),
         ),
         ("api ics partner list", "api", ics and _url("api:ics-partners", slug=ics.slug)),
-        *((f"api {prefix}", "api", _url(name)) for prefix, name in api_lists()),
+        *((f"api {prefix}", "api", _url(name, query=query)) for prefix, name, query in api_lists()),
         (FLOOR, "floor", _url("bench_floor")),
     ]
     return [(name, kind, url) for name, kind, url in found if url]
