@@ -48,6 +48,10 @@ class ReplicaReads:
             self._alias = reachable_replica() or DEFAULT_DB_ALIAS
         return self._alias
 
+    def after_write(self) -> None:
+        """A request that writes, whatever its method, reads what it wrote: the rest of it reads the primary."""
+        self._alias = DEFAULT_DB_ALIAS
+
 
 _replica_reads: ContextVar[ReplicaReads | None] = ContextVar("replica_reads", default=None)
 
@@ -91,6 +95,9 @@ class ReplicaRouter:
         return reads.alias()
 
     def db_for_write(self, model, **hints):
+        reads = _replica_reads.get()
+        if reads is not None:
+            reads.after_write()
         return DEFAULT_DB_ALIAS
 
     def allow_relation(self, obj1, obj2, **hints):

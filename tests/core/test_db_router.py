@@ -87,3 +87,11 @@ def test_reads_inside_a_transaction_on_the_primary_stay_on_it(replicas):
     """pytest-django runs each test inside a transaction on the primary, as a write's request would be."""
     middleware = ReplicaReadsMiddleware(lambda request: HttpResponse(router.db_for_read(IntegratedCareSystem)))
     assert middleware(rf.get("/")).content == b"default"
+
+
+def test_a_get_that_writes_reads_the_rest_from_the_primary(replicas):
+    def view(request):
+        router.db_for_write(IntegratedCareSystem)
+        return HttpResponse(router.db_for_read(IntegratedCareSystem))
+
+    assert ReplicaReadsMiddleware(view)(rf.get("/")).content == b"default"
