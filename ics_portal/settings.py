@@ -25,6 +25,28 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
+
+def replica_databases(primary):
+    """DATABASE_REPLICA_URLS (comma-separated): streaming replicas of the primary, as replica_0, replica_1, …"""
+    replicas = {}
+    for number, url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[])):
+        replica = env.db_url_config(url)
+        replica.update(CONN_MAX_AGE=primary["CONN_MAX_AGE"], CONN_HEALTH_CHECKS=True, ATOMIC_REQUESTS=False)
+        # libpq's shortest: a replica that does not answer holds a reader at most 2 s, once per retry period.
+        replica.setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+        replicas[f"replica_{number}"] = replica
+    return replicas
+
+
+# Anonymous reads go to a replica, everything else to the primary (ics_portal/core/db_router.py; README).
+DATABASES.update(replica_databases(DATABASES["default"]))
+DATABASE_REPLICAS = [alias for alias in DATABASES if alias != "default"]
+DATABASE_ROUTERS = ["ics_portal.core.db_router.ReplicaRouter"]
+# How long a replica that refused a connection is left alone, and how long a client's reads stay on the
+# primary after its own write (longer than the replicas ever lag).
+DATABASE_REPLICA_RETRY_SECONDS = env.int("DATABASE_REPLICA_RETRY_SECONDS", default=5)
+DATABASE_READ_YOUR_WRITES_SECONDS = env.int("DATABASE_READ_YOUR_WRITES_SECONDS", default=10)
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -58,6 +80,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A view that cannot reach the database answers 503 with Retry-After, not 500.
     "ics_portal.core.middleware.DatabaseUnavailableMiddleware",
+    # Anonymous GETs may read from a replica; writes set the read-your-writes cookie. Absent without replicas.
+    "ics_portal.core.db_router.ReplicaReadsMiddleware",
     # OPTIONS on a page answers its Allow header without the page; TRACE answers 405.
     "ics_portal.core.middleware.HttpMethodsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -10,6 +10,8 @@ from ics_portal.settings import cache_config, env  # noqa: E402
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/ics_portal")}
+# One database, whatever DATABASE_REPLICA_URLS says: tests/core/test_read_replicas.py serves real replicas.
+DATABASE_REPLICAS = []
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SECURE_SSL_REDIRECT = False
 STORAGES = {

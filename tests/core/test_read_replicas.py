@@ -1,0 +1,270 @@
+"""Read replicas for real: a throwaway PostgreSQL primary and a streaming standby made with pg_basebackup.
+
+The portal runs under gunicorn against both. Replay on the standby is paused, so a write on the
+primary is not yet there: an anonymous reader sees the old value (it read the replica) while the
+writer, and staff with a token, see the new one (they read the primary). Then the replica is
+stopped (reads fall back to the primary, no error) and started again (reads return to it).
+"""
+
+import contextlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+import psycopg2
+import pytest
+from django.conf import settings
+
+from ics_portal.core.db_router import READ_YOUR_WRITES_COOKIE
+
+
+def _postgres_bin():
+    """The newest installed PostgreSQL's binaries (Debian keeps them out of PATH)."""
+    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda path: int(path.parent.name))
+    return versions[-1] if versions else None
+
+
+PG_BIN = _postgres_bin()
+pytestmark = pytest.mark.skipif(
+    PG_BIN is None or not (PG_BIN / "pg_basebackup").exists(),
+    reason="needs PostgreSQL's server binaries (initdb, pg_ctl, pg_basebackup) under /usr/lib/postgresql/*/bin",
+)
+
+SLUG = "replica-test"
+API = f"/api/v1/icss/{SLUG}/"
+RETRY_SECONDS = 1
+SEED = f"""
+from django.contrib.auth import get_user_model
+from rest_framework.authtoken.models import Token
+from tests import factories as f
+f.IntegratedCareSystemFactory(slug="{SLUG}", population=1_000_000)
+user = get_user_model().objects.create_superuser("replica-admin", "admin@example.org", "a-long-password-1")
+print(Token.objects.create(user=user).key)
+"""
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _as_postgres(*command):
+    """PostgreSQL's server binaries refuse to run as root: run them as the postgres user when root."""
+    prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    subprocess.run([*prefix, *command], check=True, capture_output=True, timeout=60)
+
+
+class Cluster:
+    def __init__(self, directory, port):
+        self.directory = directory
+        self.port = port
+
+    def start(self):
+        _as_postgres(f"{PG_BIN}/pg_ctl", "-D", str(self.directory), "-l", f"{self.directory}.log", "-w", "start")
+
+    def stop(self):
+        _as_postgres(f"{PG_BIN}/pg_ctl", "-D", str(self.directory), "-m", "fast", "-w", "stop")
+
+    def url(self, database):
+        return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
+
+    def run(self, sql, database="portal"):
+        connection = psycopg2.connect(self.url(database))
+        connection.autocommit = True
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+                return cursor.fetchone() if cursor.description else None
+        finally:
+            connection.close()
+
+    def population(self):
+        return self.run(f"SELECT population FROM places_integratedcaresystem WHERE slug = '{SLUG}'")[0]
+
+
+def _make_primary(root):
+    primary = Cluster(root / "primary", _free_port())
+    _as_postgres(f"{PG_BIN}/initdb", "-D", str(primary.directory), "-A", "trust", "-U", "postgres", "--no-sync")
+    with open(primary.directory / "postgresql.conf", "a") as conf:
+        conf.write(
+            f"port = {primary.port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{root}'\n"
+            "wal_level = replica\nmax_wal_senders = 4\nfsync = off\n"
+        )
+    with open(primary.directory / "pg_hba.conf", "a") as hba:
+        hba.write("host replication postgres 127.0.0.1/32 trust\n")
+    primary.start()
+    return primary
+
+
+def _make_replica(root, primary):
+    replica = Cluster(root / "replica", _free_port())
+    _as_postgres(
+        f"{PG_BIN}/pg_basebackup",
+        *("-h", "127.0.0.1", "-p", str(primary.port), "-U", "postgres"),
+        *("-D", str(replica.directory), "-R", "-X", "stream", "--checkpoint=fast", "--no-sync"),
+    )
+    with open(replica.directory / "postgresql.conf", "a") as conf:
+        conf.write(f"port = {replica.port}\n")
+    replica.start()
+    _wait_for(lambda: replica.run("SELECT status FROM pg_stat_wal_receiver", "postgres") == ("streaming",))
+    return replica
+
+
+def _wait_for(condition, timeout=30):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail("timed out waiting for the replica", pytrace=False)
+        time.sleep(0.1)
+
+
+def _manage(environment, *arguments):
+    done = subprocess.run(
+        [sys.executable, "manage.py", *arguments],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout
+
+
+class Portal:
+    def __init__(self, environment, log):
+        self.url = f"http://127.0.0.1:{_free_port()}"
+        self.log = log
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "ics_portal.wsgi:application", f"--bind={self.url[7:]}", "--workers=1"],
+            cwd=settings.BASE_DIR,
+            env=environment,
+            stdout=subprocess.DEVNULL,
+            stderr=log.open("w"),
+        )
+        _wait_for(self._answers, timeout=60)
+
+    def _answers(self):
+        if self.process.poll() is not None:
+            pytest.fail(f"gunicorn stopped:\n{self.log.read_text()[-3000:]}", pytrace=False)
+        try:
+            return self.get("/robots.txt")[0] == 200
+        except OSError:
+            return False
+
+    def get(self, path, opener=None, headers=None):
+        return self.request("GET", path, opener, headers)
+
+    def request(self, method, path, opener=None, headers=None, body=None):
+        request = urllib.request.Request(self.url + path, method=method, headers=headers or {}, data=body)
+        try:
+            with (opener or urllib.request.build_opener()).open(request, timeout=30) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read()
+
+    def population(self, opener=None, headers=None):
+        status, body = self.get(API, opener, headers)
+        assert status == 200, body[:2000]
+        return json.loads(body)["population"]
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def topology():
+    """A primary with the portal's schema and one ICS, its streaming replica, and gunicorn reading from both."""
+    root = Path(tempfile.mkdtemp(prefix="ics-replica-"))
+    if os.geteuid() == 0:
+        shutil.chown(root, "postgres")
+    started = []
+    try:
+        primary = _make_primary(root)
+        started.append(primary)
+        primary.run("CREATE DATABASE portal", "postgres")
+        environment = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "ics_portal.settings",
+            "DJANGO_DEBUG": "true",
+            "DATABASE_URL": primary.url("portal"),
+            "CACHE_URL": "locmemcache://",
+            "DJANGO_LOG_LEVEL": "WARNING",
+        }
+        _manage(environment, "migrate", "--verbosity=0")
+        token = _manage(environment, "shell", "--no-imports", "--command", SEED).strip()
+        replica = _make_replica(root, primary)
+        started.append(replica)
+        portal = Portal(
+            {
+                **environment,
+                "DATABASE_REPLICA_URLS": replica.url("portal"),
+                "DATABASE_REPLICA_RETRY_SECONDS": str(RETRY_SECONDS),
+            },
+            root / "gunicorn.log",
+        )
+        started.append(portal)
+        yield primary, replica, portal, token
+    finally:
+        for part in reversed(started):
+            with contextlib.suppress(subprocess.CalledProcessError):  # a replica a failed test left stopped
+                part.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def test_anonymous_reads_come_from_the_replica_while_the_writer_and_staff_read_the_primary(topology):
+    primary, replica, portal, token = topology
+    assert portal.population() == 1_000_000
+    replica.run("SELECT pg_wal_replay_pause()", "postgres")
+    try:
+        writer = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar := CookieJar()))
+        status, body = portal.request(
+            "PATCH",
+            API,
+            writer,
+            {"Authorization": f"Token {token}", "Content-Type": "application/json"},
+            json.dumps({"population": 2_000_000}).encode(),
+        )
+        assert status == 200, body[:2000]
+        assert READ_YOUR_WRITES_COOKIE in {cookie.name for cookie in jar}
+        assert primary.population() == 2_000_000
+        assert replica.population() == 1_000_000  # replay is paused
+
+        assert portal.population() == 1_000_000  # an anonymous reader: the replica, a moment behind
+        assert portal.population(writer) == 2_000_000  # the writer, by its cookie and without its token
+        assert portal.population(headers={"Authorization": f"Token {token}"}) == 2_000_000
+    finally:
+        replica.run("SELECT pg_wal_replay_resume()", "postgres")
+    _wait_for(lambda: replica.population() == 2_000_000)
+    assert portal.population() == 2_000_000
+
+
+def test_reads_fall_back_to_the_primary_while_the_replica_is_down_and_return_to_it_when_it_is_back(topology):
+    primary, replica, portal, _ = topology
+    replica.stop()
+    primary.run(f"UPDATE places_integratedcaresystem SET population = 3000000 WHERE slug = '{SLUG}'")
+
+    started = time.monotonic()
+    assert [portal.population() for _ in range(5)] == [3_000_000] * 5
+    assert time.monotonic() - started < 5  # a refused connection is remembered, not retried on every read
+
+    replica.start()
+    _wait_for(lambda: replica.population() == 3_000_000)
+    replica.run("SELECT pg_wal_replay_pause()", "postgres")
+    try:
+        primary.run(f"UPDATE places_integratedcaresystem SET population = 4000000 WHERE slug = '{SLUG}'")
+        time.sleep(RETRY_SECONDS + 0.5)
+        assert portal.population() == 3_000_000  # the replica again, paused behind the primary
+    finally:
+        replica.run("SELECT pg_wal_replay_resume()", "postgres")
