@@ -34,8 +34,11 @@ def start_job(kind: str, task, *, user=None, ics=None, **arguments) -> Backgroun
 
 def run_job(job_id: int, work: Callable[[Report], str]) -> str:
     """Run `work` as the job `job_id`: running, then each step it reports, then done with the result line it
-    returns, or failed with the error (raised again, so the queue records the failure too)."""
-    _record(job_id, state=BackgroundJob.State.RUNNING, started_at=timezone.now())
+    returns, or failed with the error (raised again, so the queue records the failure too). A job no longer
+    queued (marked failed by staff) does not run."""
+    queued = BackgroundJob.objects.filter(pk=job_id, state=BackgroundJob.State.QUEUED)
+    if not queued.update(state=BackgroundJob.State.RUNNING, started_at=timezone.now()):
+        return "Not run: the job was no longer queued."
     try:
         result = work(lambda step: _record(job_id, progress=step))
     except Exception as error:
@@ -43,6 +46,16 @@ def run_job(job_id: int, work: Callable[[Report], str]) -> str:
         raise
     _record(job_id, state=BackgroundJob.State.DONE, finished_at=timezone.now(), progress=result)
     return result
+
+
+def abandon_jobs(jobs, *, user) -> int:
+    """Mark queued or running jobs failed when their worker stopped with them (the queue has no heartbeat), so
+    another sync may start; a worker that picks one up later leaves it alone (run_job)."""
+    return jobs.filter(state__in=[BackgroundJob.State.QUEUED, BackgroundJob.State.RUNNING]).update(
+        state=BackgroundJob.State.FAILED,
+        finished_at=timezone.now(),
+        error=f"Marked failed by {user}: its worker had stopped.",
+    )
 
 
 def _record(job_id: int, **changes) -> None:

@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from partners.services import may_decide_ods_changes
 
 from . import permissions
+from .jobs import abandon_jobs
 from .models import BackgroundJob
 
 
@@ -32,6 +33,17 @@ class BackgroundJobAdmin(admin.ModelAdmin):
     list_select_related = ("started_by", "ics")
     fields = ("kind", "state", "started_by", "ics", "queued_at", "started_at", "finished_at", "progress", "error")
     readonly_fields = fields
+    actions = ("abandon_selected",)
+
+    @admin.action(
+        description="Mark selected queued or running jobs failed (their worker stopped)", permissions=("abandon",)
+    )
+    def abandon_selected(self, request, queryset):
+        abandoned = abandon_jobs(queryset, user=request.user)
+        self.message_user(request, f"{abandoned} job(s) marked failed.", messages.SUCCESS)
+
+    def has_abandon_permission(self, request):
+        return may_decide_ods_changes(request.user)  # superusers and the national role
 
     @admin.display(description="progress, result or error")
     def outcome(self, job):

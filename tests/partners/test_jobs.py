@@ -181,3 +181,32 @@ def test_the_jobs_list_runs_a_bounded_number_of_queries(importer, client, django
     client.force_login(user)
     with django_assert_max_num_queries(8):
         assert client.get(JOBS).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sync_whose_worker_stopped_is_marked_failed_and_is_not_run_later(portal, queue, client, django_user_model):
+    client.force_login(national(django_user_model))
+    client.post(SYNC)
+    stuck = BackgroundJob.objects.get()
+
+    client.post(JOBS, {"action": "abandon_selected", "_selected_action": [stuck.pk]})
+    client.post(SYNC)
+    work()
+
+    stuck.refresh_from_db()
+    assert (stuck.state, stuck.error) == ("failed", "Marked failed by national: its worker had stopped.")
+    assert BackgroundJob.objects.exclude(pk=stuck.pk).get().state == "done"
+    assert list(DBTaskResult.objects.values_list("status", flat=True)) == ["SUCCESSFUL", "SUCCESSFUL"]
+    assert OdsChange.objects.filter(status="proposed").count() == 4
+
+
+@pytest.mark.django_db
+def test_staff_without_the_national_role_cannot_mark_jobs_failed(importer, client):
+    user, ics = importer
+    job = BackgroundJob.objects.create(kind="partner_import", started_by=user, ics=ics)
+    client.force_login(user)
+
+    client.post(JOBS, {"action": "abandon_selected", "_selected_action": [job.pk]})
+
+    job.refresh_from_db()
+    assert job.state == "queued"
