@@ -28,7 +28,7 @@ def report_job(model_admin, request, job: BackgroundJob) -> None:
 
 @admin.register(BackgroundJob)
 class BackgroundJobAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "state", "started_by", "ics", "queued_at", "started_at", "finished_at", "outcome")
+    list_display = ("__str__", "state", "started_by", "ics", "queued_at", "finished_at", "outcome")
     list_filter = ("kind", "state")
     list_select_related = ("started_by", "ics")
     fields = ("kind", "state", "started_by", "ics", "queued_at", "started_at", "finished_at", "progress", "error")
