@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "ics_portal.core",
     "places",
     "partners",
@@ -185,6 +187,17 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # The largest upload accepted (ics_portal/core/uploads.py), in bytes: 20 MB.
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
+
+# Background jobs (docs/adr/0011): on the database queue, run by `manage.py db_worker`. The SQLite quick start
+# (or TASKS_INLINE=true) runs each job inline in the request that starts it, so it needs no worker.
+TASKS_INLINE = env.bool("TASKS_INLINE", default=DATABASES["default"]["ENGINE"].endswith("sqlite3"))
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if TASKS_INLINE
+        else "django_tasks_db.DatabaseBackend"
+    }
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

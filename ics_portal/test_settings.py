@@ -24,3 +24,5 @@ AXES_ENABLED = True
 # processes (tests/api/test_throttling.py) serve the portal with gunicorn and this module, and pass
 # TEST_SERVER_CACHE_URL=redis://…?key_prefix=<one per run>.
 CACHES = {"default": cache_config("TEST_SERVER_CACHE_URL")}
+# Jobs run inline unless a test puts them on the database queue and runs the worker (tests/staff/test_jobs.py).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

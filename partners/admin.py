@@ -11,6 +11,7 @@ a row naming an organisation the user may not change links it without changing i
 import base64
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,22 +21,27 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.views.decorators.http import require_POST
 
 from places.models import IntegratedCareSystem
 from staff import permissions
 from staff.admin_mixins import StaffAdmin, StaffTabularInline, one_at_a_time_formset
+from staff.jobs import JobRefused, start_job
+from staff.jobs_admin import report_job
+from staff.models import BackgroundJob
 
 from .importers import (
     MAX_BYTES,
     MAX_ROWS,
     PartnerFileError,
-    partner_import_apply,
+    partner_import_check,
     partner_import_preview,
     partner_import_rights,
     template_csv,
 )
 from .models import NAMES_OVERLAP, OdsChange, Organisation, OrganisationName, Partnership
 from .services import KIND_ORDER, accept_ods_change, may_decide_ods_changes, reject_ods_change
+from .tasks import partner_import_job, sync_ods_job
 
 SESSION_KEY = "partner_import"
 
@@ -139,27 +145,28 @@ class OrganisationAdmin(StaffAdmin):
             self.message_user(request, "Upload the file again: the preview has expired.", messages.ERROR)
             return redirect("admin:partners_organisation_import")
         preview = None
+        skip_errors = bool(request.POST.get("skip_errors"))
         try:
             preview = partner_import_preview(
                 ics=ics, data=base64.b64decode(stored["data"]), filename=stored["filename"]
             )
-            result = partner_import_apply(
-                preview=preview, user=request.user, skip_errors=bool(request.POST.get("skip_errors"))
-            )
+            partner_import_check(preview=preview, user=request.user, skip_errors=skip_errors)
         except (PartnerFileError, ValidationError) as error:
             message = str(error) if isinstance(error, PartnerFileError) else " ".join(error.messages)
             self.message_user(request, message, messages.ERROR)
             context.update(preview=preview, form=PartnerImportForm(user=request.user))
             return TemplateResponse(request, "admin/partners/organisation/import.html", context)
         del request.session[SESSION_KEY]
-        unchanged = f"{result.unchanged} already up to date, " if result.unchanged else ""
-        linked = f"{result.linked} linked without changes, " if result.linked else ""
-        self.message_user(
-            request,
-            f"Imported into {ics}: {result.created} created, {result.updated} updated, {unchanged}{linked}"
-            f"{result.skipped} rows skipped.",
-            messages.SUCCESS,
+        job = start_job(
+            BackgroundJob.Kind.PARTNER_IMPORT,
+            partner_import_job,
+            user=request.user,
+            ics=ics,
+            filename=stored["filename"],
+            data=stored["data"],
+            skip_errors=skip_errors,
         )
+        report_job(self, request, job)
         return redirect(reverse("admin:partners_organisation_changelist"))
 
 
@@ -191,6 +198,7 @@ class OdsChangeAdmin(admin.ModelAdmin):
     """
 
     action_form = OdsDecisionForm
+    change_list_template = "admin/partners/odschange/change_list.html"
     actions = ("accept_selected", "reject_selected")
     list_display = ("ods_code", "kind", "organisation", "changes", "source_file", "source_date", "status")
     list_filter = ("status", "kind", "source_date")
@@ -209,6 +217,31 @@ class OdsChangeAdmin(admin.ModelAdmin):
         "decided_at",
     )
     readonly_fields = fields
+
+    def get_urls(self):
+        sync = self.admin_site.admin_view(require_POST(self.sync_view))
+        return [path("sync/", sync, name="partners_odschange_sync"), *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "sync_files": settings.ODS_SYNC_FILES}
+        return super().changelist_view(request, extra_context)
+
+    def sync_view(self, request):
+        """Queue the ODS sync of settings.ODS_SYNC_FILES; staff follow it under Background jobs."""
+        if not may_decide_ods_changes(request.user):
+            raise PermissionDenied
+        if not settings.ODS_SYNC_FILES:
+            self.message_user(request, "No ODS files are configured (ODS_SYNC_FILES): nothing to sync.", messages.ERROR)
+        else:
+            try:
+                job = start_job(
+                    BackgroundJob.Kind.ODS_SYNC, sync_ods_job, user=request.user, files=settings.ODS_SYNC_FILES
+                )
+            except JobRefused as error:
+                self.message_user(request, str(error), messages.WARNING)
+            else:
+                report_job(self, request, job)
+        return redirect("admin:partners_odschange_changelist")
 
     def has_module_permission(self, request):
         return may_decide_ods_changes(request.user)

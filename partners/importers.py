@@ -213,6 +213,14 @@ class ImportResult:
     linked: int = 0  # existing organisations linked as they are, not changed
     unchanged: int = 0  # existing organisations whose row changes nothing of them
 
+    def line(self, ics) -> str:
+        unchanged = f"{self.unchanged} already up to date, " if self.unchanged else ""
+        linked = f"{self.linked} linked without changes, " if self.linked else ""
+        return (
+            f"Imported into {ics}: {self.created} created, {self.updated} updated, {unchanged}{linked}"
+            f"{self.skipped} rows skipped."
+        )
+
 
 def _key(header: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", header.strip().lower()).strip("_")
@@ -484,14 +492,9 @@ def partner_import_rights(*, preview: ImportPreview, user) -> ImportPreview:
     return preview
 
 
-@transaction.atomic
-def partner_import_apply(*, preview: ImportPreview, user, skip_errors: bool = False) -> ImportResult:
-    """Write a checked preview in one transaction. Error rows block everything unless skip_errors.
-
-    `user`: the staff user importing, who needs a role in the ICS; None for `manage.py import_partners`,
-    run by whoever has the server's shell (a superuser's reach). An existing organisation the user may
-    not change is linked to the ICS as it is, not updated (partner_import_rights, asked again here).
-    """
+def partner_import_check(*, preview: ImportPreview, user, skip_errors: bool = False) -> None:
+    """Refuse (PermissionDenied, ValidationError) what partner_import_apply would: asked before a job is queued
+    as well as when it runs."""
     if user is not None and not permissions.can_edit(user, preview.ics):
         raise PermissionDenied("You need a staff role in this ICS to import its partners.")
     partner_import_rights(preview=preview, user=user)
@@ -500,6 +503,17 @@ def partner_import_apply(*, preview: ImportPreview, user, skip_errors: bool = Fa
             f"{len(preview.errors)} row(s) have errors, so nothing was imported. "
             "Fix them, or choose to skip the rows in error."
         )
+
+
+@transaction.atomic
+def partner_import_apply(*, preview: ImportPreview, user, skip_errors: bool = False) -> ImportResult:
+    """Write a checked preview in one transaction. Error rows block everything unless skip_errors.
+
+    `user`: the staff user importing, who needs a role in the ICS; None for `manage.py import_partners`,
+    run by whoever has the server's shell (a superuser's reach). An existing organisation the user may
+    not change is linked to the ICS as it is, not updated (partner_import_rights, asked again here).
+    """
+    partner_import_check(preview=preview, user=user, skip_errors=skip_errors)
     result = ImportResult(skipped=len(preview.errors))
     rows = [row for row in preview.rows if row.action != "error"]
     matched = {row.organisation.pk for row in rows if row.organisation is not None}

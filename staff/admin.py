@@ -10,6 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from partners.services import NATIONAL_PERMISSION
 
+from . import jobs_admin  # noqa: F401  (registers Background jobs)
 from .admin_mixins import AnswersDatabaseRefusals
 from .models import StaffRole
 from .services import staff_role_save

@@ -48,3 +48,50 @@ class StaffRole(IcsOwned, models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.get_role_display()} of {self.ics}"
+
+
+class BackgroundJob(IcsOwned, models.Model):
+    """One run of a slow job (the ODS sync, a partner-list import) on the queue: who started it, where it is,
+    and how it ended, for staff to follow in the admin (staff.jobs; docs/adr/0011). An import belongs to the
+    ICS it imports into; a sync to none (it is national).
+    """
+
+    ics_path = "ics"
+
+    class Kind(models.TextChoices):
+        ODS_SYNC = "ods_sync", "ODS sync"
+        PARTNER_IMPORT = "partner_import", "Partner list import"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    ics = models.ForeignKey(
+        IntegratedCareSystem, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name="ICS"
+    )
+    queued_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    progress = models.CharField(max_length=200, blank=True, help_text="Its last step, or its result once done.")
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "background job"
+        ordering = ["-queued_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=models.Q(kind="ods_sync", state__in=["queued", "running"]),
+                name="staff_backgroundjob_one_ods_sync_at_a_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk}"

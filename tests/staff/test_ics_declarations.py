@@ -48,6 +48,7 @@ EXPECTED = {
     "governance.Document": "methods",
     "governance.DeclarationOfInterest": "shared",
     "staff.StaffRole": "ics",  # a role belongs to the ICS it grants rights in
+    "staff.BackgroundJob": "ics",  # an import's job belongs to the ICS it imports into; a sync's to none
 }
 
 
