@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "ics_portal.core.middleware.DatabaseUnavailableMiddleware",
     # OPTIONS on a page answers its Allow header without the page; TRACE answers 405.
     "ics_portal.core.middleware.HttpMethodsMiddleware",
+    # Anonymous reads from the shared cache, keyed on the data version; ETag, Last-Modified, 304.
+    "ics_portal.core.response_cache.ResponseCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -229,7 +231,22 @@ def cache_config(variable):
     return config
 
 
-CACHES = {"default": cache_config("CACHE_URL")}
+CACHES = {
+    "default": cache_config("CACHE_URL"),
+    # Anonymous pages and API answers (ics_portal/core/response_cache.py): the same Redis in production.
+    "responses": cache_config("CACHE_URL"),
+}
+
+# The apps whose tables are public data: a change to any moves the data version (ics_portal/core/data_version.py).
+PUBLIC_DATA_APPS = ["places", "partners", "governance"]
+RESPONSE_CACHE_ENABLED = env.bool("RESPONSE_CACHE_ENABLED", default=True)
+# How long the shared cache keeps an answer: its key changes with the data, so this only bounds memory.
+RESPONSE_CACHE_SECONDS = env.int("RESPONSE_CACHE_SECONDS", default=3600)
+RESPONSE_CACHE_MAX_BYTES = 2 * 1024 * 1024
+# What browsers and CDNs may do with an anonymous answer: keep it a minute, and serve it for five more while
+# they fetch a fresh one. Short, because a write is visible at once only to those who ask the portal.
+RESPONSE_MAX_AGE = env.int("RESPONSE_MAX_AGE", default=60)
+RESPONSE_STALE_WHILE_REVALIDATE = env.int("RESPONSE_STALE_WHILE_REVALIDATE", default=300)
 
 LOGGING = {
     "version": 1,

@@ -22,3 +22,10 @@ AXES_ENABLED = True
 # processes (tests/api/test_throttling.py) serve the portal with gunicorn and this module, and pass
 # TEST_SERVER_CACHE_URL=redis://…?key_prefix=<one per run>.
 CACHES = {"default": cache_config("TEST_SERVER_CACHE_URL")}
+
+# The response cache lives in the Redis bin/with_redis gives (REDIS_URL), under a prefix of this run's own;
+# local memory without one. It is off for the suite (many tests change settings between two requests) and
+# on in the tests that prove it (tests/core/test_response_cache.py).
+os.environ.setdefault("TEST_RESPONSE_CACHE_URL", os.environ.get("REDIS_URL", "locmemcache://"))
+CACHES["responses"] = {**cache_config("TEST_RESPONSE_CACHE_URL"), "KEY_PREFIX": f"test-responses-{os.getpid()}"}
+RESPONSE_CACHE_ENABLED = False
