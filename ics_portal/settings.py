@@ -217,7 +217,7 @@ AXES_LOCKOUT_CALLABLE = "staff.lockout.lockout_response"
 # The default cache holds the API's rate-limit counts. Production: CACHE_URL=redis://HOST:6379/N, one
 # Redis shared by every worker and server (ics_portal/api/throttling.py; fails open if Redis is down).
 # Without CACHE_URL: a per-process memory cache, for the quick start only.
-def cache_config(variable):
+def cache_config(variable, socket_timeout=0.5):
     """A cache from the URL in an environment variable; none: local memory."""
     config = env.cache(variable, default="locmemcache://")
     # django-environ leaves ?key_prefix=, ?timeout=… lower-case for Django's Redis backend, which ignores them.
@@ -226,15 +226,16 @@ def cache_config(variable):
             config[option.upper()] = config.pop(option)
     if config["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
         # A Redis that stops answering must not hold requests (redis-py waits for ever by default).
-        config.setdefault("OPTIONS", {}).setdefault("socket_connect_timeout", 0.5)
-        config["OPTIONS"].setdefault("socket_timeout", 0.5)
+        config.setdefault("OPTIONS", {}).setdefault("socket_connect_timeout", socket_timeout)
+        config["OPTIONS"].setdefault("socket_timeout", socket_timeout)
     return config
 
 
 CACHES = {
     "default": cache_config("CACHE_URL"),
-    # Anonymous pages and API answers (ics_portal/core/response_cache.py): the same Redis in production.
-    "responses": cache_config("CACHE_URL"),
+    # Anonymous pages and API answers (ics_portal/core/response_cache.py): the same Redis in production,
+    # given up on sooner, as a page can always be rendered instead.
+    "responses": cache_config("CACHE_URL", socket_timeout=0.25),
 }
 
 # The apps whose tables are public data: a change to any moves the data version (ics_portal/core/data_version.py).

@@ -4,7 +4,7 @@ A request is served from the cache only when it is an anonymous read: GET or HEA
 and no cookie but the CSRF one (a session cookie means someone signed in; staff never get a cached page).
 Its key is a hash of the data version (number and time, ics_portal/core/data_version.py), today's date
 in Europe/London (answers "as at today" change at midnight), the absolute URL (scheme, host, path, whole
-query string) and the Accept header (the API's format). Any write to public data moves the version, so
+query string) and, under /api/, the Accept header (the format). Any write to public data moves the version, so
 the next request looks under a new key: an entry is never stale, only unused until it expires.
 
 Only a 200 whose whole body is in memory is stored, and never one that sets a cookie (a page with a
@@ -94,7 +94,8 @@ def cache_key(request, version: tuple) -> str:
         changed_at.isoformat(),
         timezone.localdate().isoformat(),
         request.build_absolute_uri(),
-        request.headers.get("accept", ""),
+        # The API's format follows Accept; a page's does not, and browsers each send their own.
+        request.headers.get("accept", "") if _is_api(request) else "",
     )
     return "response:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 

@@ -102,6 +102,14 @@ def test_an_anonymous_page_is_served_from_the_cache_with_one_query(client, djang
 
 
 @pytest.mark.django_db
+def test_browsers_accept_headers_share_a_page(client):
+    ics = f.IntegratedCareSystemFactory()
+    client.get(page_url(ics), HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8")
+
+    assert client.get(page_url(ics), HTTP_ACCEPT="text/html,*/*")["X-Response-Cache"] == "hit"
+
+
+@pytest.mark.django_db
 def test_validators_answer_304(client):
     ics = f.IntegratedCareSystemFactory()
     page = client.get(page_url(ics))
