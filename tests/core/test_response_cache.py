@@ -9,11 +9,14 @@ import io
 
 import pytest
 from django.db import connection
+from django.test import Client
+from django.urls import reverse
 
 from ics_portal.core import data_version, response_cache
 from places.models import IntegratedCareSystem
 from tests import factories as f
 from tests.api.conftest import client_for, make_user
+from tests.staff.helpers import admin_form_data
 
 OLD_NAME = "NHS Old Name Integrated Care Board"
 NEW_NAME = "NHS New Name Integrated Care Board"
@@ -177,6 +180,16 @@ def rename_by_api(ics):
     assert response.status_code == 200, response.content
 
 
+def rename_by_admin(ics):
+    admin = Client()
+    admin.force_login(make_user("admin", is_superuser=True))
+    url = reverse("admin:places_integratedcaresystem_change", args=[ics.pk])
+    data = admin_form_data(admin.get(url))
+    data["name"] = NEW_NAME
+    response = admin.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+
 def rename_by_history_revert(ics):
     rename_by_orm(ics)
     earliest = ics.history.earliest()
@@ -184,7 +197,14 @@ def rename_by_history_revert(ics):
     rename_by_orm(ics)
 
 
-WRITE_PATHS = [rename_by_orm, rename_by_update, rename_by_raw_sql, rename_by_api, rename_by_history_revert]
+WRITE_PATHS = [
+    rename_by_orm,
+    rename_by_update,
+    rename_by_raw_sql,
+    rename_by_api,
+    rename_by_admin,
+    rename_by_history_revert,
+]
 
 
 @pytest.mark.django_db(transaction=True)
