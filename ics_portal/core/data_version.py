@@ -57,8 +57,10 @@ def public_tables(connection) -> list[str]:
 
 
 def install_triggers(using: str = "default") -> list[str]:
-    """Give every public table the trigger (idempotent); the tables it is on."""
+    """Give every public table the trigger (idempotent); the tables it is on. None before core's migration."""
     connection = connections[using]
+    if DataVersion._meta.db_table not in connection.introspection.table_names():
+        return []
     tables = public_tables(connection)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -78,6 +80,20 @@ def install_triggers(using: str = "default") -> list[str]:
                         f"BEGIN {SQLITE_MOVE} END"
                     )
     return tables
+
+
+def remove_triggers(using: str = "default") -> None:
+    """Take the triggers off every public table, before the version's table goes."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("DROP FUNCTION IF EXISTS core_move_data_version() CASCADE")
+        elif connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s", [f"{TRIGGER_NAME}_%"]
+            )
+            for (name,) in cursor.fetchall():
+                cursor.execute(f"DROP TRIGGER {connection.ops.quote_name(name)}")
 
 
 def current(using: str | None = None) -> tuple[int, datetime.datetime] | None:

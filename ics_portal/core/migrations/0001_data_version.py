@@ -17,6 +17,12 @@ def install_triggers(apps, schema_editor):
     install_triggers(schema_editor.connection.alias)
 
 
+def remove_triggers(apps, schema_editor):
+    from ics_portal.core.data_version import remove_triggers
+
+    remove_triggers(schema_editor.connection.alias)
+
+
 class Migration(migrations.Migration):
 
     initial = True
@@ -37,5 +43,5 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(first_version, migrations.RunPython.noop),
-        migrations.RunPython(install_triggers, migrations.RunPython.noop),
+        migrations.RunPython(install_triggers, remove_triggers),
     ]
