@@ -45,7 +45,7 @@ logger = logging.getLogger(__name__)
 CACHE_ALIAS = "responses"
 OUTAGE_BACKOFF_SECONDS = 5.0
 # The request headers an answer may vary on that the key accounts for (Cookie and Authorization: by
-# storing only answers to requests that carry neither).
+# storing only answers to requests that carry neither; Accept: under /api/ only).
 KEYED_VARY = {"accept", "cookie", "authorization"}
 NOT_KEPT = ("private", "no-store", "no-cache")
 
@@ -108,7 +108,7 @@ def is_storable(request, response) -> bool:
         and not response.streaming
         and not response.cookies
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-        and vary <= KEYED_VARY
+        and vary <= (KEYED_VARY if _is_api(request) else KEYED_VARY - {"accept"})
         and not any(word in cache_control for word in NOT_KEPT)
         and len(response.content) <= settings.RESPONSE_CACHE_MAX_BYTES
     )
