@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "ics_portal.core.db_router.ReplicaReadsMiddleware",
     # OPTIONS on a page answers its Allow header without the page; TRACE answers 405.
     "ics_portal.core.middleware.HttpMethodsMiddleware",
+    # Anonymous reads from the shared cache, keyed on the data version; ETag, Last-Modified, 304.
+    "ics_portal.core.response_cache.ResponseCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -252,7 +254,7 @@ AXES_LOCKOUT_CALLABLE = "staff.lockout.lockout_response"
 # The default cache holds the API's rate-limit counts. Production: CACHE_URL=redis://HOST:6379/N, one
 # Redis shared by every worker and server (ics_portal/api/throttling.py; fails open if Redis is down).
 # Without CACHE_URL: a per-process memory cache, for the quick start only.
-def cache_config(variable):
+def cache_config(variable, socket_timeout=0.5):
     """A cache from the URL in an environment variable; none: local memory."""
     config = env.cache(variable, default="locmemcache://")
     # django-environ leaves ?key_prefix=, ?timeout=… lower-case for Django's Redis backend, which ignores them.
@@ -261,12 +263,28 @@ def cache_config(variable):
             config[option.upper()] = config.pop(option)
     if config["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
         # A Redis that stops answering must not hold requests (redis-py waits for ever by default).
-        config.setdefault("OPTIONS", {}).setdefault("socket_connect_timeout", 0.5)
-        config["OPTIONS"].setdefault("socket_timeout", 0.5)
+        config.setdefault("OPTIONS", {}).setdefault("socket_connect_timeout", socket_timeout)
+        config["OPTIONS"].setdefault("socket_timeout", socket_timeout)
     return config
 
 
-CACHES = {"default": cache_config("CACHE_URL")}
+CACHES = {
+    "default": cache_config("CACHE_URL"),
+    # Anonymous pages and API answers (ics_portal/core/response_cache.py): the same Redis in production,
+    # given up on sooner, as a page can always be rendered instead.
+    "responses": cache_config("CACHE_URL", socket_timeout=0.25),
+}
+
+# The apps whose tables are public data: a change to any moves the data version (ics_portal/core/data_version.py).
+PUBLIC_DATA_APPS = ["places", "partners", "governance"]
+RESPONSE_CACHE_ENABLED = env.bool("RESPONSE_CACHE_ENABLED", default=True)
+# How long the shared cache keeps an answer: its key changes with the data, so this only bounds memory.
+RESPONSE_CACHE_SECONDS = env.int("RESPONSE_CACHE_SECONDS", default=3600)
+RESPONSE_CACHE_MAX_BYTES = 2 * 1024 * 1024
+# What browsers and CDNs may do with an anonymous answer: keep it a minute, and serve it for five more while
+# they fetch a fresh one. Short, because a write is visible at once only to those who ask the portal.
+RESPONSE_MAX_AGE = env.int("RESPONSE_MAX_AGE", default=60)
+RESPONSE_STALE_WHILE_REVALIDATE = env.int("RESPONSE_STALE_WHILE_REVALIDATE", default=300)
 
 LOGGING = {
     "version": 1,

@@ -26,3 +26,10 @@ AXES_ENABLED = True
 CACHES = {"default": cache_config("TEST_SERVER_CACHE_URL")}
 # Jobs run inline unless a test puts them on the database queue and runs the worker (tests/staff/test_jobs.py).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# The response cache lives in the Redis bin/with_redis gives (REDIS_URL), under a prefix of this run's own;
+# local memory without one. It is off for the suite (many tests change settings between two requests) and
+# on in the tests that prove it (tests/core/test_response_cache.py).
+os.environ.setdefault("TEST_RESPONSE_CACHE_URL", os.environ.get("REDIS_URL", "locmemcache://"))
+CACHES["responses"] = {**cache_config("TEST_RESPONSE_CACHE_URL"), "KEY_PREFIX": f"test-responses-{os.getpid()}"}
+RESPONSE_CACHE_ENABLED = False

@@ -9,14 +9,17 @@ one on the next, so the portal recovers by itself once the database answers agai
 
 import logging
 
+from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.utils.cache import add_never_cache_headers
+from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
+CACHE_ERRORS = (RedisError, OSError)
 
 # Long enough for a database restart or fail-over, short enough that a reader is not turned away for long.
 RETRY_AFTER_SECONDS = 30
@@ -37,6 +40,17 @@ def database_answers(using: str = DEFAULT_DB_ALIAS) -> bool:
     except DATABASE_ERRORS as error:
         logger.warning("Database %r does not answer: %s", using, error)
         return False
+    return True
+
+
+def caches_answer() -> bool:
+    """True when every configured cache answers a read; False when one cannot be reached."""
+    for alias in caches.settings:
+        try:
+            caches[alias].get("healthz-probe")
+        except CACHE_ERRORS as error:
+            logger.warning("Cache %r does not answer: %s", alias, error)
+            return False
     return True
 
 

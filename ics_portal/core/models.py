@@ -355,3 +355,23 @@ def one_at_a_time(field: str, *, name: str, message: str, code: str, condition: 
         violation_error_message=message,
         violation_error_code=code,
     )
+
+
+# --- the data version -------------------------------------------------------------------------------
+
+
+class DataVersion(models.Model):
+    """One row that any change to public data moves, in the same transaction (ics_portal/core/data_version.py).
+
+    Written only by database triggers; the response cache's keys and the pages' validators derive from it.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    version = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "core_dataversion"
+
+    def __str__(self):
+        return f"data version {self.version} ({self.changed_at:%Y-%m-%d %H:%M:%S})"

@@ -35,7 +35,7 @@ def test_healthz_answers_ok_after_asking_the_database(client, django_assert_num_
 
     assert queries.captured_queries[0]["sql"] == "SELECT 1"
     assert response.status_code == 200
-    assert response.json() == {"database": "ok"}
+    assert response.json() == {"database": "ok", "cache": "ok"}
     assert response["Content-Type"] == "application/json"
     assert "no-store" in response["Cache-Control"]
     assert not response.cookies
@@ -203,7 +203,7 @@ def test_outage_answers_503_everywhere_and_recovery_needs_nobody():
             assert b'"detail"' in body
 
             headers, body = assert_unavailable(wsgi, HEALTH)
-            assert body.replace(b" ", b"") == b'{"database":"unavailable"}'
+            assert body.replace(b" ", b"") == b'{"database":"unavailable","cache":"ok"}'
 
             assert wsgi(HEALTH, method="HEAD")[0] == 503
 
@@ -212,5 +212,5 @@ def test_outage_answers_503_everywhere_and_recovery_needs_nobody():
         assert status == 200 and b"Recovered System" in body
         status, _, body = wsgi(API)
         assert status == 200 and b"Recovered System" in body
-        assert wsgi(HEALTH) == (200, mock.ANY, b'{"database": "ok"}')
+        assert wsgi(HEALTH) == (200, mock.ANY, b'{"database": "ok", "cache": "ok"}')
     connection.close()
