@@ -132,13 +132,13 @@ def test_a_published_agenda_item_is_deleted_only_by_a_publisher(editor_a, staff_
 
 
 def test_two_chairs_saved_at_once_the_loser_gets_the_message(staff_a, world):
-    board, rival = world["board"], f.PersonFactory()
+    # Both people exist first: any write to public data waits for the other transaction's (ADR 10).
+    board, rival, person = world["board"], f.PersonFactory(), f.PersonFactory()
     other = committed_later(
         lambda: BoardMembership.objects.create(
             board=board, person=rival, role="chair", start_date=datetime.date(2022, 1, 1)
         )
     )
-    person = f.PersonFactory()
     body = {"board": board.slug, "person": person.slug, "role": "chair", "start_date": "2023-01-01"}
     response = client_for(staff_a).post("/api/v1/board-memberships/", body, format="json")
     other.join()
