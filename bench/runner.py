@@ -85,6 +85,8 @@ def base_env(args):
         # minute at 300 requests/s (18,000 of them) would cost ~1 ms a request that production, at 120, never pays.
         API_ANON_THROTTLE_RATE="100000000/second",
         API_USER_THROTTLE_RATE="100000000/second",
+        # Queries and CPU per URL are counted in-process on renders from scratch; the cached server turns it on.
+        RESPONSE_CACHE_ENABLED="false",
         PYTHONUNBUFFERED="1",
     )
     return env

@@ -166,6 +166,7 @@ class Topology:
             "DATABASE_REPLICA_URLS": self.replica.url("portal"),
             "DATABASE_REPLICA_RETRY_SECONDS": "1",
             "CACHE_URL": self.redis.url,
+            "RESPONSE_CACHE_ENABLED": "true",
         }
         self.app_ports = [free_port(), free_port()]
         self.apps = [start_gunicorn(self.args, self.app_env, port) for port in self.app_ports]
