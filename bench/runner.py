@@ -4,12 +4,17 @@ Steps (each printed with its time):
 1. two PostgreSQL databases next to the usual one: ics_portal_bench (generate_national) and
    ics_portal_bench_demo (load_demo); created fresh unless --reuse finds them loaded;
 2. SQL queries per URL, counted in-process with the test client on each (CaptureQueriesContext);
-3. gunicorn with production settings (bench.settings: DEBUG off, generated secret key, no
-   https redirect) on 127.0.0.1, warmed, then wrk at 8 connections for a bounded time per URL;
-4. a table: requests/s, p50/p95/p99, queries (demo and national), bytes, worker peak RSS
-   (VmHWM from /proc), p50 as a multiple of the floor view's, measured again just before each URL;
+3. two gunicorns with production settings (bench.settings: DEBUG off, generated secret key, no
+   https redirect) on 127.0.0.1: one with the response cache off (every request renders from scratch)
+   and one with it on, in a throwaway redis-server as production's shared cache; both warmed;
+4. per URL: the floor, then wrk at 8 connections on the uncached and then on the cached server;
+   after every URL, a second pass at 32 connections on the cached server;
+5. three tables: uncached (requests/s, p50/p95/p99, queries at demo and national scale, bytes,
+   worker peak RSS from /proc's VmHWM, p50 as a multiple of the floor measured just before),
+   cached (the same latencies and the same ratio to the same floor), and 32 connections cached;
    then the targets (bench/targets.py, docs/adr/0005-benchmark.md).
 Everything stays on 127.0.0.1. Results are also written to bench/results/.
+`bench/run --topology` runs bench/topology.py instead: load balancer, two app servers, replica, Redis.
 """
 
 import argparse
@@ -25,12 +30,16 @@ import time
 import urllib.request
 from pathlib import Path
 
+from bench.clusters import Redis
+
 ROOT = Path(__file__).resolve().parent.parent
 LUA = ROOT / "bench" / "report.lua"
 TARGET_P95_MS = 150
 TARGET_FLOOR_RATIO = 3
 TARGET_QUERIES = 15
 TARGET_RSS_MB = 200
+TARGET_P99_32_MS = 300
+CONNECTIONS_HIGH = 32
 FLOOR_SECONDS = 3
 
 started = time.monotonic()
@@ -50,6 +59,7 @@ def parse():
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers")
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--high-connections", type=int, default=CONNECTIONS_HIGH, help="the cached second pass")
     parser.add_argument("--duration", type=int, default=8, help="seconds of load per URL (plus 2 s warm-up)")
     parser.add_argument("--only", default="", help="measure only URLs whose name matches this regex")
     parser.add_argument(
@@ -75,7 +85,7 @@ def base_env(args):
         # minute at 300 requests/s (18,000 of them) would cost ~1 ms a request that production, at 120, never pays.
         API_ANON_THROTTLE_RATE="100000000/second",
         API_USER_THROTTLE_RATE="100000000/second",
-        # Every figure here is a render from scratch (and its query count); a cached column is yet to come.
+        # Queries and CPU per URL are counted in-process on renders from scratch; the cached server turns it on.
         RESPONSE_CACHE_ENABLED="false",
         PYTHONUNBUFFERED="1",
     )
@@ -190,6 +200,52 @@ def peak_rss_mb(pids):
     return peak / 1024
 
 
+def start_gunicorn(args, env, port):
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "ics_portal.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.workers),
+            "--worker-class",
+            "sync",
+            "--timeout",
+            "60",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+
+
+def warm(base, names, national, times):
+    for name in names:
+        for _ in range(times):
+            try:
+                urllib.request.urlopen(base + national[name]["url"], timeout=60).read()
+            except Exception as error:  # noqa: BLE001 - report and go on; the table shows the status
+                say(f"  {name}: {error}")
+                break
+
+
+def latencies(result):
+    """wrk's figures in ms, requests/s and failed requests."""
+    seconds = result["duration_us"] / 1e6
+    return {
+        "rps": result["requests"] / seconds if seconds else 0,
+        "p50": result["p50"] / 1000,
+        "p95": result["p95"] / 1000,
+        "p99": result["p99"] / 1000,
+        "errors": result["status_errors"] + result["timeouts"] + result["connect_errors"] + result["read_errors"],
+        "requests": result["requests"],
+    }
+
+
 def wrk(url, connections, seconds):
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(LUA), url]
     out = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
@@ -200,6 +256,11 @@ def wrk(url, connections, seconds):
 
 
 def main():
+    if "--topology" in sys.argv:
+        from bench import topology
+
+        sys.argv.remove("--topology")
+        return topology.main()
     args = parse()
     env = base_env(args)
     say("bench/run: national-scale load test")
@@ -224,40 +285,23 @@ def main():
     names.sort(key=lambda n: national[n]["kind"] != "floor")  # the floor first
 
     port = free_port(args.port)
-    say(f"starting gunicorn: {args.workers} sync workers on 127.0.0.1:{port}")
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "ics_portal.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(args.workers),
-            "--worker-class",
-            "sync",
-            "--timeout",
-            "60",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env={**env, "DATABASE_URL": national_url},
-    )
+    cached_port = free_port(0)
+    redis = Redis()
+    redis.start()
+    say(f"starting gunicorn: {args.workers} sync workers each, uncached on :{port}, cached on :{cached_port}")
+    server = start_gunicorn(args, {**env, "DATABASE_URL": national_url, "RESPONSE_CACHE_ENABLED": "false"}, port)
+    cached_env = {**env, "DATABASE_URL": national_url, "RESPONSE_CACHE_ENABLED": "true", "CACHE_URL": redis.url}
+    cached_server = start_gunicorn(args, cached_env, cached_port)
     rows = []
     try:
         base = f"http://127.0.0.1:{port}"
+        cached_base = f"http://127.0.0.1:{cached_port}"
         wait_for_floor(base, server)
+        wait_for_floor(cached_base, cached_server)
         say("warming: every URL a few times")
-        for name in names:
-            for _ in range(args.workers * 2):
-                try:
-                    urllib.request.urlopen(base + national[name]["url"], timeout=60).read()
-                except Exception as error:  # noqa: BLE001 - report and go on; the table shows the status
-                    say(f"  {name}: {error}")
-                    break
-        workers = workers_of(server.pid)
+        warm(base, names, national, args.workers * 2)
+        warm(cached_base, names, national, args.workers * 2)
+        workers = workers_of(server.pid) + workers_of(cached_server.pid)
         for name in names:
             info = national[name]
             if info["status"] != 200:
@@ -265,35 +309,88 @@ def main():
                 rows.append({"name": name, **info, "skipped": True})
                 continue
             # The floor again, just before: a shared machine's speed drifts over a run of minutes, and a URL is
-            # compared with the floor measured beside it, not with one from minutes earlier.
+            # compared with the floor measured beside it, not with one from minutes earlier. The floor is served
+            # uncached: it is the least work a render from the database can do.
             floor_p50 = None
             if info["kind"] != "floor":
                 floor_p50 = wrk(base + national[floor_name]["url"], args.connections, FLOOR_SECONDS)["p50"] / 1000
             wrk(base + info["url"], args.connections, 2)
             result = wrk(base + info["url"], args.connections, args.duration)
-            seconds = result["duration_us"] / 1e6
+            wrk(cached_base + info["url"], args.connections, 1)
+            cached = latencies(wrk(cached_base + info["url"], args.connections, args.duration))
             row = {
                 "name": name,
                 **info,
-                "rps": result["requests"] / seconds if seconds else 0,
-                "p50": result["p50"] / 1000,
+                **latencies(result),
                 "floor_p50": floor_p50 or result["p50"] / 1000,
-                "p95": result["p95"] / 1000,
-                "p99": result["p99"] / 1000,
-                "errors": result["status_errors"] + result["timeouts"] + result["connect_errors"],
-                "requests": result["requests"],
                 "wrk": result,
+                "cached": cached,
                 "rss": peak_rss_mb(workers),
                 "demo_queries": demo.get(name, {}).get("queries"),
                 "demo_status": demo.get(name, {}).get("status"),
             }
             rows.append(row)
-            say(f"{name}: {row['rps']:.0f} req/s, p50 {row['p50']:.1f} ms, p95 {row['p95']:.1f} ms")
+            say(
+                f"{name}: uncached {row['rps']:.0f} req/s, p50 {row['p50']:.1f} ms, p95 {row['p95']:.1f} ms; "
+                f"cached {cached['rps']:.0f} req/s, p50 {cached['p50']:.1f} ms"
+            )
+        for row in rows:
+            if row.get("skipped") or row["kind"] == "floor":
+                continue
+            row["high"] = latencies(wrk(cached_base + row["url"], args.high_connections, args.duration))
+            say(f"{row['name']} at {args.high_connections} connections, cached: p99 {row['high']['p99']:.1f} ms")
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for process in (server, cached_server):
+            process.terminate()
+            process.wait(timeout=30)
+        redis.stop()
 
     report(args, rows, floor_name)
+
+
+def cached_table(args, rows, misses):
+    header = (
+        f"{'cached (response cache on, Redis)':<36} {'req/s':>6} {'p50ms':>7} {'p95ms':>7} {'p99ms':>7} "
+        f"{'floor ms':>8} {'p50/floor':>9} {'err':>4}"
+    )
+    lines = [f"cached: wrk {args.connections} connections x {args.duration}s per URL", header, "-" * len(header)]
+    for r in rows:
+        if r.get("skipped") or r["kind"] == "floor":
+            continue
+        c = r["cached"]
+        ratio = c["p50"] / r["floor_p50"] if r["floor_p50"] else float("nan")
+        lines.append(
+            f"{r['name']:<36} {c['rps']:>6.0f} {c['p50']:>7.1f} {c['p95']:>7.1f} {c['p99']:>7.1f} "
+            f"{r['floor_p50']:>8.1f} {ratio:>9.2f} {c['errors']:>4}"
+        )
+        if ratio > 1:
+            misses.append(f"{r['name']}: cached p50 is {ratio:.2f}x the floor > 1x")
+        if c["errors"]:
+            misses.append(f"{r['name']}: {c['errors']} failed requests (cached)")
+    lines.append("floor ms: the same floor as the uncached table's (served uncached); target: cached p50 <= floor")
+    return lines
+
+
+def high_table(args, rows, misses):
+    header = (
+        f"{f'{args.high_connections} connections, cached':<36} {'req/s':>6} {'p50ms':>7} {'p95ms':>7} "
+        f"{'p99ms':>7} {'requests':>8} {'err':>4}"
+    )
+    lines = [f"{args.high_connections} connections: wrk x {args.duration}s per URL", header, "-" * len(header)]
+    for r in rows:
+        h = r.get("high")
+        if not h:
+            continue
+        lines.append(
+            f"{r['name']:<36} {h['rps']:>6.0f} {h['p50']:>7.1f} {h['p95']:>7.1f} {h['p99']:>7.1f} "
+            f"{h['requests']:>8} {h['errors']:>4}"
+        )
+        if h["p99"] >= TARGET_P99_32_MS:
+            misses.append(f"{r['name']}: p99 {h['p99']:.0f} ms >= {TARGET_P99_32_MS} ms at {args.high_connections}")
+        if h["errors"]:
+            misses.append(f"{r['name']}: {h['errors']} failed requests at {args.high_connections} connections")
+    lines.append(f"target: p99 < {TARGET_P99_32_MS} ms and no failed request on every URL")
+    return lines
 
 
 def report(args, rows, floor_name):
@@ -345,6 +442,7 @@ def report(args, rows, floor_name):
         f"targets: p95 < {TARGET_P95_MS} ms; partner list JSON p50 <= {TARGET_FLOOR_RATIO}x floor; queries equal "
         f"demo/national and <= {TARGET_QUERIES}; worker peak RSS < {TARGET_RSS_MB} MB (peak {peak:.0f} MB)"
     )
+    lines += ["", *cached_table(args, rows, misses), "", *high_table(args, rows, misses)]
     lines += [f"MISS {m}" for m in misses] or ["all targets met"]
     text = "\n".join(lines)
     print("\n" + text)

@@ -10,7 +10,6 @@ import contextlib
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -20,20 +19,12 @@ import urllib.request
 from http.cookiejar import CookieJar
 from pathlib import Path
 
-import psycopg2
 import pytest
 from django.conf import settings
 
+from bench.clusters import PG_BIN, free_port, make_primary, make_replica, wait_for
 from ics_portal.core.db_router import READ_YOUR_WRITES_COOKIE
 
-
-def _postgres_bin():
-    """The newest installed PostgreSQL's binaries (Debian keeps them out of PATH)."""
-    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda path: int(path.parent.name))
-    return versions[-1] if versions else None
-
-
-PG_BIN = _postgres_bin()
 pytestmark = pytest.mark.skipif(
     PG_BIN is None or not (PG_BIN / "pg_basebackup").exists(),
     reason="needs PostgreSQL's server binaries (initdb, pg_ctl, pg_basebackup) under /usr/lib/postgresql/*/bin",
@@ -52,80 +43,8 @@ print(Token.objects.create(user=user).key)
 """
 
 
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _as_postgres(*command):
-    """PostgreSQL's server binaries refuse to run as root: run them as the postgres user when root."""
-    prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    subprocess.run([*prefix, *command], check=True, capture_output=True, timeout=60)
-
-
-class Cluster:
-    def __init__(self, directory, port):
-        self.directory = directory
-        self.port = port
-
-    def start(self):
-        _as_postgres(f"{PG_BIN}/pg_ctl", "-D", str(self.directory), "-l", f"{self.directory}.log", "-w", "start")
-
-    def stop(self):
-        _as_postgres(f"{PG_BIN}/pg_ctl", "-D", str(self.directory), "-m", "fast", "-w", "stop")
-
-    def url(self, database):
-        return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
-
-    def run(self, sql, database="portal"):
-        connection = psycopg2.connect(self.url(database))
-        connection.autocommit = True
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute(sql)
-                return cursor.fetchone() if cursor.description else None
-        finally:
-            connection.close()
-
-    def population(self):
-        return self.run(f"SELECT population FROM places_integratedcaresystem WHERE slug = '{SLUG}'")[0]
-
-
-def _make_primary(root):
-    primary = Cluster(root / "primary", _free_port())
-    _as_postgres(f"{PG_BIN}/initdb", "-D", str(primary.directory), "-A", "trust", "-U", "postgres", "--no-sync")
-    with open(primary.directory / "postgresql.conf", "a") as conf:
-        conf.write(
-            f"port = {primary.port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{root}'\n"
-            "wal_level = replica\nmax_wal_senders = 4\nfsync = off\n"
-        )
-    with open(primary.directory / "pg_hba.conf", "a") as hba:
-        hba.write("host replication postgres 127.0.0.1/32 trust\n")
-    primary.start()
-    return primary
-
-
-def _make_replica(root, primary):
-    replica = Cluster(root / "replica", _free_port())
-    _as_postgres(
-        f"{PG_BIN}/pg_basebackup",
-        *("-h", "127.0.0.1", "-p", str(primary.port), "-U", "postgres"),
-        *("-D", str(replica.directory), "-R", "-X", "stream", "--checkpoint=fast", "--no-sync"),
-    )
-    with open(replica.directory / "postgresql.conf", "a") as conf:
-        conf.write(f"port = {replica.port}\n")
-    replica.start()
-    _wait_for(lambda: replica.run("SELECT status FROM pg_stat_wal_receiver", "postgres") == ("streaming",))
-    return replica
-
-
-def _wait_for(condition, timeout=30):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail("timed out waiting for the replica", pytrace=False)
-        time.sleep(0.1)
+def _population(cluster):
+    return cluster.run(f"SELECT population FROM places_integratedcaresystem WHERE slug = '{SLUG}'")[0]
 
 
 def _manage(environment, *arguments):
@@ -143,7 +62,7 @@ def _manage(environment, *arguments):
 
 class Portal:
     def __init__(self, environment, log):
-        self.url = f"http://127.0.0.1:{_free_port()}"
+        self.url = f"http://127.0.0.1:{free_port()}"
         self.log = log
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "ics_portal.wsgi:application", f"--bind={self.url[7:]}", "--workers=1"],
@@ -152,7 +71,7 @@ class Portal:
             stdout=subprocess.DEVNULL,
             stderr=log.open("w"),
         )
-        _wait_for(self._answers, timeout=60)
+        wait_for(self._answers, timeout=60)
 
     def _answers(self):
         if self.process.poll() is not None:
@@ -191,7 +110,7 @@ def topology():
         shutil.chown(root, "postgres")
     started = []
     try:
-        primary = _make_primary(root)
+        primary = make_primary(root)
         started.append(primary)
         primary.run("CREATE DATABASE portal", "postgres")
         environment = {
@@ -204,7 +123,7 @@ def topology():
         }
         _manage(environment, "migrate", "--verbosity=0")
         token = _manage(environment, "shell", "--no-imports", "--command", SEED).strip()
-        replica = _make_replica(root, primary)
+        replica = make_replica(root, primary)
         started.append(replica)
         portal = Portal(
             {
@@ -238,15 +157,15 @@ def test_anonymous_reads_come_from_the_replica_while_the_writer_and_staff_read_t
         )
         assert status == 200, body[:2000]
         assert READ_YOUR_WRITES_COOKIE in {cookie.name for cookie in jar}
-        assert primary.population() == 2_000_000
-        assert replica.population() == 1_000_000  # replay is paused
+        assert _population(primary) == 2_000_000
+        assert _population(replica) == 1_000_000  # replay is paused
 
         assert portal.population() == 1_000_000  # an anonymous reader: the replica, a moment behind
         assert portal.population(writer) == 2_000_000  # the writer, by its cookie and without its token
         assert portal.population(headers={"Authorization": f"Token {token}"}) == 2_000_000
     finally:
         replica.run("SELECT pg_wal_replay_resume()", "postgres")
-    _wait_for(lambda: replica.population() == 2_000_000)
+    wait_for(lambda: _population(replica) == 2_000_000)
     assert portal.population() == 2_000_000
 
 
@@ -260,7 +179,7 @@ def test_reads_fall_back_to_the_primary_while_the_replica_is_down_and_return_to_
     assert time.monotonic() - started < 5  # a refused connection is remembered, not retried on every read
 
     replica.start()
-    _wait_for(lambda: replica.population() == 3_000_000)
+    wait_for(lambda: _population(replica) == 3_000_000)
     replica.run("SELECT pg_wal_replay_pause()", "postgres")
     try:
         primary.run(f"UPDATE places_integratedcaresystem SET population = 4000000 WHERE slug = '{SLUG}'")
