@@ -256,11 +256,6 @@ def wrk(url, connections, seconds):
 
 
 def main():
-    if "--topology" in sys.argv:
-        from bench import topology
-
-        sys.argv.remove("--topology")
-        return topology.main()
     args = parse()
     env = base_env(args)
     say("bench/run: national-scale load test")

@@ -337,3 +337,7 @@ def main():
     finally:
         topology.close()
         shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
