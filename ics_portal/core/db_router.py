@@ -11,7 +11,9 @@ that lags.
 
 A replica that cannot be reached is skipped for DATABASE_REPLICA_RETRY_SECONDS, and its reads go
 to the primary without an error: a dead replica costs one refused (or timed-out) connection per
-worker per retry period, not one per request.
+worker per retry period, not one per request. A replica lost in the middle of a read (restarted,
+failed over) is skipped the same way, and the read, being safe to repeat, is answered again from
+the primary instead of with a 503.
 """
 
 import logging
@@ -52,6 +54,11 @@ class ReplicaReads:
         """A request that writes, whatever its method, reads what it wrote: the rest of it reads the primary."""
         self._alias = DEFAULT_DB_ALIAS
 
+    def primary_instead(self) -> str | None:
+        """Send the rest of the request to the primary; the replica it was reading from, if it was."""
+        lost, self._alias = self._alias, DEFAULT_DB_ALIAS
+        return lost if lost not in (None, DEFAULT_DB_ALIAS) else None
+
 
 _replica_reads: ContextVar[ReplicaReads | None] = ContextVar("replica_reads", default=None)
 
@@ -65,8 +72,12 @@ def reachable_replica() -> str | None:
         if _connects(alias):
             _down_until.pop(alias, None)
             return alias
-        _down_until[alias] = now + settings.DATABASE_REPLICA_RETRY_SECONDS
+        _skip_for_a_while(alias)
     return None
+
+
+def _skip_for_a_while(alias: str) -> None:
+    _down_until[alias] = time.monotonic() + settings.DATABASE_REPLICA_RETRY_SECONDS
 
 
 def _connects(alias: str) -> bool:
@@ -124,6 +135,25 @@ class ReplicaReadsMiddleware:
         if request.method in WRITE_METHODS:
             read_own_writes(response)
         return response
+
+    def process_exception(self, request, exception):
+        """A replica lost during a read: the read is answered again from the primary (Django asks this before
+        DatabaseUnavailableMiddleware, whose 503 is for a primary that cannot be reached)."""
+        reads = _replica_reads.get()
+        if reads is None or not isinstance(exception, DATABASE_ERRORS):
+            return None
+        lost = reads.primary_instead()
+        if lost is None:
+            return None
+        logger.warning(
+            "Replica %r lost during %s %s; answering from the primary: %s",
+            lost,
+            request.method,
+            request.path,
+            exception,
+        )
+        _skip_for_a_while(lost)
+        return self.get_response(request)
 
 
 def may_read_from_replica(request) -> bool:

@@ -4,10 +4,12 @@ replica is in test_read_replicas.py)."""
 import time
 
 import pytest
-from django.db import router
+from django.db import OperationalError, router
 from django.http import HttpResponse
 from django.test import RequestFactory
+from django.urls import path
 
+from ics_portal.core import db_router
 from ics_portal.core.db_router import READ_YOUR_WRITES_COOKIE, ReplicaReadsMiddleware, may_read_from_replica
 from places.models import IntegratedCareSystem
 
@@ -95,3 +97,29 @@ def test_a_get_that_writes_reads_the_rest_from_the_primary(replicas):
         return HttpResponse(router.db_for_read(IntegratedCareSystem))
 
     assert ReplicaReadsMiddleware(view)(rf.get("/")).content == b"default"
+
+
+def lose_the_replica_mid_read(request):
+    """A page whose replica goes away while it reads (a restart, a failover): its connection errors."""
+    alias = router.db_for_read(IntegratedCareSystem)
+    if alias != "default":
+        raise OperationalError("server closed the connection unexpectedly")
+    return HttpResponse(alias)
+
+
+urlpatterns = [path("read/", lose_the_replica_mid_read)]
+
+
+def test_a_read_that_loses_its_replica_is_answered_from_the_primary_and_the_replica_skipped(
+    client, replicas, settings, monkeypatch
+):
+    settings.ROOT_URLCONF = __name__
+    settings.DATABASE_REPLICA_RETRY_SECONDS = 60
+    # The replica answered when the request began (its connection check), then went away mid-read.
+    monkeypatch.setattr(db_router, "reachable_replica", lambda: "replica_0")
+    monkeypatch.setattr(db_router, "_down_until", {})
+
+    response = client.get("/read/")
+
+    assert response.status_code == 200 and response.content == b"default"
+    assert db_router._down_until["replica_0"] > time.monotonic() + 50
