@@ -14,7 +14,7 @@ user. Past it a client gets 429 with `Retry-After` in seconds.
   read-then-write count, which is per process.
 * **When Redis is down** the limits fail open: requests are served unthrottled, the
   first failure logs an error ("API rate limits are off"), and for the next
-  `OUTAGE_BACKOFF_SECONDS` the throttles do not try Redis at all, so an unreachable
+  few seconds (`CacheOutage`) the throttles do not try Redis at all, so an unreachable
   server costs one socket timeout every few seconds rather than one per request.
   A public read API that stays up matters more here than a limit that holds during an
   outage; sign-in lock-out does not depend on the cache (axes keeps it in the database).
@@ -22,20 +22,16 @@ user. Past it a client gets 429 with `Retry-After` in seconds.
 
 import logging
 import secrets
-import time
 
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
-from redis.exceptions import RedisError
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
+from ics_portal.core.availability import CACHE_ERRORS, CacheOutage
 from ics_portal.core.client_address import client_address
 
 logger = logging.getLogger(__name__)
-
-OUTAGE_BACKOFF_SECONDS = 5.0
-CACHE_ERRORS = (RedisError, OSError)
 
 # KEYS[1]: the client's key. ARGV: limit, window in seconds, a unique member for this request.
 # Returns {1, "0"} when allowed, else {0, "<seconds until the oldest counted request leaves the window>"}.
@@ -56,15 +52,12 @@ return {0, tostring(tonumber(oldest[2]) + window - now)}
 """
 
 
-class _Outage:
-    """Per process: until when the throttles leave Redis alone, and whether the outage was logged."""
-
-    until = 0.0
-    logged = False
-
-    @classmethod
-    def reset(cls):
-        cls.until, cls.logged = 0.0, False
+_outage = CacheOutage(
+    logger,
+    down="API rate limits are off: the cache that counts them cannot be reached. "
+    "Requests are served unthrottled until it answers",
+    back="API rate limits are back on: the cache that counts them answers again.",
+)
 
 
 class _SharedCount:
@@ -80,7 +73,7 @@ class _SharedCount:
     def allow_request(self, request, view):
         if self.rate is None:
             return True
-        if time.monotonic() < _Outage.until:
+        if _outage.skipping():
             return True
         self.key = self.get_cache_key(request, view)
         if self.key is None:
@@ -92,19 +85,9 @@ class _SharedCount:
             else:
                 allowed = super().allow_request(request, view)
         except CACHE_ERRORS as error:
-            _Outage.until = time.monotonic() + OUTAGE_BACKOFF_SECONDS
-            if not _Outage.logged:
-                _Outage.logged = True
-                logger.error(
-                    "API rate limits are off: the cache that counts them cannot be reached (%s: %s). "
-                    "Requests are served unthrottled until it answers.",
-                    type(error).__name__,
-                    error,
-                )
+            _outage.failed(error)
             return True
-        if _Outage.logged:
-            _Outage.logged = False
-            logger.warning("API rate limits are back on: the cache that counts them answers again.")
+        _outage.answered()
         return allowed
 
     def _allow_in_redis(self, backend):

@@ -8,6 +8,7 @@ one on the next, so the portal recovers by itself once the database answers agai
 """
 
 import logging
+import time
 
 from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections
@@ -20,6 +21,33 @@ logger = logging.getLogger(__name__)
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
 CACHE_ERRORS = (RedisError, OSError)
+
+
+class CacheOutage:
+    """Per process: a cache that failed is left alone for `backoff` seconds, so a dead Redis costs one socket timeout
+    every few seconds rather than one per request; the outage is logged once, and so is the recovery."""
+
+    def __init__(self, logger, *, down: str, back: str, backoff: float = 5.0):
+        self.logger, self.down, self.back, self.backoff = logger, down, back, backoff
+        self.reset()
+
+    def reset(self) -> None:
+        self.until, self.logged = 0.0, False
+
+    def skipping(self) -> bool:
+        return time.monotonic() < self.until
+
+    def failed(self, error) -> None:
+        self.until = time.monotonic() + self.backoff
+        if not self.logged:
+            self.logged = True
+            self.logger.error("%s (%s: %s).", self.down, type(error).__name__, error)
+
+    def answered(self) -> None:
+        if self.logged:
+            self.logged = False
+            self.logger.warning(self.back)
+
 
 # Long enough for a database restart or fail-over, short enough that a reader is not turned away for long.
 RETRY_AFTER_SECONDS = 30

@@ -17,13 +17,12 @@ of the body) and, for pages, Last-Modified (when public data last changed); a re
 (If-None-Match, If-Modified-Since) gets 304. Signed-in users' answers get `private, no-store`.
 
 When the cache cannot be reached the request is served uncached: the first failure is logged, and for
-OUTAGE_BACKOFF_SECONDS the cache is not tried at all, so a dead Redis costs one socket timeout every few
+a few seconds (CacheOutage) the cache is not tried at all, so a dead Redis costs one socket timeout every few
 seconds per process, not one per request. It is used again by itself once it answers.
 """
 
 import hashlib
 import logging
-import time
 
 from django.conf import settings
 from django.core.cache import caches
@@ -38,44 +37,30 @@ from django.utils.cache import (
 from django.utils.http import http_date, parse_http_date_safe
 
 from . import data_version
-from .availability import API_PATH_PREFIX, CACHE_ERRORS, DATABASE_ERRORS
+from .availability import API_PATH_PREFIX, CACHE_ERRORS, DATABASE_ERRORS, CacheOutage
 
 logger = logging.getLogger(__name__)
 
 CACHE_ALIAS = "responses"
-OUTAGE_BACKOFF_SECONDS = 5.0
 # The request headers an answer may vary on that the key accounts for (Cookie and Authorization: by
 # storing only answers to requests that carry neither; Accept: under /api/ only).
 KEYED_VARY = {"accept", "cookie", "authorization"}
 NOT_KEPT = ("private", "no-store", "no-cache")
 
 
-class _Outage:
-    """Per process: until when the cache is left alone, and whether the outage was logged."""
-
-    until = 0.0
-    logged = False
-
-    @classmethod
-    def reset(cls):
-        cls.until, cls.logged = 0.0, False
+_outage = CacheOutage(logger, down="Response cache unavailable, serving uncached", back="Response cache answers again.")
 
 
 def _cache_call(method, *args):
     """The cache's answer, or None while it cannot be reached."""
-    if time.monotonic() < _Outage.until:
+    if _outage.skipping():
         return None
     try:
         answer = method(*args)
     except CACHE_ERRORS as error:
-        _Outage.until = time.monotonic() + OUTAGE_BACKOFF_SECONDS
-        if not _Outage.logged:
-            _Outage.logged = True
-            logger.error("Response cache unavailable, serving uncached (%s: %s).", type(error).__name__, error)
+        _outage.failed(error)
         return None
-    if _Outage.logged:
-        _Outage.logged = False
-        logger.warning("Response cache answers again.")
+    _outage.answered()
     return answer
 
 

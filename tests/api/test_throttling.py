@@ -72,9 +72,9 @@ def redis_cache(settings, redis_url, key_prefix):
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
-    throttling._Outage.reset()
+    throttling._outage.reset()
     yield
-    throttling._Outage.reset()
+    throttling._outage.reset()
 
 
 def _rate(settings, anon):
@@ -112,9 +112,9 @@ def redis_down(settings):
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
-    throttling._Outage.reset()
+    throttling._outage.reset()
     yield
-    throttling._Outage.reset()
+    throttling._outage.reset()
 
 
 def test_with_redis_down_requests_are_served_unthrottled_and_it_is_logged_once(
@@ -146,7 +146,7 @@ def test_after_an_outage_the_limits_come_back(anon_client, settings, redis_url, 
             "OPTIONS": {"socket_connect_timeout": 0.5},
         }
     }
-    throttling._Outage.reset()
+    throttling._outage.reset()
     try:
         assert anon_client.get(API_URL).status_code == 200
         settings.CACHES = {
@@ -156,11 +156,11 @@ def test_after_an_outage_the_limits_come_back(anon_client, settings, redis_url, 
                 "KEY_PREFIX": key_prefix,
             }
         }
-        throttling._Outage.until = 0.0  # the back-off has passed
+        throttling._outage.until = 0.0  # the back-off has passed
         assert [anon_client.get(API_URL).status_code for _ in range(2)] == [200, 429]
         assert any("API rate limits are back on" in r.getMessage() for r in caplog.records)
     finally:
-        throttling._Outage.reset()
+        throttling._outage.reset()
 
 
 # --- Across processes: gunicorn workers and servers sharing one Redis ------------------------------

@@ -60,12 +60,12 @@ def redis_port(tmp_path, settings, monkeypatch):
             "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
         },
     }
-    monkeypatch.setattr(response_cache, "OUTAGE_BACKOFF_SECONDS", 0.2)
-    response_cache._Outage.reset()
+    monkeypatch.setattr(response_cache._outage, "backoff", 0.2)
+    response_cache._outage.reset()
     yield port, server
     if server.poll() is None:
         stop(server)
-    response_cache._Outage.reset()
+    response_cache._outage.reset()
 
 
 @pytest.mark.django_db

@@ -25,9 +25,9 @@ NEW_NAME = "NHS New Name Integrated Care Board"
 @pytest.fixture(autouse=True)
 def _response_cache(settings):
     settings.RESPONSE_CACHE_ENABLED = True
-    response_cache._Outage.reset()
+    response_cache._outage.reset()
     yield
-    response_cache._Outage.reset()
+    response_cache._outage.reset()
 
 
 def page_url(ics):
