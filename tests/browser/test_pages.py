@@ -4,6 +4,7 @@ import json
 
 import pytest
 from django.urls import reverse
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -34,9 +35,13 @@ def click_link_to(browser, path):
 
 
 def wait_for(browser, condition, timeout=10):
-    """Wait for the next page (a click or submit returns before the browser navigates)."""
-    WebDriverWait(browser, timeout).until(condition)
-    WebDriverWait(browser, timeout).until(lambda d: d.execute_script("return document.readyState") == "complete")
+    """Wait for the next page (a click or submit returns before the browser navigates).
+
+    While the old page unloads, Chromium may answer a question about one of its elements with an inspector
+    error ("Node with given id does not belong to the document") instead of "stale": ask again."""
+    navigating = WebDriverWait(browser, timeout, ignored_exceptions=(WebDriverException,))
+    navigating.until(condition)
+    navigating.until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
 def submit(browser, element, expected_url_part):
