@@ -7,7 +7,8 @@ in Europe/London (answers "as at today" change at midnight), the absolute URL (s
 query string) and, under /api/, the Accept header (the format). Any write to public data moves the version, so
 the next request looks under a new key: an entry is never stale, only unused until it expires.
 
-Only a 200 whose whole body is in memory is stored, and never one that sets a cookie (a page with a
+Only a 200 no bigger than RESPONSE_CACHE_MAX_BYTES is stored (a streamed one, such as a CSV, is read into memory
+first when it proves that small; a bigger one streams on as it began), and never one that sets a cookie (a page with a
 form that posts renders a CSRF token and so sets one), says it must not be kept, or varies on a header
 the key leaves out. Anonymous requests never see drafts, so no draft can reach a stored answer.
 
@@ -22,6 +23,7 @@ seconds per process, not one per request. It is used again by itself once it ans
 """
 
 import hashlib
+import itertools
 import logging
 
 from django.conf import settings
@@ -114,6 +116,25 @@ def make_public(request, response, changed_at) -> None:
     patch_vary_headers(response, ("Cookie", "Authorization"))
 
 
+def _in_memory_if_small(response):
+    """A streamed 200 that ends within RESPONSE_CACHE_MAX_BYTES as one in memory, which can be stored."""
+    if not response.streaming or response.status_code != 200:
+        return response
+    chunks, size = [], 0
+    body = iter(response.streaming_content)
+    for chunk in body:
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > settings.RESPONSE_CACHE_MAX_BYTES:
+            response.streaming_content = itertools.chain(chunks, body)
+            return response
+    whole = HttpResponse(b"".join(chunks), status=response.status_code)
+    for name, value in response.items():
+        whole[name] = value
+    whole.cookies = response.cookies
+    return whole
+
+
 def _entry(response) -> tuple:
     return response.status_code, list(response.items()), response.content
 
@@ -165,7 +186,7 @@ class ResponseCacheMiddleware:
             response = _from_entry(entry)
             response["X-Response-Cache"] = "hit"
             return _not_modified_or(request, response)
-        response = self.get_response(request)
+        response = _in_memory_if_small(self.get_response(request))
         if not is_storable(request, response):
             return response
         make_public(request, response, version[1])

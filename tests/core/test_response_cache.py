@@ -137,6 +137,42 @@ def test_the_api_keeps_its_own_etag_and_formats_are_kept_apart(client):
     assert client.get(api_url(ics), HTTP_IF_NONE_MATCH=as_json["ETag"]).status_code == 304
 
 
+def partner_csv_url(ics):
+    return f"{reverse('partners:directory_csv')}?ics={ics.slug}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_streamed_csv_that_proves_small_is_kept_and_a_write_shows_in_it(client):
+    partnership = f.PartnershipFactory(organisation__name="Old Road Surgery")
+    url = partner_csv_url(partnership.ics)
+    first = client.get(url)
+    second = client.get(url)
+
+    assert (first["X-Response-Cache"], second["X-Response-Cache"]) == ("miss", "hit")
+    assert second.content == first.content and "Old Road Surgery" in second.content.decode()
+    assert second["Content-Disposition"] == first["Content-Disposition"]
+    assert second["Content-Type"] == "text/csv; charset=utf-8"
+    assert client.get(url, HTTP_IF_NONE_MATCH=second["ETag"]).status_code == 304
+    partnership.organisation.name = "New Road Surgery"
+    partnership.organisation.save()
+    assert "New Road Surgery" in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_streamed_csv_bigger_than_the_limit_streams_whole_and_is_not_kept(client, settings):
+    ics = f.IntegratedCareSystemFactory()
+    names = [f"Practice number {n:03}" for n in range(40)]
+    for name in names:
+        f.PartnershipFactory(ics=ics, organisation__name=name)
+    settings.RESPONSE_CACHE_MAX_BYTES = 500
+
+    response = client.get(partner_csv_url(ics))
+    text = b"".join(response.streaming_content).decode()
+    assert response.streaming and "X-Response-Cache" not in response
+    assert all(name in text for name in names) and len(text.splitlines()) == len(names) + 1
+    assert client.get(partner_csv_url(ics)).get("X-Response-Cache") is None
+
+
 @pytest.mark.django_db
 def test_signed_in_users_never_get_a_cached_answer(client):
     ics = f.IntegratedCareSystemFactory(name=OLD_NAME)
