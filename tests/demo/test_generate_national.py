@@ -96,6 +96,14 @@ def test_small_scale_keeps_every_rule():
         partnership.full_clean()  # its place was in its ICS on its dates
     assert Board.objects.exclude(reports_to=None).exists()
     assert Meeting.objects.filter(minutes_published_at=None, status="held").exists(), "some minutes stay drafts"
+    assert not Meeting.objects.filter(minutes_published_at__isnull=False, agenda_published_at=None).exists()
+    tomorrow = datetime.datetime.combine(DAY + datetime.timedelta(days=1), datetime.time(), tzinfo=datetime.UTC)
+    assert not Meeting.objects.filter(agenda_published_at__gte=tomorrow).exists(), "no agenda from the future"
+    week_after = tomorrow + datetime.timedelta(days=8)
+    assert not Meeting.objects.filter(agenda_published_at__isnull=False, starts_at__gte=week_after).exists()
+    assert Meeting.objects.filter(starts_at__gte=week_after).exists()
+    for meeting in Meeting.objects.exclude(agenda_published_at=None).order_by("id")[::40]:
+        meeting.full_clean()
 
 
 def test_same_seed_same_rows_other_seed_other_rows():

@@ -1007,6 +1007,10 @@ class NationalGenerator:
         held = status == Meeting.Status.HELD
         cutoff = self.today - datetime.timedelta(days=42)
         published = starts_at + datetime.timedelta(days=30) if held and day < cutoff and rng.random() < 0.9 else None
+        # The agenda and papers a week ahead, unless cancelled; not yet for a meeting more than a week away.
+        papers_at = starts_at - datetime.timedelta(days=7)
+        if status == Meeting.Status.CANCELLED or papers_at.date() >= self.today:
+            papers_at = None
         meeting_id = self.t[Meeting].add(
             board_id=board_id,
             slug=day.isoformat(),
@@ -1014,10 +1018,10 @@ class NationalGenerator:
             location=rng.choice(LOCATIONS),
             status=status,
             is_public=rng.random() < 0.9,
+            agenda_published_at=papers_at,
             minutes_published_at=published,
         )
         self.build_agenda(meeting_id, day, where, held)
-        papers_at = starts_at - datetime.timedelta(days=7) if status != Meeting.Status.CANCELLED else None
         self.add_meeting_documents(board_id, meeting_id, day, papers_at, published)
 
     def add_meeting_documents(self, board_id, meeting_id, day, papers_at, minutes_at):
