@@ -10,7 +10,7 @@ from ics_portal.api.exceptions import no_such
 from ics_portal.api.filtering import todays_list
 from ics_portal.api.viewsets import PortalViewSet
 from partners.filters import OrganisationFilter, PartnershipFilter
-from partners.models import Organisation, Partnership, succession_prefetches
+from partners.models import Organisation, Partnership, names_prefetch, succession_prefetches
 from partners.serializers import IcsPartnerSerializer, OrganisationSerializer, PartnershipSerializer
 from places.models import IntegratedCareSystem
 
@@ -111,4 +111,4 @@ class PartnershipViewSet(NamesOnDayMixin, PortalViewSet):
 
     def get_queryset(self):
         queryset = super().get_queryset()
-        return queryset.prefetch_related("organisation__names") if self.as_at_day() else queryset
+        return queryset.prefetch_related(names_prefetch("organisation__names")) if self.as_at_day() else queryset

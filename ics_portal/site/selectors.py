@@ -91,7 +91,7 @@ def ics_page_prefetches(day, counted_kinds=()):
             queryset=Partnership.objects.as_at(day)
             .exclude(organisation__kind__in=counted_kinds)
             .select_related("organisation", "place")
-            .prefetch_related("organisation__names")
+            .prefetch_related(names_prefetch("organisation__names"))
             .order_by(Lower("organisation__name"), Lower("place__name")),
             to_attr="partnerships_then",
         ),
@@ -155,7 +155,7 @@ def place_page(day):
             "partnerships",
             queryset=Partnership.objects.as_at(day)
             .select_related("organisation")
-            .prefetch_related("organisation__names")
+            .prefetch_related(names_prefetch("organisation__names"))
             .order_by(Lower("organisation__name")),
             to_attr="partnerships_then",
         ),
