@@ -428,7 +428,9 @@ def matching(kind: Kind, query: Query):
     qs = kind.queryset()
     if connection.vendor == "postgresql":
         qs, found, readable = _full_text(kind, qs, SearchQuery(words, search_type="websearch", config="english"))
-        qs = qs.filter(found | also)
+        # The name conditions first: PostgreSQL rechecks this on every row its indexes found and stops at the first
+        # true arm, so a row whose title matches never has its minutes' vector rebuilt (~20 µs a row, bench/run).
+        qs = qs.filter(also | found)
         if readable is not None:
             qs = qs.filter(readable | also)
     else:
