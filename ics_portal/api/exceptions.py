@@ -25,6 +25,7 @@ from rest_framework.views import exception_handler, set_rollback
 
 from ics_portal.core.availability import DATABASE_ERRORS, RETRY_AFTER_SECONDS, UNAVAILABLE_CODE, UNAVAILABLE_DETAIL
 from ics_portal.core.database_rules import refusal
+from ics_portal.core.db_router import reading_from_a_replica
 
 logger = logging.getLogger(__name__)
 
@@ -109,6 +110,8 @@ def portal_exception_handler(exc, context):
     elif isinstance(exc, ProtectedError | RestrictedError):
         exc = Conflict("Other records still refer to this one; remove or move them first.", code="protected")
     elif isinstance(exc, DATABASE_ERRORS):
+        if reading_from_a_replica():
+            return None  # raised again, for ReplicaReadsMiddleware to answer from the primary
         logger.warning("Database unavailable for %s: %s", context["request"].path, exc)
         exc = ServiceUnavailable()
     elif isinstance(exc, IntegrityError):

@@ -54,6 +54,9 @@ class ReplicaReads:
         """A request that writes, whatever its method, reads what it wrote: the rest of it reads the primary."""
         self._alias = DEFAULT_DB_ALIAS
 
+    def on_replica(self) -> bool:
+        return self._alias not in (None, DEFAULT_DB_ALIAS)
+
     def primary_instead(self) -> str | None:
         """Send the rest of the request to the primary; the replica it was reading from, if it was."""
         lost, self._alias = self._alias, DEFAULT_DB_ALIAS
@@ -61,6 +64,13 @@ class ReplicaReads:
 
 
 _replica_reads: ContextVar[ReplicaReads | None] = ContextVar("replica_reads", default=None)
+
+
+def reading_from_a_replica() -> bool:
+    """Whether this request has been reading from a replica: a database error is then left to
+    `ReplicaReadsMiddleware`, which answers the read again from the primary."""
+    reads = _replica_reads.get()
+    return reads is not None and reads.on_replica()
 
 
 def reachable_replica() -> str | None:

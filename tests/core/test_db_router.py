@@ -8,6 +8,8 @@ from django.db import OperationalError, router
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django.urls import path
+from rest_framework.decorators import api_view
+from rest_framework.response import Response
 
 from ics_portal.core import db_router
 from ics_portal.core.db_router import READ_YOUR_WRITES_COOKIE, ReplicaReadsMiddleware, may_read_from_replica
@@ -107,11 +109,18 @@ def lose_the_replica_mid_read(request):
     return HttpResponse(alias)
 
 
-urlpatterns = [path("read/", lose_the_replica_mid_read)]
+@api_view(["GET"])
+def lose_the_replica_mid_api_read(request):
+    """The same in the API, whose exception handler answers a database error itself (503, in JSON)."""
+    return Response(lose_the_replica_mid_read(request).content.decode())
 
 
+urlpatterns = [path("read/", lose_the_replica_mid_read), path("api-read/", lose_the_replica_mid_api_read)]
+
+
+@pytest.mark.parametrize("path, answer", [("/read/", b"default"), ("/api-read/", b'"default"')])
 def test_a_read_that_loses_its_replica_is_answered_from_the_primary_and_the_replica_skipped(
-    client, replicas, settings, monkeypatch
+    client, replicas, settings, monkeypatch, path, answer
 ):
     settings.ROOT_URLCONF = __name__
     settings.DATABASE_REPLICA_RETRY_SECONDS = 60
@@ -119,7 +128,7 @@ def test_a_read_that_loses_its_replica_is_answered_from_the_primary_and_the_repl
     monkeypatch.setattr(db_router, "reachable_replica", lambda: "replica_0")
     monkeypatch.setattr(db_router, "_down_until", {})
 
-    response = client.get("/read/")
+    response = client.get(path)
 
-    assert response.status_code == 200 and response.content == b"default"
+    assert response.status_code == 200 and response.content == answer
     assert db_router._down_until["replica_0"] > time.monotonic() + 50
