@@ -1,12 +1,14 @@
 """bench/run --topology: the whole topology under load while its parts stop and start.
 
 HAProxy (health check on /healthz) in front of two gunicorn instances, a throwaway PostgreSQL primary with the
-demo data and its streaming replica (bench/clusters.py), and a throwaway Redis as the shared cache. A load of
-32 connections (threads with keep-alive http.client, so every failure has a time) cycles through every page
-and API list for 60 s while, at fixed offsets, app instance 1 is stopped and started, the replica restarted,
-Redis stopped and started, and a write made through the API, then read back by its writer and by anonymous
-readers. Printed: errors and requests per event window, how long each part took to come back and when the
-last error of the window was, overall p50/p99, and whether any read after the write was stale.
+demo data (or, with --national, generate_national's) and its streaming replica (bench/clusters.py), a throwaway
+Redis as the shared cache, and a job worker (`manage.py db_worker`). A load of 32 connections (threads with
+keep-alive http.client, so every failure has a time) cycles through every page and API list for 60 s while, at
+fixed offsets, the ODS sync is queued for the worker, app instance 1 is stopped and started, the replica
+restarted with a slow uncached read in flight on it, Redis stopped and started, and a write made through the
+API, then read back by its writer and by anonymous readers. Printed: errors and requests per event window, how
+long each part took to come back and when the last error of the window was, overall p50/p99, the in-flight
+read's answer, the job's result and the worker's peak RSS, and whether any read after the write was stale.
 """
 
 import argparse
@@ -29,7 +31,7 @@ from http.cookiejar import CookieJar
 from pathlib import Path
 
 from bench.clusters import PG_BIN, Redis, free_port, make_primary, make_replica, wait_for
-from bench.runner import ROOT, base_env, count_queries, manage, say, start_gunicorn
+from bench.runner import ROOT, base_env, count_queries, manage, peak_rss_mb, say, start_gunicorn
 
 SEED = """
 from django.contrib.auth import get_user_model
@@ -73,6 +75,7 @@ def parse():
     parser.add_argument("--duration", type=int, default=60, help="seconds of load (events at fixed fractions)")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers per instance")
+    parser.add_argument("--national", action="store_true", help="generate_national's data set, not the demo's")
     return parser.parse_args()
 
 
@@ -134,15 +137,17 @@ class Topology:
         self.root = root
         self.env = base_env(args)
         self.started = []
+        self.check = {}
+        self.data_set = "national" if args.national else "demo"
 
     def build(self):
         self.primary = make_primary(self.root)
         self.started.append(self.primary)
         self.primary.run("CREATE DATABASE portal", "postgres")
         url = self.primary.url("portal")
-        say("primary: migrating and loading the demo data")
+        say(f"primary: migrating and loading the {self.data_set} data")
         manage(self.env, url, "migrate", "--noinput", "-v0")
-        manage(self.env, url, "load_demo")
+        manage(self.env, url, *(["generate_national", "--seed", "1"] if self.args.national else ["load_demo"]))
         manage(self.env, url, "collectstatic", "--noinput", "-v0")
         seed = subprocess.run(
             [sys.executable, "manage.py", "shell", "--no-imports", "--command", SEED],
@@ -172,6 +177,7 @@ class Topology:
         self.apps = [start_gunicorn(self.args, self.app_env, port) for port in self.app_ports]
         for port in self.app_ports:
             wait_for(lambda port=port: self.answers(port), timeout=60, what=f"gunicorn on :{port}")
+        self.worker = subprocess.Popen([sys.executable, "manage.py", "db_worker"], cwd=ROOT, env=self.app_env)
         self.port = free_port()
         config = self.root / "haproxy.cfg"
         config.write_text(HAPROXY.format(port=self.port, app1=self.app_ports[0], app2=self.app_ports[1]))
@@ -195,10 +201,44 @@ class Topology:
         self.apps[0] = start_gunicorn(self.args, self.app_env, self.app_ports[0])
         wait_for(lambda: self.answers(self.app_ports[0]), timeout=60, what="gunicorn")
 
+    def queue_ods_sync(self):
+        """The ODS sync on the job queue, as `manage.py sync_ods --queue` from cron puts it there."""
+        files = [str(ROOT / "data" / name) for name in ("ods_etr.csv", "ods_eccg.csv")]
+        manage(self.app_env, self.app_env["DATABASE_URL"], "sync_ods", "--queue", *files)
+
+    def job_result(self) -> str:
+        row = self.primary.run(
+            "SELECT state || ' after ' || round(extract(epoch FROM finished_at - queued_at)::numeric, 1) || ' s: '"
+            " || coalesce(nullif(error, ''), progress) FROM staff_backgroundjob ORDER BY id DESC LIMIT 1",
+            "portal",
+        )
+        return row[0] if row else "none was queued"
+
     def restart_replica(self):
+        """Stop the replica (fast: its sessions are ended) while an uncached read of ~1 s at national scale runs on
+        it, so a read loses its replica mid-request; then start it and wait until it streams again."""
+        in_flight = {}
+        reader = threading.Thread(target=self._slow_read, args=(in_flight,))
+        reader.start()
+        time.sleep(0.3)
         self.replica.stop()
+        reader.join(timeout=30)
+        self.check["read in flight as the replica stopped"] = in_flight.get("answer", "no answer in 30 s")
         self.replica.start()
         wait_for(lambda: self.replica.run("SELECT status FROM pg_stat_wal_receiver", "postgres") == ("streaming",))
+
+    def _slow_read(self, into):
+        began = time.monotonic()
+        url = f"http://127.0.0.1:{self.port}/api/v1/decisions/?date_from=1948-07-05"  # a key no one has asked for
+        try:
+            with urllib.request.urlopen(url, timeout=30) as response:
+                response.read()
+                status = response.status
+        except urllib.error.HTTPError as error:
+            status = error.code
+        except OSError as error:
+            status = type(error).__name__
+        into["answer"] = f"{status} after {(time.monotonic() - began) * 1000:.0f} ms"
 
     def start_redis(self):
         self.redis.start()
@@ -220,7 +260,7 @@ class Topology:
         with writer.open(request, timeout=15) as response:
             assert response.status == 200, response.status
         written = time.monotonic()
-        self.check = {"writer's next read": "fresh" if self.population(base + path, writer) == wanted else "STALE"}
+        self.check["writer's next read"] = "fresh" if self.population(base + path, writer) == wanted else "STALE"
         seen_new, stale_after_new, reads = None, 0, 0
         while time.monotonic() - written < 3:
             value = self.population(base + path)
@@ -242,7 +282,7 @@ class Topology:
             return json.loads(response.read())["population"]
 
     def close(self):
-        for process in [getattr(self, "haproxy", None), *getattr(self, "apps", [])]:
+        for process in [getattr(self, "haproxy", None), getattr(self, "worker", None), *getattr(self, "apps", [])]:
             if process and process.poll() is None:
                 process.terminate()
                 process.wait(timeout=60)
@@ -254,6 +294,7 @@ class Topology:
 def run_events(topology, load, duration):
     """Each event at its fraction of the run; returns (name, offset, seconds its part took to come back)."""
     events = [
+        (0.5 / 6, "ODS sync queued for the job worker", topology.queue_ods_sync),
         (1 / 6, "app instance 1 stopped (SIGTERM)", topology.stop_app),
         (2 / 6, "app instance 1 started", topology.start_app),
         (2.7 / 6, "replica restarted", topology.restart_replica),
@@ -277,7 +318,8 @@ def report(args, topology, load, events):
     header = f"{'window':<36} {'from s':>6} {'ready s':>7} {'requests':>8} {'errors':>6} {'last error s':>12}"
     lines = [
         f"bench/run --topology {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC: haproxy -> 2 gunicorn x "
-        f"{args.workers} sync workers, PostgreSQL primary + streaming replica, Redis; demo data; "
+        f"{args.workers} sync workers, PostgreSQL primary + streaming replica, Redis, a job worker; "
+        f"{topology.data_set} data; "
         f"{args.connections} connections x {args.duration}s over {len(topology.paths)} URLs",
         header,
         "-" * len(header),
@@ -299,7 +341,8 @@ def report(args, topology, load, events):
         "",
         f"overall: {len(records)} requests, {len(failed)} failed, p50 {quantiles[49]:.1f} ms, "
         f"p99 {quantiles[98]:.1f} ms, {len(records) / args.duration:.0f} req/s",
-        *(f"stale-after-write: {key}: {value}" for key, value in topology.check.items()),
+        *(f"{key}: {value}" for key, value in topology.check.items()),
+        f"ODS sync job: {topology.job_result()}; job worker peak RSS {peak_rss_mb([topology.worker.pid]):.0f} MB",
     ]
     kinds = {}
     for record in failed:
