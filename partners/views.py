@@ -32,7 +32,13 @@ def directory_filterset(request, as_at):
     data = request.GET.copy()
     data["as_at"] = as_at.day.isoformat()
     filterset = OrganisationFilter(data, queryset=Organisation.objects.for_directory(as_at.day), request=request)
-    ics_then = PlaceMembership.objects.as_at(as_at.day).filter(place=OuterRef("pk")).values("ics__short_name")
+    # Ordered by date alone: the memberships' default order (by place name) joined every place again, per place.
+    ics_then = (
+        PlaceMembership.objects.as_at(as_at.day)
+        .filter(place=OuterRef("pk"))
+        .order_by("start_date")
+        .values("ics__short_name")
+    )
     places = Place.objects.as_at(as_at.day).order_by(Lower("name")).annotate(ics_then=Subquery(ics_then[:1]))
     ics = data.get("ics", "")
     if ics:
