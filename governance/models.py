@@ -33,6 +33,7 @@ from ics_portal.core.models import (
     IcsOwned,
     IcsRecord,
     PortalModel,
+    PostgresBTreeIndex,
     PostgresGinIndex,
     SharedRecord,
     Sourced,
@@ -671,7 +672,8 @@ class Meeting(IcsOwned, PublicTimestamped, PortalModel):
             models.Index(fields=["board", "starts_at"], name="governance_meeting_board_start"),
             models.Index(fields=["-starts_at", "id"], name="governance_meeting_starts_id"),
             # Undated last: the decisions registers' and API's order (DECISION_ORDER).
-            models.Index(F("starts_at").desc(nulls_last=True), F("id").desc(), name="governance_meeting_newest"),
+            # PostgreSQL only: SQLite cannot say NULLS LAST in an index (the quick start's data is small).
+            PostgresBTreeIndex(F("starts_at").desc(nulls_last=True), F("id").desc(), name="governance_meeting_newest"),
         ]
 
     def __str__(self):
