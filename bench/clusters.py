@@ -57,14 +57,21 @@ class Cluster:
         return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
 
     def run(self, sql, database="portal"):
-        connection = psycopg2.connect(self.url(database))
-        connection.autocommit = True
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute(sql)
-                return cursor.fetchone() if cursor.description else None
-        finally:
-            connection.close()
+        return run_sql(self.url(database), sql)
+
+
+def run_sql(url, sql, all_rows=False):
+    """One statement on its own autocommit connection: its first row (or all, or None if it returns none)."""
+    connection = psycopg2.connect(url)
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            if not cursor.description:
+                return None
+            return cursor.fetchall() if all_rows else cursor.fetchone()
+    finally:
+        connection.close()
 
 
 def make_primary(root):

@@ -33,7 +33,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench.clusters import Redis
+from bench.clusters import Redis, run_sql
 
 ROOT = Path(__file__).resolve().parent.parent
 LUA = ROOT / "bench" / "report.lua"
@@ -107,16 +107,7 @@ def manage(env, database_url, *command, quiet=True):
 
 
 def psql(server, sql, database="postgres"):
-    import psycopg2
-
-    connection = psycopg2.connect(f"{server}/{database}")
-    connection.autocommit = True
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
-            return cursor.fetchall() if cursor.description else None
-    finally:
-        connection.close()
+    return run_sql(f"{server}/{database}", sql, all_rows=True)
 
 
 def is_loaded(server, name):
@@ -446,16 +437,21 @@ def report(args, rows, floor_name):
     )
     lines += ["", *cached_table(args, rows, misses), "", *high_table(args, rows, misses)]
     lines += [f"MISS {m}" for m in misses] or ["all targets met"]
-    text = "\n".join(lines)
+    write_results("run", "\n".join(lines), rows)
+    if args.strict and misses:
+        sys.exit(1)
+
+
+def write_results(kind, text, rows=None):
+    """Print the tables and keep them as bench/results/<kind>-<UTC time>.txt (and the rows as .json)."""
     print("\n" + text)
     results = ROOT / "bench" / "results"
     results.mkdir(exist_ok=True)
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%S")
-    (results / f"run-{stamp}.txt").write_text(text + "\n")
-    (results / f"run-{stamp}.json").write_text(json.dumps(rows, indent=1, default=str))
-    say(f"written to bench/results/run-{stamp}.txt")
-    if args.strict and misses:
-        sys.exit(1)
+    (results / f"{kind}-{stamp}.txt").write_text(text + "\n")
+    if rows is not None:
+        (results / f"{kind}-{stamp}.json").write_text(json.dumps(rows, indent=1, default=str))
+    say(f"written to bench/results/{kind}-{stamp}.txt")
 
 
 if __name__ == "__main__":

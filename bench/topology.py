@@ -31,7 +31,7 @@ from http.cookiejar import CookieJar
 from pathlib import Path
 
 from bench.clusters import PG_BIN, Redis, free_port, make_primary, make_replica, wait_for
-from bench.runner import ROOT, base_env, count_queries, manage, peak_rss_mb, say, start_gunicorn
+from bench.runner import ROOT, base_env, count_queries, manage, peak_rss_mb, say, start_gunicorn, write_results
 
 SEED = """
 from django.contrib.auth import get_user_model
@@ -349,13 +349,7 @@ def report(args, topology, load, events):
         kinds[str(record[4])] = kinds.get(str(record[4]), 0) + 1
     if kinds:
         lines.append("failures by status or error: " + ", ".join(f"{k} x{v}" for k, v in sorted(kinds.items())))
-    text = "\n".join(lines)
-    print("\n" + text)
-    results = ROOT / "bench" / "results"
-    results.mkdir(exist_ok=True)
-    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%S")
-    (results / f"topology-{stamp}.txt").write_text(text + "\n")
-    say(f"written to bench/results/topology-{stamp}.txt")
+    write_results("topology", "\n".join(lines))
 
 
 def main():
