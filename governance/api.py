@@ -31,6 +31,7 @@ from governance.models import (
     BoardMembership,
     Decision,
     Meeting,
+    MeetingTally,
     MoU,
     MoUSignatory,
     Person,
@@ -205,6 +206,10 @@ class AgendaItemViewSet(PortalViewSet):
             return queryset
         return queryset.filter(Q(meeting__agenda_published_at__isnull=False) | Q(meeting__board__ics__in=allowed))
 
+    def count_unfiltered(self):
+        """Published agendas' items, counted per meeting as they are written, when this user sees no drafts."""
+        return MeetingTally.objects.public_agenda_items() if self.draft_ics_ids() == set() else None
+
 
 class MoUSignatoryViewSet(PortalViewSet):
     """Signatories of MoUs, by id. A draft MoU's signatories only for its ICS's staff."""
@@ -241,3 +246,7 @@ class DecisionViewSet(PortalViewSet):
     filterset_class = DecisionFilter
     filter_backends = [PortalFilterBackend]  # the register's order: newest meeting first, in agenda order
     http_method_names = ["get", "head", "options"]
+
+    def count_unfiltered(self):
+        """Counted per meeting as the items are written: the list's own count splits every item's resolutions."""
+        return MeetingTally.objects.public_decisions()

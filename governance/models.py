@@ -11,9 +11,9 @@ from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Prefetch, Q, Sum
 from django.db.models.fields.files import FieldFile
-from django.db.models.functions import Lower, Upper
+from django.db.models.functions import Coalesce, Lower, Upper
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -878,6 +878,44 @@ class Decision(IcsOwned, models.Model):
     @property
     def is_sample(self):
         return self.agenda_item.is_sample
+
+
+class MeetingTallyQuerySet(models.QuerySet):
+    def _total(self, field, **published) -> int:
+        return self.filter(**published).aggregate(total=Coalesce(Sum(field), 0))["total"]
+
+    def public_agenda_items(self) -> int:
+        """How many agenda items the public may see (AgendaItemViewSet's rule): those of published agendas."""
+        return self._total("agenda_items", agenda_published=True)
+
+    def public_decisions(self) -> int:
+        """How many decisions the public may see: as many as `Decision.objects.public()` holds."""
+        return self._total("public_decisions", agenda_published=True, minutes_published=True)
+
+
+class MeetingTally(IcsOwned, models.Model):
+    """A meeting's agenda items, and the decisions of those that are not confidential, counted by the database
+    as the items are written, with whether its agenda and minutes are published (migration 0019, ADR 13): the
+    API's unfiltered agenda-item and decision lists count their rows from these."""
+
+    ics_path = "meeting__board__ics"
+
+    meeting = models.OneToOneField(
+        Meeting, on_delete=models.DO_NOTHING, db_constraint=False, primary_key=True, related_name="tally"
+    )
+    agenda_published = models.BooleanField()
+    minutes_published = models.BooleanField()
+    agenda_items = models.PositiveIntegerField()
+    public_decisions = models.PositiveIntegerField()
+
+    objects = MeetingTallyQuerySet.as_manager()
+
+    class Meta:
+        managed = False
+        db_table = "governance_meetingtally"
+
+    def __str__(self):
+        return f"{self.meeting}: {self.agenda_items} items, {self.public_decisions} public decisions"
 
 
 class Attendance(IcsOwned, PortalModel):

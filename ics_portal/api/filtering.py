@@ -59,6 +59,11 @@ def todays_list(request, view, filterset_class=None) -> bool:
     return not (any(request.query_params.get(name) for name in by_date) or includes_all(request))
 
 
+def asks_for_a_filter(request, filterset_class) -> bool:
+    """Whether any query parameter may belong to one of the FilterSet's filters."""
+    return any(key.startswith(name) for key in request.query_params for name in filterset_class.base_filters)
+
+
 def allowed_list_parameters(view) -> list[str]:
     """The query parameters a list takes: its filters (less those fixed by the URL), `include` for dated
     records, ordering, paging, format, and any the view declares in `extra_query_parameters`."""
@@ -102,7 +107,7 @@ class PortalFilterBackend(DjangoFilterBackend):
             and not todays_list(request, view, filterset_class)
             and getattr(view, "fixed_filter_data", None) is None
             and filterset_class.filter_queryset is django_filters.FilterSet.filter_queryset
-            and not any(key.startswith(name) for key in request.query_params for name in filterset_class.base_filters)
+            and not asks_for_a_filter(request, filterset_class)
         ):
             return queryset
         return super().filter_queryset(request, queryset, view)

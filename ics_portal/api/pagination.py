@@ -4,6 +4,8 @@ Every list is ordered by a unique key (see `ordering.StableOrderingFilter`), so 
 page never repeats or skips a row while the data stays still.
 """
 
+import functools
+
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
 from django.utils.functional import cached_property
@@ -68,6 +70,10 @@ class EstimatingPaginator(Paginator):
 
     count_is_estimate = False
 
+    def __init__(self, *args, known_count=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.known_count = known_count
+
     def _estimable(self) -> bool:
         qs = self.object_list
         query = getattr(qs, "query", None)
@@ -85,6 +91,8 @@ class EstimatingPaginator(Paginator):
 
     @cached_property
     def count(self):
+        if self.known_count is not None:
+            return self.known_count
         if not self._estimable():
             return super().count
         qs = self.object_list
@@ -126,11 +134,15 @@ class EstimatingPaginator(Paginator):
 
 
 class PortalPagination(PageNumberPagination):
-    django_paginator_class = EstimatingPaginator
     page_size = DEFAULT_PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
     page_size_query_description = f"Rows per page (default {DEFAULT_PAGE_SIZE}, at most {MAX_PAGE_SIZE})."
+    known_count = None  # the list's length, when the view knows it without counting rows (PortalViewSet)
+
+    @property
+    def django_paginator_class(self):
+        return functools.partial(EstimatingPaginator, known_count=self.known_count)
 
     def get_page_size(self, request):
         """The page size asked for; 400 for anything but a whole number from 1 to the maximum.

@@ -18,7 +18,12 @@ from rest_framework.response import Response
 
 from ics_portal.api import conditional
 from ics_portal.api.exceptions import no_such
-from ics_portal.api.filtering import PortalFilterBackend, StableOrderingFilter, check_list_parameters
+from ics_portal.api.filtering import (
+    PortalFilterBackend,
+    StableOrderingFilter,
+    asks_for_a_filter,
+    check_list_parameters,
+)
 from staff import permissions as rules
 
 
@@ -58,6 +63,17 @@ class PortalViewSet(viewsets.ModelViewSet):
         except Http404:
             lookup = self.lookup_url_kwarg or self.lookup_field
             raise no_such(self.queryset.model, "id" if lookup == "pk" else lookup, self.kwargs[lookup]) from None
+
+    def count_unfiltered(self) -> int | None:
+        """The list's length when no filter is asked for, if this view knows it without counting the rows; None
+        to count them."""
+        return None
+
+    def paginate_queryset(self, queryset):
+        filterset_class = getattr(self, "filterset_class", None)
+        if self.paginator is not None and not (filterset_class and asks_for_a_filter(self.request, filterset_class)):
+            self.paginator.known_count = self.count_unfiltered()
+        return super().paginate_queryset(queryset)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

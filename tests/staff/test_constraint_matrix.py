@@ -10,14 +10,12 @@ database has a rule the matrix does not list, so a new rule cannot be added with
 import datetime
 import fnmatch
 import re
-import threading
-import time
 from pathlib import Path
 
 import pytest
 from django.apps import apps
 from django.contrib.messages import get_messages
-from django.db import connection, connections, models, transaction
+from django.db import connection, models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -37,6 +35,7 @@ from partners.models import NAMES_OVERLAP, TRUST_ODS_CODE_DESCRIBED, Partnership
 from places.models import PLACE_IN_TWO_ICSS, Cluster, ClusterMembership, IcsSuccession
 from staff.models import StaffRole
 from tests import factories as f
+from tests.concurrency import committed_later
 
 from .helpers import admin_form_data
 
@@ -615,26 +614,6 @@ def test_restoring_a_cluster_beyond_a_members_life_gives_the_message(client, wor
 
 
 # --- two saves at once ----------------------------------------------------------------------------------------
-
-
-def committed_later(write, *, hold=1.0):
-    """Run `write()` in a transaction on another connection (a thread) and commit it `hold` seconds after it
-    has written: a save that validates meanwhile does not see the row, and its INSERT waits for this commit."""
-    written = threading.Event()
-
-    def run():
-        try:
-            with transaction.atomic():
-                write()
-                written.set()
-                time.sleep(hold)
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    assert written.wait(10)
-    return thread
 
 
 def test_two_chairs_saved_at_once_the_loser_gets_the_message(client, world):
