@@ -16,8 +16,8 @@ CREATE TABLE governance_meetingtally (
     meeting_id bigint PRIMARY KEY,
     agenda_published boolean NOT NULL,
     minutes_published boolean NOT NULL,
-    agenda_items integer NOT NULL CHECK (agenda_items >= 0),
-    public_decisions integer NOT NULL CHECK (public_decisions >= 0)
+    agenda_items integer NOT NULL,
+    public_decisions integer NOT NULL
 );
 
 CREATE FUNCTION governance_recount_meetings(meeting_ids bigint[]) RETURNS void LANGUAGE plpgsql AS $$
