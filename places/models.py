@@ -45,12 +45,25 @@ class Region(models.TextChoices):
 
 class IntegratedCareSystemQuerySet(DatedQuerySet):
     def for_api(self):
-        """The API's ICS list and detail: stages, successions both ways and clusters, a query each."""
+        """The API's ICS list and detail: stages, successions both ways and clusters, a query each, as plain lists
+        (`api_` + the relation's name): a related manager per ICS and relation cost ~50 µs, 7 ms a page."""
         return self.prefetch_related(
-            Prefetch("stages", queryset=IcsStage.objects.order_by("start_date", "pk")),
-            Prefetch("successions", queryset=IcsSuccession.objects.select_related("successor").order_by("date")),
-            Prefetch("successions_from", queryset=IcsSuccession.objects.select_related("predecessor").order_by("date")),
-            Prefetch("cluster_memberships", queryset=ClusterMembership.objects.select_related("cluster")),
+            Prefetch("stages", queryset=IcsStage.objects.order_by("start_date", "pk"), to_attr="api_stages"),
+            Prefetch(
+                "successions",
+                queryset=IcsSuccession.objects.select_related("successor").order_by("date"),
+                to_attr="api_successions",
+            ),
+            Prefetch(
+                "successions_from",
+                queryset=IcsSuccession.objects.select_related("predecessor").order_by("date"),
+                to_attr="api_successions_from",
+            ),
+            Prefetch(
+                "cluster_memberships",
+                queryset=ClusterMembership.objects.select_related("cluster"),
+                to_attr="api_cluster_memberships",
+            ),
         )
 
     def for_home(self):

@@ -53,12 +53,15 @@ class SuccessorSerializer(RowRepresentation, serializers.ModelSerializer):
 class IntegratedCareSystemSerializer(PortalSerializer):
     url = ApiLink(view_name="api:ics-detail", lookup_field="slug")
     partners_url = serializers.SerializerMethodField(help_text="This ICS's partner organisations, in this API.")
-    stages = IcsStageSerializer(many=True, read_only=True, help_text="STP, shadow ICS, ICS, statutory ICS.")
+    # The relations come prefetched as lists (IntegratedCareSystemQuerySet.for_api).
+    stages = IcsStageSerializer(
+        source="api_stages", many=True, read_only=True, help_text="STP, shadow ICS, ICS, statutory ICS."
+    )
     predecessors = PredecessorSerializer(
-        source="successions_from", many=True, read_only=True, help_text="ICSs whose area passed to this one."
+        source="api_successions_from", many=True, read_only=True, help_text="ICSs whose area passed to this one."
     )
     successors = SuccessorSerializer(
-        source="successions", many=True, read_only=True, help_text="ICSs its area passed to, and when."
+        source="api_successions", many=True, read_only=True, help_text="ICSs its area passed to, and when."
     )
     clusters = serializers.SerializerMethodField(help_text="Clusters it has been in (slugs), with their dates.")
     ons_code = serializers.CharField(
@@ -111,7 +114,7 @@ class IntegratedCareSystemSerializer(PortalSerializer):
                 "start_date": m.cluster.start_date,
                 "end_date": m.cluster.end_date,
             }
-            for m in obj.cluster_memberships.all()
+            for m in obj.api_cluster_memberships
         ]
 
 
