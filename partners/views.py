@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.core.validators import slug_re
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Lower
+from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -106,11 +107,14 @@ def directory_csv(request):
     """The partner directory as CSV: the page's FilterSet, day and order, every page of it, a row per partnership
     (only those with the ICS and at the place filtered to, when one is). Named for what was filtered and the day.
 
-    Four queries (the ICS's or the place's lookup, organisations, partnerships, names on the day; five with both
-    an ICS and a place), read as tuples: no model instances.
+    A filter the page would refuse (an unknown ICS) is a 400 saying why. Four queries (the ICS's or the place's
+    lookup, organisations, partnerships, names on the day; five with both an ICS and a place), read as tuples: no
+    model instances.
     """
     as_at = as_at_for(request)
     filterset = directory_filterset(request, as_at)
+    if not filterset.is_valid():  # the page says what is wrong; a CSV of everything would hide it
+        return HttpResponseBadRequest(form_errors_text(filterset.form), content_type="text/plain; charset=utf-8")
     organisations = filterset.qs
     chosen = filterset.form.cleaned_data
     rows = presenters.directory_csv_rows(
@@ -121,6 +125,14 @@ def directory_csv(request):
         OrganisationName.objects.for_directory_csv(as_at.day, organisations),
     )
     return csv_response(directory_csv_name(chosen, as_at.day), presenters.PARTNER_CSV_COLUMNS, rows)
+
+
+def form_errors_text(form) -> str:
+    """'ICS: Select a valid choice. …', a line for each filter the form refused."""
+    return "".join(
+        f"{form[name].label if name in form.fields else 'Filters'}: {' '.join(errors)}\n"
+        for name, errors in form.errors.items()
+    )
 
 
 def directory_csv_name(chosen, day) -> str:

@@ -13,9 +13,10 @@ from collections.abc import Iterable, Sequence
 from django.http import StreamingHttpResponse
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+CHUNK_ROWS = 200
 
 # A cell a spreadsheet would read as a formula (CSV injection, OWASP). Negative numbers are left alone.
-_FORMULA_START = re.compile(r"^[=+\-@\t\r]")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 
 
@@ -32,18 +33,24 @@ def safe_cell(value) -> str:
         return ""
     if isinstance(value, bool):
         return "Yes" if value else "No"
-    text = str(value)
-    if _FORMULA_START.match(text) and not _NUMBER.match(text):
+    text = value if type(value) is str else str(value)
+    if text.startswith(_FORMULA_STARTS) and not _NUMBER.match(text):
         return "'" + text
     return text
 
 
-def csv_lines(header: Sequence[str], rows: Iterable[Sequence]):
-    """Yield the CSV text line by line (CRLF line ends, as RFC 4180 asks)."""
+def csv_chunks(header: Sequence[str], rows: Iterable[Sequence]):
+    """Yield the CSV text (CRLF line ends, as RFC 4180 asks) CHUNK_ROWS lines at a time: a line a chunk cost the
+    server a write to the socket each, 800 for one ICS's partner CSV."""
     writer = csv.writer(_Echo())
-    yield writer.writerow([safe_cell(cell) for cell in header])
+    lines = [writer.writerow([safe_cell(cell) for cell in header])]
     for row in rows:
-        yield writer.writerow([safe_cell(cell) for cell in row])
+        lines.append(writer.writerow([safe_cell(cell) for cell in row]))
+        if len(lines) == CHUNK_ROWS:
+            yield "".join(lines)
+            lines = []
+    if lines:
+        yield "".join(lines)
 
 
 def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence]) -> StreamingHttpResponse:
@@ -54,7 +61,7 @@ def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence])
     """
     if not filename.endswith(".csv"):
         filename += ".csv"
-    response = StreamingHttpResponse(csv_lines(header, rows), content_type=CSV_CONTENT_TYPE)
+    response = StreamingHttpResponse(csv_chunks(header, rows), content_type=CSV_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

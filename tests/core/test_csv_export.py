@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from ics_portal.core.csv_export import csv_response, safe_cell
+from ics_portal.core.csv_export import CHUNK_ROWS, csv_response, safe_cell
 from partners.models import Organisation
 from tests.factories import (
     IntegratedCareSystemFactory,
@@ -39,6 +39,16 @@ def test_csv_response_streams_header_and_rows_with_crlf():
 )
 def test_cells_that_look_like_formulas_are_defused(value, expected):
     assert safe_cell(value) == expected
+
+
+def test_a_long_csv_is_sent_in_chunks_of_rows_and_arrives_whole():
+    rows = [(f"Row {n}", n) for n in range(CHUNK_ROWS * 2 + 1)]
+    response = csv_response("things", ("Name", "Count"), rows)
+    chunks = list(response.streaming_content)
+    assert len(chunks) == 3  # the header and 199 rows, 200 rows, 2 rows
+    assert list(csv.reader(io.StringIO(b"".join(chunks).decode()))) == [["Name", "Count"]] + [
+        [name, str(n)] for name, n in rows
+    ]
 
 
 def directory_csv(client, **params):
@@ -169,7 +179,17 @@ def test_partner_csv_is_named_for_what_was_filtered_and_the_day(client):
         name(ics=west.slug, kind="nhs_trust", sector="nhs")
         == 'attachment; filename="partners-west-yorkshire-nhs-trust-nhs-2026-11-30.csv"'
     )
-    assert name(ics="no-such-ics") == 'attachment; filename="partners-2026-11-30.csv"'  # an unknown ICS names nothing
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("params", "said"), [({"ics": "no-such-ics"}, "ICS: "), ({"kind": "castle"}, "Kind: ")])
+def test_partner_csv_refuses_a_filter_the_page_refuses_rather_than_listing_everyone(client, params, said):
+    OrganisationFactory()
+    response = client.get(reverse("partners:directory_csv"), params)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.content.decode().startswith(said)
+    assert "Select a valid choice" in response.content.decode()
 
 
 @pytest.mark.django_db
