@@ -42,6 +42,7 @@ EXPECTED = {
     "governance.Meeting": "board__ics",
     "governance.AgendaItem": "meeting__board__ics",
     "governance.Decision": "agenda_item__meeting__board__ics",  # a view: a line of an item's resolutions
+    "governance.MeetingTally": "meeting__board__ics",  # counted by the database (ADR 13), never edited
     "governance.Attendance": "meeting__board__ics",
     "governance.MoU": "ics",
     "governance.MoUSignatory": "mou__ics",
