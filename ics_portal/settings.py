@@ -26,16 +26,20 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
 
-def without_jit(database):
-    """A PostgreSQL connection without JIT (unless its URL's own `options` say otherwise): JIT pays for queries
-    that run for seconds, and the portal's take milliseconds. It compiled the decisions list's count for 0.9 s
-    (ADR 12)."""
+SHORT_QUERY_OPTIONS = "-c jit=off -c max_parallel_workers_per_gather=0"
+
+
+def for_short_queries(database):
+    """A PostgreSQL connection without JIT or parallel query (unless its URL's own `options` say otherwise): both
+    pay for a query that runs for seconds on an idle server, and the portal runs many queries of milliseconds at
+    once. JIT compiled the decisions list's count for 0.9 s; a parallel plan has three processes share the work
+    of one, on cores that other requests are waiting for (ADR 12)."""
     if database["ENGINE"] == "django.db.backends.postgresql":
-        database.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+        database.setdefault("OPTIONS", {}).setdefault("options", SHORT_QUERY_OPTIONS)
     return database
 
 
-without_jit(DATABASES["default"])
+for_short_queries(DATABASES["default"])
 
 
 def replica_databases(primary):
@@ -46,7 +50,7 @@ def replica_databases(primary):
         replica.update(CONN_MAX_AGE=primary["CONN_MAX_AGE"], CONN_HEALTH_CHECKS=True, ATOMIC_REQUESTS=False)
         # libpq's shortest: a replica that does not answer holds a reader at most 2 s, once per retry period.
         replica.setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
-        replicas[f"replica_{number}"] = without_jit(replica)
+        replicas[f"replica_{number}"] = for_short_queries(replica)
     return replicas
 
 

@@ -5,11 +5,13 @@ import os
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key")
 
 from ics_portal.settings import *  # noqa: E402,F403
-from ics_portal.settings import cache_config, env, without_jit  # noqa: E402
+from ics_portal.settings import cache_config, env, for_short_queries  # noqa: E402
 
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
-DATABASES = {"default": without_jit(env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/ics_portal"))}
+DATABASES = {
+    "default": for_short_queries(env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/ics_portal"))
+}
 # One database, whatever DATABASE_REPLICA_URLS says: tests/core/test_read_replicas.py serves real replicas.
 DATABASE_REPLICAS = []
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
