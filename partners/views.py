@@ -51,17 +51,20 @@ def directory_filterset(request, as_at):
     return filterset
 
 
-def place_label(place):
-    """'Bassetlaw (South Yorkshire)': the place and the ICS it was in on the page's day (prefetched)."""
-    then = getattr(place, "ics_then", None)
-    return f"{place.name} ({then})" if then else place.name
+def place_label(name, ics_then):
+    """'Bassetlaw (South Yorkshire)': the place and the ICS it was in on the page's day."""
+    return f"{name} ({ics_then})" if ics_then else name
 
 
 def filter_fields(form):
     """(bound field, choices or None) for each filter the page shows; each choice list is read once."""
     choices = {
         "ics": [(ics.slug, ics.short_name) for ics in form.fields["ics"].queryset.order_by(Lower("short_name"))],
-        "place": [(p.slug, place_label(p)) for p in form.fields["place"].queryset],
+        # As tuples: the national list has ~220 places, and a model instance each (every column) costs more.
+        "place": [
+            (slug, place_label(name, then))
+            for slug, name, then in form.fields["place"].queryset.values_list("slug", "name", "ics_then")
+        ],
         "kind": [c for c in form.fields["kind"].choices if c[0]],
         "sector": [c for c in form.fields["sector"].choices if c[0]],
     }
