@@ -182,6 +182,23 @@ def test_partner_csv_is_named_for_what_was_filtered_and_the_day(client):
 
 
 @pytest.mark.django_db
+def test_partner_csv_of_an_ics_lists_only_the_organisations_its_page_lists(client):
+    west = IntegratedCareSystemFactory(short_name="West Yorkshire")
+    trust = OrganisationFactory(name="Leeds Trust", kind="nhs_trust", sector="nhs")
+    council = OrganisationFactory(
+        name="Leeds City Council", kind="local_authority", sector="local_government", ods_code="238"
+    )
+    closed = OrganisationFactory(name="Old Trust", kind="nhs_trust", sector="nhs", end_date=datetime.date(2020, 3, 31))
+    for organisation in (trust, council, closed):
+        PartnershipFactory(organisation=organisation, ics=west)
+
+    _, rows = directory_csv(client, ics=west.slug, kind="nhs_trust")
+    assert [row[0] for row in rows[1:]] == ["Leeds Trust"]
+    _, rows = directory_csv(client, ics=west.slug)
+    assert [row[0] for row in rows[1:]] == ["Leeds City Council", "Leeds Trust"]
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(("params", "said"), [({"ics": "no-such-ics"}, "ICS: "), ({"kind": "castle"}, "Kind: ")])
 def test_partner_csv_refuses_a_filter_the_page_refuses_rather_than_listing_everyone(client, params, said):
     OrganisationFactory()
