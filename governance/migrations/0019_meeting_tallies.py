@@ -5,7 +5,9 @@ so the API's unfiltered agenda-item and decision lists count their rows from ~40
 PostgreSQL: a table kept by a statement-level trigger on the agenda items, so every way of writing them (the
 admin, the API, an import's COPY, a restore's data, raw SQL) keeps it; each run locks the meetings it recounts,
 in id order, so two transactions adding items to one meeting count one after the other. TRUNCATE of the items
-empties it. Publishing or withdrawing a meeting's agenda or minutes updates its row. The quick start's SQLite: a view that counts as it is read (its data is small).
+empties it. Publishing or withdrawing a meeting's agenda or minutes updates its row.
+
+The quick start's SQLite: a view that counts as it is read (its data is small).
 """
 
 import ics_portal.core.models
@@ -25,13 +27,13 @@ BEGIN
   PERFORM 1 FROM governance_meeting WHERE id = ANY(meeting_ids) ORDER BY id FOR NO KEY UPDATE;
   DELETE FROM governance_meetingtally WHERE meeting_id = ANY(meeting_ids);
   INSERT INTO governance_meetingtally (meeting_id, agenda_published, minutes_published, agenda_items, public_decisions)
-  SELECT item.meeting_id, meeting.agenda_published_at IS NOT NULL, meeting.minutes_published_at IS NOT NULL, COUNT(*),
+  SELECT meeting.id, meeting.agenda_published_at IS NOT NULL, meeting.minutes_published_at IS NOT NULL, COUNT(*),
          COALESCE(SUM(
            (SELECT COUNT(*) FROM governance_decision AS d WHERE d.agenda_item_id = item.id)
          ) FILTER (WHERE NOT item.is_confidential), 0)
   FROM governance_agendaitem AS item JOIN governance_meeting AS meeting ON meeting.id = item.meeting_id
   WHERE item.meeting_id = ANY(meeting_ids)
-  GROUP BY item.meeting_id, meeting.id;
+  GROUP BY meeting.id;
 END
 $$;
 
