@@ -4,10 +4,10 @@ On PostgreSQL it uses full-text search (English stemming, `websearch` syntax, so
 "leeds council" and "councils" both find "Leeds City Council", and "savings" finds the
 decision "Savings programme endorsed") plus a case-insensitive match on names and an
 exact match on ODS codes, so partial words and codes are found too. On SQLite (the
-quick start) it falls back to `icontains`. Each kind costs exactly one query: its
+quick start) it falls back to `icontains`. Each kind costs one query: its
 matches, ranked, with the total number of matches attached to every row by a window
 function (places add one for their memberships, to say which ICS each is in today and
-was in before).
+was in before; meeting items rank their keys first and read the rows shown in a second).
 
 ICSs are also found by an old name (a stage's `name_then`, "Frimley Health and Care"),
 organisations by a name they had ("Somerset County Council"), and places by a district in
@@ -225,6 +225,9 @@ class Kind:
     # Text fields searched only in rows where `guard()` holds (an item's minutes once published).
     guarded_fields: tuple[str, ...] = ()
     guard: Callable[[], Q] = lambda: Q()
+    # Rank the matches' keys alone, then read the few rows shown: for wide rows that match by the thousand
+    # (an item's minutes), carrying every match's row and joins through the count and the sort costs ~3×.
+    ranks_keys_first: bool = False
 
     def hit(self, obj) -> Hit:
         return Hit(
@@ -329,6 +332,7 @@ KINDS = (
         url=lambda item: f"{item.meeting.get_absolute_url()}#item-{item.pk}",
         guarded_fields=("minutes", "resolutions"),
         guard=_minutes_public,
+        ranks_keys_first=True,
     ),
     Kind(
         key="paper",
@@ -395,12 +399,12 @@ def _full_text(kind: Kind, qs, search_query: SearchQuery):
     Guarded text (an item's minutes) is not ranked: a common word matches tens of thousands of items, whose
     vectors would all be rebuilt to rank them; they come newest first instead (`Kind.order`).
     """
-    qs = qs.annotate(search=SearchVector(*kind.text_fields, config="english"))
+    qs = qs.alias(search=SearchVector(*kind.text_fields, config="english"))
     if not kind.guarded_fields:
         rank = SearchRank(_ranked_vector(kind.text_fields, kind), search_query)
         return qs.annotate(rank=rank), Q(search=search_query), None
     open_fields = [f for f in kind.text_fields if f not in kind.guarded_fields]
-    qs = qs.annotate(open_search=SearchVector(*open_fields, config="english"), rank=Value(0.0))
+    qs = qs.alias(open_search=SearchVector(*open_fields, config="english")).annotate(rank=Value(0.0))
     return qs, Q(search=search_query), kind.guard() | Q(open_search=search_query)
 
 
@@ -420,8 +424,7 @@ def matching(kind: Kind, query: Query):
     words = query.words
     name_field = kind.name_fields[0]
     also = (
-        Q(**{f"{name_field}__icontains": words})
-        | Q(**{f"{name_field}__icontains": query.typed})
+        Q(*[Q(**{f"{name_field}__icontains": text}) for text in {words, query.typed}], _connector=Q.OR)
         | kind.code(words)
         | kind.other_name("icontains", words)
     )
@@ -440,8 +443,21 @@ def matching(kind: Kind, query: Query):
     )
 
 
+def _best(kind: Kind, query: Query, limit: int) -> list:
+    """The first `limit` rows of `matching(kind, query)`, each with its tier, rank and total."""
+    ranked = matching(kind, query)[:limit]
+    if not kind.ranks_keys_first:
+        return list(ranked)
+    keys = list(ranked.values_list("pk", "tier", "rank", "total"))
+    rows = kind.queryset().in_bulk([pk for pk, *_ in keys])
+    for pk, tier, rank, total in keys:
+        rows[pk].tier, rows[pk].rank, rows[pk].total = tier, rank, total
+    return [rows[pk] for pk, *_ in keys]
+
+
 def search(raw_query: str | None, *, kind: str | None = None) -> list[Group]:
-    """Groups of hits for `raw_query`, best first, one query per kind searched; empty for an empty query."""
+    """Groups of hits for `raw_query`, best first, one query per kind searched (two for meeting items); empty
+    for an empty query."""
     typed = clean_query(raw_query)
     if not typed:
         return []
@@ -450,7 +466,7 @@ def search(raw_query: str | None, *, kind: str | None = None) -> list[Group]:
     limit = KIND_LIMIT if kind in KINDS_BY_KEY else GROUP_LIMIT
     groups = []
     for k in kinds:
-        rows = list(matching(k, query)[:limit])
+        rows = _best(k, query, limit)
         total = rows[0].total if rows else 0
         group = Group(kind=k.key, label=k.label, total=total, hits=[k.hit(r) for r in rows])
         if rows:

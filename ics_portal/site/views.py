@@ -260,7 +260,7 @@ def _search_context(request):
 
 @require_safe
 def search_page(request):
-    """Search results grouped by kind, with a count for each; one query per kind."""
+    """Search results grouped by kind, with a count for each (`search.search`)."""
     return render(request, "site/search_results.html", _search_context(request))
 
 

@@ -87,8 +87,8 @@ def test_a_confidential_items_minutes_and_decision_are_not_found(loaded_demo):
 def test_the_page_shows_the_steered_kind_first_in_a_bounded_number_of_queries(
     loaded_demo, client, django_assert_max_num_queries
 ):
-    # One a kind (8), and one for the places' memberships.
-    with django_assert_max_num_queries(9):
+    # One a kind (8), one for the places' memberships and one for the meeting items shown.
+    with django_assert_max_num_queries(10):
         body = client.get(reverse("site:search"), {"q": "Wirral place"}).content.decode()
 
     sections = re.findall(r'<h2 id="results-(\w+)"', body)
