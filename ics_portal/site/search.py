@@ -369,16 +369,17 @@ def _steering(word: str) -> str | None:
 
 def _tier(kind: Kind, query: Query) -> Case:
     """How well the row's names match (EXACT_NAME … WORDS_ONLY)."""
-    words = query.words
+    words, typed = query.words, query.typed
+    exact = kind.names("iexact", typed) | kind.code(words)
+    starts = [When(kind.names("istartswith", typed) | kind.other_name("istartswith", typed), then=NAME_STARTS_AS_TYPED)]
+    if words != typed:  # steering words were left out: the rest matches too, a little less well
+        exact |= kind.names("iexact", words)
+        starts.append(When(kind.names("istartswith", words) | kind.other_name("istartswith", words), then=NAME_STARTS))
     return Case(
-        When(kind.names("iexact", query.typed) | kind.names("iexact", words) | kind.code(words), then=EXACT_NAME),
+        When(exact, then=EXACT_NAME),
         When(kind.other_name("iexact", words), then=EXACT_OTHER_NAME),
-        When(
-            kind.names("istartswith", query.typed) | kind.other_name("istartswith", query.typed),
-            then=NAME_STARTS_AS_TYPED,
-        ),
-        When(kind.names("istartswith", words) | kind.other_name("istartswith", words), then=NAME_STARTS),
-        When(kind.names("icontains", query.typed), then=NAME_CONTAINS),
+        *starts,
+        When(kind.names("icontains", typed), then=NAME_CONTAINS),
         default=WORDS_ONLY,
         output_field=IntegerField(),
     )
