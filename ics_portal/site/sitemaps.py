@@ -1,4 +1,5 @@
-"""sitemap.xml: every public page built from a slug. Draft MoUs are left out.
+"""sitemap.xml: every public page built from a slug, and each ICS's and board's registers (decisions, meetings).
+Draft MoUs are left out.
 
 Nationally there are over 70,000 pages (43,000 meetings, 15,000 people, 11,000
 organisations), more than the 50,000 URLs one sitemap may hold, so /sitemap.xml is
@@ -7,6 +8,7 @@ an index of one sitemap per kind of page, each in pages of `limit` URLs.
 
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
+from django.urls import reverse
 
 from governance.models import Board, Meeting, MoU, Person
 from partners.models import Organisation
@@ -81,6 +83,38 @@ class PersonSitemap(_ModelSitemap):
         return Person.objects.order_by("slug")
 
 
+class _RegisterSitemap(Sitemap):
+    """A register page of each ICS or board (`url_name`). No lastmod: a register changes when one of its
+    meetings is published, which the ICS's or board's own row does not record."""
+
+    changefreq = "weekly"
+    limit = 5000
+    priority = 0.5
+    url_name = ""
+
+    def location(self, obj):
+        return reverse(self.url_name, kwargs={"slug": obj.slug})
+
+
+class IcsDecisionsSitemap(_RegisterSitemap):
+    url_name = "governance:ics_decisions"
+
+    def items(self):
+        return IntegratedCareSystem.objects.order_by("slug").only("slug")
+
+
+class IcsMeetingsSitemap(IcsDecisionsSitemap):
+    url_name = "governance:ics_meetings"
+
+
+class BoardDecisionsSitemap(_RegisterSitemap):
+    priority = 0.4
+    url_name = "governance:board_decisions"
+
+    def items(self):
+        return Board.objects.order_by("slug").only("slug")
+
+
 SITEMAPS = {
     "ics": IcsSitemap,
     "places": PlaceSitemap,
@@ -89,4 +123,7 @@ SITEMAPS = {
     "meetings": MeetingSitemap,
     "mous": MoUSitemap,
     "people": PersonSitemap,
+    "ics-decisions": IcsDecisionsSitemap,
+    "ics-meetings": IcsMeetingsSitemap,
+    "board-decisions": BoardDecisionsSitemap,
 }

@@ -47,10 +47,15 @@ def test_sitemap_lists_every_kind_of_public_page_and_no_drafts(client):
 
     urls = sitemap_urls(client)
 
-    for obj in (ics, place, organisation, board, meeting, person, mou):
-        assert obj.get_absolute_url() in urls
+    registers = [
+        reverse("governance:ics_decisions", kwargs={"slug": ics.slug}),
+        reverse("governance:ics_meetings", kwargs={"slug": ics.slug}),
+        reverse("governance:board_decisions", kwargs={"slug": board.slug}),
+    ]
+    for url in [obj.get_absolute_url() for obj in (ics, place, organisation, board, meeting, person, mou)] + registers:
+        assert url in urls
     assert draft.get_absolute_url() not in urls
-    assert len(urls) == 7
+    assert len(urls) == 10
 
 
 def test_long_sections_are_split_into_pages(client, monkeypatch):
@@ -73,9 +78,9 @@ def test_sitemap_queries_are_bounded(client, django_assert_max_num_queries, n):
         PersonFactory()
         OrganisationFactory()
 
-    # The index counts each of the seven sections and finds its latest change;
+    # The index counts each of the ten sections and finds the latest change of the seven with one;
     # a section page counts and reads one page.
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(17):
         locs(client, reverse("site:sitemap"))
     for section in SITEMAPS:
         with django_assert_max_num_queries(2):
