@@ -65,6 +65,19 @@ def _in_range(validator, value) -> bool:
     return True
 
 
+def _published_in_future(published, what: str, code: str) -> dict:
+    """{field: error} when the publish stamp `published` (field, moment) is later than now, else {}.
+
+    A record is public from the moment its stamp is set, so a later stamp would not schedule it: it would show
+    it at once, under a date still to come. A rule on the clock, so not a database constraint (docs/adr/0002).
+    """
+    field, moment = published
+    if moment is None or not _in_range(validate_moment, moment) or moment <= timezone.now():
+        return {}
+    message = f"{what} cannot be published in the future ({_moment_text(moment)}): publish it when it is ready."
+    return {field: ValidationError(message, code=code)}
+
+
 SOURCE_HELP_TEXT = (
     "The published document this record's facts come from: its title, publisher and date as the document "
     "gives them. Empty for records staff keep themselves."
@@ -713,20 +726,18 @@ class Meeting(IcsOwned, PublicTimestamped, PortalModel):
                     f"it starts at {when}.",
                     code="minutes_before_start",
                 )
+            else:
+                errors.update(
+                    _published_in_future(("minutes_published_at", published), "Minutes", "minutes_published_in_future")
+                )
         errors.update(self._approval_errors())
         if errors:
             raise ValidationError(errors)
 
     def _agenda_publication_errors(self) -> dict:
-        published = self.agenda_published_at
-        if published is None or not _in_range(validate_moment, published) or published <= timezone.now():
-            return {}
-        return {
-            "agenda_published_at": ValidationError(
-                f"An agenda cannot be published in the future ({_moment_text(published)}).",
-                code="agenda_published_in_future",
-            )
-        }
+        return _published_in_future(
+            ("agenda_published_at", self.agenda_published_at), "An agenda", "agenda_published_in_future"
+        )
 
     def _approval_errors(self) -> dict:
         approving = self.minutes_approved_at if self.minutes_approved_at_id else None
@@ -1067,6 +1078,11 @@ class MoU(IcsOwned, PublicTimestamped, DatedModel):
     def get_absolute_url(self):
         return fast_reverse("governance:mou_detail", slug=self.slug)
 
+    def clean(self):
+        super().clean()
+        if errors := _published_in_future(("published_at", self.published_at), "An MoU", "published_in_future"):
+            raise ValidationError(errors)
+
 
 class MoUSignatoryQuerySet(models.QuerySet):
     def for_api(self):
@@ -1275,6 +1291,8 @@ class Document(IcsRecord, PublicTimestamped, PortalModel):
 
     def clean(self):
         super().clean()
+        if errors := _published_in_future(("published_at", self.published_at), "A document", "published_in_future"):
+            raise ValidationError(errors)
         if not self.agenda_item_id:
             return
         if self.meeting_id is None:

@@ -407,8 +407,12 @@ def load_meetings(board):
 
 def _agenda_published_at(board, day, starts_at):
     notice = LATE_AGENDA[2] if (board.slug, day) == LATE_AGENDA[:2] else AGENDA_NOTICE
-    published = starts_at - notice
-    return published if published <= timezone.now() else None
+    return _published_by_now(starts_at - notice)
+
+
+def _published_by_now(moment):
+    """`moment` as a publish stamp, or None (a draft) while it is still to come."""
+    return moment if moment <= timezone.now() else None
 
 
 def load_meeting(board, day):
@@ -436,7 +440,7 @@ def load_meeting(board, day):
         {
             "title": f"Papers for {starts_at:%-d %B %Y}",
             "url": "https://example.org/sample-papers.pdf",
-            "published_at": starts_at - datetime.timedelta(days=7),
+            "published_at": _published_by_now(starts_at - datetime.timedelta(days=7)),
             **SAMPLE,
         },
     )

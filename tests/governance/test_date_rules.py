@@ -1,5 +1,5 @@
-"""Dates make sense: a meeting is held and minuted only once it has started, nothing is signed in the future,
-and a board member's organisation was operating during their seat. Each rule is in the model's clean(), so
+"""Dates make sense: a meeting is held and minuted only once it has started, nothing is signed or published in
+the future, and a board member's organisation was operating during their seat. Each rule is in the model's clean(), so
 full_clean(), the API and the admin all give its message on the field at fault; "now" is the clock's, and
 exactly now (or today) is allowed."""
 
@@ -152,6 +152,59 @@ def test_a_signature_dated_today_or_undated_is_accepted():
         f.MoUSignatoryFactory.build(
             mou=f.MoUFactory(), organisation=f.OrganisationFactory(), signed_on=signed_on
         ).full_clean()
+
+
+# --- nothing is published in the future: a stamp shows the record at once, so a later one would misdate it ---
+
+TOMORROW = NOW + datetime.timedelta(days=1)
+
+
+def _published_in_future(what):
+    return f"{what} cannot be published in the future (10:00 on 1 December 2026): publish it when it is ready."
+
+
+@pytest.mark.parametrize(
+    ("build", "field", "what"),
+    [
+        (
+            lambda: _meeting(starts_at=NOW + datetime.timedelta(days=8), agenda_published_at=TOMORROW),
+            "agenda_published_at",
+            "An agenda",
+        ),
+        (
+            lambda: _meeting(
+                starts_at=NOW - datetime.timedelta(days=2), status=Meeting.Status.HELD, minutes_published_at=TOMORROW
+            ),
+            "minutes_published_at",
+            "Minutes",
+        ),
+        (
+            lambda: f.MoUFactory.build(ics=f.IntegratedCareSystemFactory(), published_at=TOMORROW),
+            "published_at",
+            "An MoU",
+        ),
+        (
+            lambda: f.DocumentFactory.build(meeting=_saved_meeting(), published_at=TOMORROW),
+            "published_at",
+            "A document",
+        ),
+    ],
+)
+def test_a_publish_stamp_later_than_now_is_refused(build, field, what):
+    record = build()
+    assert _errors(record) == {field: [_published_in_future(what)]}
+    setattr(record, field, NOW)
+    record.full_clean()
+
+
+def test_api_refuses_an_mou_published_in_the_future(staff_a, ics_a):
+    mou = f.MoUFactory(ics=ics_a, published_at=None)
+    response = client_for(staff_a).patch(
+        f"/api/v1/mous/{mou.slug}/", {"published_at": "2026-12-01T10:00:00Z"}, format="json"
+    )
+    assert _api_error(response, "published_at") == _published_in_future("An MoU")
+    mou.refresh_from_db()
+    assert mou.published_at is None
 
 
 # --- a board member's organisation was operating during the membership ----------------------------------------
