@@ -107,7 +107,14 @@ class RowRepresentation:
     def _row_readers(self):
         readers = self.__dict__.get("_row_readers_cache")
         if readers is None:
-            readers = self._row_readers_cache = [(f.field_name, self._reader(f)) for f in self._readable_fields]
+            # A list leaves out the nested rows shown on a single record only (OnDetailOnly): not read at all,
+            # rather than read and skipped row by row.
+            in_list = self.context.get("in_list")
+            readers = self._row_readers_cache = [
+                (f.field_name, self._reader(f))
+                for f in self._readable_fields
+                if not (in_list and getattr(f, "detail_only", False))
+            ]
         return readers
 
     def _reader(self, field):
