@@ -451,9 +451,13 @@ def _best(kind: Kind, query: Query, limit: int) -> list:
         return list(ranked)
     keys = list(ranked.values_list("pk", "tier", "rank", "total"))
     rows = kind.queryset().in_bulk([pk for pk, *_ in keys])
+    best = []
     for pk, tier, rank, total in keys:
-        rows[pk].tier, rows[pk].rank, rows[pk].total = tier, rank, total
-    return [rows[pk] for pk, *_ in keys]
+        row = rows.get(pk)
+        if row is not None:  # else deleted, or its agenda withdrawn, between the two queries
+            row.tier, row.rank, row.total = tier, rank, total
+            best.append(row)
+    return best
 
 
 def search(raw_query: str | None, *, kind: str | None = None) -> list[Group]:

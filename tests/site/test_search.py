@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from governance.models import Meeting
 from ics_portal.site.search import GROUP_LIMIT, KINDS_BY_KEY, matching, parse, search
 from partners.models import Organisation
 from tests.factories import (
@@ -210,6 +211,29 @@ def test_items_on_an_unpublished_agenda_and_unpublished_papers_are_not_found():
 
     assert hits(search("estates strategy"), "decision") == []
     assert hits(search("estates strategy"), "paper") == ["Estates strategy appendix"]
+
+
+def test_an_item_withdrawn_between_ranking_and_reading_is_left_out_not_a_500(client):
+    """Meeting items are ranked by key, then read: a write committed between the two queries (another request
+    withdrawing an agenda) leaves that item out of the page."""
+    withdrawn, _ = (AgendaItemFactory(title=f"Harbour dredging report {n}") for n in (1, 2))
+    ranked = []
+
+    def withdraw_after_ranking(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if '"total"' in sql and "governance_agendaitem" in sql and not ranked:
+            ranked.append(sql)
+            Meeting.objects.filter(pk=withdrawn.meeting_id).update(agenda_published_at=None)
+        return result
+
+    with connection.execute_wrapper(withdraw_after_ranking):
+        response = client.get(reverse("site:search"), {"q": "harbour dredging", "kind": "decision"})
+
+    assert ranked
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Harbour dredging report 2" in body
+    assert "Harbour dredging report 1" not in body
 
 
 def test_a_steering_word_puts_its_kind_first_without_having_to_match():
