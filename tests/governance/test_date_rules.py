@@ -356,6 +356,16 @@ def test_admin_refuses_a_signature_in_the_future(client, superuser):
     assert errors["signed_on"] == [SIGNED_IN_FUTURE]
 
 
+def test_admin_refuses_an_mou_or_document_published_in_the_future(client, superuser):
+    mou = f.MoUFactory(published_at=None)
+    document = f.DocumentFactory(mou=mou, meeting=None, published_at=None)
+    for record, what in ((mou, "An MoU"), (document, "A document")):
+        errors = _admin_post(client, superuser, record, published_at_0="2026-12-01", published_at_1="10:00:00")
+        assert errors["published_at"] == [_published_in_future(what)]
+        record.refresh_from_db()
+        assert record.published_at is None
+
+
 def test_admin_refuses_a_seat_for_an_organisation_that_had_closed(client, superuser):
     org = _operating(end=datetime.date(2022, 6, 30))
     seat = f.BoardMembershipFactory(organisation=org, start_date=datetime.date(2020, 1, 1))
