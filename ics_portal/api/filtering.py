@@ -21,6 +21,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 
 from ics_portal.api.exceptions import UnknownParameter
+from ics_portal.core.filters import DatedFilterSet
 
 AS_AT = "as_at"
 INCLUDE = "include"
@@ -95,21 +96,24 @@ def check_list_parameters(request, view):
 
 class PortalFilterBackend(DjangoFilterBackend):
     def filter_queryset(self, request, queryset, view):
-        """With no filter in the query string, the FilterSet would return the queryset as it is.
+        """With no filter in the query string, the FilterSet would return the queryset as it is, or today's rows.
 
-        Building its form and running it costs ~0.7 ms per request (a tenth of the 100-row partner
+        Building its form and running it costs ~1.3 ms per request (a tenth of the 100-row partner
         list, bench/run), so it is skipped when no parameter can belong to a filter and the
-        FilterSet filters the standard way (no `filter_queryset` of its own, nothing fixed by the URL).
+        FilterSet filters the standard way (no `filter_queryset` of its own, nothing fixed by the URL):
+        a list of dated records then takes the rows in force today as its `as_at` filter would.
         """
         filterset_class = self.get_filterset_class(view, queryset)
         if (
             filterset_class is not None
-            and not todays_list(request, view, filterset_class)
             and getattr(view, "fixed_filter_data", None) is None
             and filterset_class.filter_queryset is django_filters.FilterSet.filter_queryset
             and not asks_for_a_filter(request, filterset_class)
         ):
-            return queryset
+            if not todays_list(request, view, filterset_class):
+                return queryset
+            if filterset_class.filter_as_at is DatedFilterSet.filter_as_at:
+                return queryset.as_at(timezone.localdate())
         return super().filter_queryset(request, queryset, view)
 
     def get_filterset_kwargs(self, request, queryset, view):
