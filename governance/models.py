@@ -330,6 +330,11 @@ class Board(IcsOwned, PublicTimestamped, DatedModel):
     def get_absolute_url(self):
         return fast_reverse("governance:board_detail", slug=self.slug)
 
+    @property
+    def ics_and_place(self) -> str:
+        """Where it sits: "West Yorkshire, Leeds", or the ICS alone for a system-level board."""
+        return f"{self.ics.short_name}, {self.place.name}" if self.place else self.ics.short_name
+
     def clean(self):
         super().clean()
         if self.place_id and self.ics_id and not self.place.was_in(self.ics_id, self.start_date, self.end_date):

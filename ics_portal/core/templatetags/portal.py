@@ -4,7 +4,7 @@ import functools
 
 from django import template
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -56,17 +56,22 @@ def _lookup(value, path):
     return value
 
 
+def table_cell(heading, content):
+    """The markup of {% cell %}, for rows written in Python too (ics_portal/core/table_rows.py): both are escaped
+    unless already safe HTML."""
+    return mark_safe(
+        '<td class="nhsuk-table__cell" role="cell"><span class="nhsuk-table__heading" aria-hidden="true">'
+        f"{conditional_escape(heading)} </span><span>{conditional_escape(content)}</span></td>"
+    )
+
+
 class CellNode(template.Node):
     def __init__(self, heading, nodelist):
         self.heading, self.nodelist = heading, nodelist
 
     def render(self, context):
-        return format_html(
-            '<td class="nhsuk-table__cell" role="cell"><span class="nhsuk-table__heading" aria-hidden="true">{} </span>'
-            "<span>{}</span></td>",
-            self.heading.resolve(context),
-            mark_safe(self.nodelist.render(context)),  # rendered by the template engine: already escaped
-        )
+        # The nodelist is rendered by the template engine: already escaped.
+        return table_cell(self.heading.resolve(context), mark_safe(self.nodelist.render(context)))
 
 
 @register.filter
