@@ -3,7 +3,6 @@
 import dataclasses
 import datetime
 
-from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -106,15 +105,15 @@ def ics_detail(request, slug):
         as_at = dataclasses.replace(as_at, day=ics.end_date, is_today=False, query=f"?{AS_AT_PARAMETER}={last_day}")
     kind_counts = Partnership.objects.as_at(as_at.day).filter(ics=ics).kind_counts()
     counted = partner_presenters.counted_kinds(kind_counts)
-    prefetch_related_objects([ics], *selectors.ics_page_prefetches(as_at.day, counted_kinds=list(counted)))
-    stages = list(ics.stages.all())
+    page = selectors.ics_page(ics, as_at.day, counted_kinds=list(counted))
+    stages = page.stages
     successions = selectors.ics_successions(ics)
-    memberships = list(ics.cluster_memberships.all())
+    memberships = page.cluster_memberships
     life = place_presenters.life(ics, successions, [m.cluster for m in memberships])
     posts = selectors.ics_posts(ics)
     leaders_day = as_at.day
     clusters_then = [m for m in memberships if m.cluster.is_current_on(leaders_day)]
-    partnerships = ics.partnerships_then
+    partnerships = page.partnerships
     predecessors_day = predecessor_partners = None
     if life.predecessors and as_at.day >= ics.start_date and _holds_only_its_icb(partnerships):
         predecessors_day = ics.start_date - datetime.timedelta(days=1)
@@ -150,20 +149,23 @@ def ics_detail(request, slug):
             "own_leaders": governance_presenters.post_groups([p for p in posts if p.ics_id == ics.pk], leaders_day),
             "predecessors_day": predecessors_day,
             "predecessor_partners": predecessor_partners,
-            "plans": list(ics.planned_changes.all()),
+            "plans": page.plans,
+            "places": page.places,
+            "programmes": page.programmes,
+            "mous": page.mous,
             "facts_checked": place_presenters.latest_date(
                 ics.source_date,
-                *(m.source_date for m in ics.places_then),
+                *(m.source_date for m in page.places),
                 *(s.source_date for s in successions),
                 *(m.cluster.source_date for m in memberships),
                 *(p.source_date for p in posts),
-                *(p.source_date for p in ics.planned_changes.all()),
+                *(p.source_date for p in page.plans),
             ),
             "partner_groups": partner_presenters.partners_by_kind(
-                ics.partnerships_then, counted, directory_url=partner_directory_url(ics, as_at), day=as_at.day
+                page.partnerships, counted, directory_url=partner_directory_url(ics, as_at), day=as_at.day
             ),
             "partner_downloads": partner_downloads(as_at, ics),
-            "diagram": structure_diagram(ics.boards_then),
+            "diagram": structure_diagram(page.boards),
             "icb_map": place_presenters.icb_map(
                 selectors.map_outlines(as_at.day), as_at.day, query=as_at.query, highlight=ics
             ),

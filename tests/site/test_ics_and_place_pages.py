@@ -67,7 +67,7 @@ def test_ics_page_in_bounded_queries(client, django_assert_max_num_queries, n):
     with django_assert_max_num_queries(ICS_QUERIES):
         response = client.get(ics.get_absolute_url() + as_at(DAY))
     assert response.status_code == 200
-    assert len(response.context["ics"].boards_then) == n + 1
+    assert len(response.context["diagram"].boxes) == n + 1
     assert f"See all {n} in the partner directory" in response.content.decode()
 
 
