@@ -141,6 +141,13 @@ def test_filters_by_board_item_type_and_dates(client, board):
     assert shown(register(client, board, board="quality")) == ["Risks noted.", "Budget set."]
 
 
+def test_the_filters_chosen_stay_selected(client, board):
+    f.BoardFactory(ics=board.ics, name="Quality Committee", slug="quality")
+    html = register(client, board.ics, board="quality", kind="assurance").content.decode()
+
+    assert re.findall(r'<option value="([^"]*)" selected>', html) == ["quality", "assurance"]
+
+
 @pytest.mark.parametrize(
     "params", [{"date_from": "2025-02-30"}, {"date_to": "1900-01-01"}, {"kind": "vote"}, {"board": "no-such-board"}]
 )

@@ -1,6 +1,8 @@
 """The directory on a phone: results come first (in source order, so in focus and reading order too), the filters
 after them with a link down to them, and its table stacks with each cell labelled."""
 
+import re
+
 import pytest
 
 from tests import factories as f
@@ -52,3 +54,12 @@ def test_each_cell_carries_its_column_heading_for_a_phone(client):
     assert 'class="nhsuk-table nhsuk-table--responsive" role="table"' in html
     for heading in ("Organisation", "Kind", "Partner of"):
         assert f'<span class="nhsuk-table__heading" aria-hidden="true">{heading} </span>' in html
+
+
+def test_the_filters_chosen_stay_selected(client):
+    ics = f.IntegratedCareSystemFactory(short_name="West Yorkshire")
+    f.PartnershipFactory(ics=ics, organisation=f.OrganisationFactory(kind="nhs_trust"))
+
+    html = client.get("/partners/", {"ics": ics.slug, "kind": "nhs_trust"}).content.decode()
+
+    assert re.findall(r'<option value="([^"]*)" selected>', html) == [ics.slug, "nhs_trust"]
