@@ -67,9 +67,10 @@ class IntegratedCareSystemQuerySet(DatedQuerySet):
         )
 
     def for_home(self):
-        """The home page: ICSs with their stages, so the page can name the stage each was at on a day."""
+        """The home page: ICSs with their stages (`stages_by_date`), so the page can name the stage each was at on a
+        day. A plain list, as in for_api(): a related manager per ICS cost ~100 µs, 3.4 ms a page."""
         return self.order_by(Lower("short_name")).prefetch_related(
-            Prefetch("stages", queryset=IcsStage.objects.order_by("start_date"))
+            Prefetch("stages", queryset=IcsStage.objects.order_by("start_date"), to_attr="stages_by_date")
         )
 
 

@@ -46,13 +46,13 @@ class SystemRow:
         """What its Stage cell says: the stage on the day, "Not yet formed" before its first, "" if none is recorded."""
         if self.stage:
             return self.stage.get_stage_display()
-        return "Not yet formed" if self.ics.stages.all() else ""
+        return "Not yet formed" if self.ics.stages_by_date else ""
 
     @property
     def name_then(self):
         """What it was called on the day, where that differs from the name of its latest stage (its name now)."""
         name = self.stage.name_then if self.stage else ""
-        stages = [s for s in self.ics.stages.all() if s.name_then]
+        stages = [s for s in self.ics.stages_by_date if s.name_then]
         latest = stages[-1].name_then if stages else self.ics.name
         return name if name and name not in (latest, self.ics.name, self.ics.short_name) else ""
 
@@ -68,7 +68,8 @@ class RegionGroup:
 
 
 def systems_by_region(systems, day: datetime.date) -> list[RegionGroup]:
-    """ICSs grouped by NHS England region (regions in alphabetical order), each with its stage on `day`.
+    """ICSs (loaded by `for_home()`) grouped by NHS England region (regions in alphabetical order), each with its
+    stage on `day`.
 
     Where a system was loaded with `clusters_then` (its cluster memberships on the day), the row names the cluster.
     """
@@ -78,7 +79,7 @@ def systems_by_region(systems, day: datetime.date) -> list[RegionGroup]:
         RegionGroup(
             name=region,
             systems=[
-                SystemRow(ics=ics, stage=stage_on(ics.stages.all(), day), cluster=_cluster_then(ics)) for ics in group
+                SystemRow(ics=ics, stage=stage_on(ics.stages_by_date, day), cluster=_cluster_then(ics)) for ics in group
             ],
         )
         for region, group in groupby(rows, key=lambda ics: labels.get(ics.region, ics.region))
