@@ -558,14 +558,20 @@ class BoardMembership(IcsOwned, DatedModel):
 class MeetingQuerySet(models.QuerySet):
     def for_api(self):
         """The API's meeting list and detail: board and ICS slugs, the agenda, attendance (the API hides what is
-        not yet published) and the papers the notice rule counts."""
+        not yet published) and the papers the notice rule counts. Plain lists (`api_` + the relation's name): a
+        related manager per meeting and relation cost ~100 µs, 6 ms a page."""
         return self.select_related("board__ics").prefetch_related(
-            Prefetch("agenda_items", queryset=AgendaItem.objects.order_by("position", "number", "pk")),
+            Prefetch(
+                "agenda_items",
+                queryset=AgendaItem.objects.order_by("position", "number", "pk"),
+                to_attr="api_agenda_items",
+            ),
             Prefetch(
                 "attendance",
                 queryset=Attendance.objects.select_related("membership__person").order_by(
                     Lower("membership__person__name"), "pk"
                 ),
+                to_attr="api_attendance",
             ),
             Prefetch("documents", queryset=Document.objects.notice_papers(), to_attr="notice_papers"),
         )
@@ -984,13 +990,15 @@ class Attendance(IcsOwned, PortalModel):
 
 class MoUQuerySet(DatedQuerySet):
     def for_api(self):
-        """The API's MoU list and detail, drafts included (the API hides them from the public)."""
+        """The API's MoU list and detail, drafts included (the API hides them from the public), with signatories
+        as a plain list (`api_signatories`, as in MeetingQuerySet.for_api())."""
         return self.select_related("ics", "place").prefetch_related(
             Prefetch(
                 "signatories",
                 queryset=MoUSignatory.objects.select_related("organisation").order_by(
                     Lower("organisation__name"), "pk"
                 ),
+                to_attr="api_signatories",
             )
         )
 

@@ -290,7 +290,10 @@ class MeetingSerializer(PortalSerializer):
         "sourced record."
     )
     agenda_items = AgendaItemSerializer(
-        many=True, read_only=True, help_text="Empty to the public until the agenda is published."
+        source="api_agenda_items",
+        many=True,
+        read_only=True,
+        help_text="Empty to the public until the agenda is published.",
     )
     quorate = serializers.BooleanField(
         allow_null=True,
@@ -299,7 +302,11 @@ class MeetingSerializer(PortalSerializer):
         "Null to the public until the minutes are published.",
     )
     attendance = AttendanceSerializer(
-        many=True, read_only=True, allow_null=True, help_text="Null to the public until the minutes are published."
+        source="api_attendance",
+        many=True,
+        read_only=True,
+        allow_null=True,
+        help_text="Null to the public until the minutes are published.",
     )
 
     class Meta:
@@ -384,7 +391,7 @@ class MoUSerializer(PortalSerializer):
         queryset=Place.objects.all(), allow_null=True, required=False, help_text="The place, by slug, if place-level."
     )
     place_url = RelatedUrl("api:place-detail", source="place", allow_null=True)
-    signatories = MoUSignatorySerializer(many=True, read_only=True)
+    signatories = MoUSignatorySerializer(source="api_signatories", many=True, read_only=True)
 
     class Meta:
         model = MoU

@@ -392,9 +392,14 @@ def covers(outer, inner) -> bool:
 
 class PlaceQuerySet(DatedQuerySet):
     def for_api(self):
-        """The API's place list and detail, with each place's memberships of ICSs."""
+        """The API's place list and detail, with each place's memberships of ICSs (`api_memberships`, a plain list:
+        a related manager per place cost ~100 µs, 3 ms a page of 30)."""
         return self.prefetch_related(
-            Prefetch("memberships", queryset=PlaceMembership.objects.select_related("ics").order_by("start_date"))
+            Prefetch(
+                "memberships",
+                queryset=PlaceMembership.objects.select_related("ics").order_by("start_date"),
+                to_attr="api_memberships",
+            )
         )
 
 

@@ -154,7 +154,9 @@ class PlaceMembershipSerializer(RowRepresentation, serializers.ModelSerializer):
 
 class PlaceSerializer(PortalSerializer):
     url = ApiLink(view_name="api:place-detail", lookup_field="slug")
-    memberships = PlaceMembershipSerializer(many=True, read_only=True, help_text="The ICSs it belonged to, when.")
+    memberships = PlaceMembershipSerializer(
+        source="api_memberships", many=True, read_only=True, help_text="The ICSs it belonged to, when."
+    )
     ons_code = serializers.CharField(
         source="gss_code", max_length=9, required=False, allow_blank=True, help_text=ONS_CODE_HELP
     )
