@@ -85,9 +85,9 @@ class IcsPage:
 
 def ics_page(ics, day, counted_kinds=()) -> IcsPage:
     """What the ICS page shows of `ics` as at `day`: stages, clusters, plans, places, partners, boards, programmes
-    and published MoUs. Ten queries: one a list, one more for the partners' former names and one for the
-    other ICSs of its clusters. Partners of `counted_kinds` (which the page shows as a count, not a list) are
-    not loaded.
+    and published MoUs. A query a list, and one each for the partners' former names, the other ICSs of its
+    clusters and the ICSs of its plans (each only when there are rows to read them for). Partners of
+    `counted_kinds` (which the page shows as a count, not a list) are not loaded.
 
     Each list is read directly: prefetched onto the ICS, the same queries cost ~4 ms more CPU (33.2 against
     28.7 ms, interleaved in-process).
