@@ -65,13 +65,12 @@ def _in_range(validator, value) -> bool:
     return True
 
 
-def _published_in_future(published, what: str, code: str) -> dict:
-    """{field: error} when the publish stamp `published` (field, moment) is later than now, else {}.
+def _published_in_future(field: str, moment, what: str, code: str) -> dict:
+    """{field: error} when the publish stamp `moment` (the value of `field`) is later than now, else {}.
 
     A record is public from the moment its stamp is set, so a later stamp would not schedule it: it would show
     it at once, under a date still to come. A rule on the clock, so not a database constraint (docs/adr/0002).
     """
-    field, moment = published
     if moment is None or not _in_range(validate_moment, moment) or moment <= timezone.now():
         return {}
     message = f"{what} cannot be published in the future ({_moment_text(moment)}): publish it when it is ready."
@@ -739,7 +738,7 @@ class Meeting(IcsOwned, PublicTimestamped, PortalModel):
                 )
             else:
                 errors.update(
-                    _published_in_future(("minutes_published_at", published), "Minutes", "minutes_published_in_future")
+                    _published_in_future("minutes_published_at", published, "Minutes", "minutes_published_in_future")
                 )
         errors.update(self._approval_errors())
         if errors:
@@ -747,7 +746,7 @@ class Meeting(IcsOwned, PublicTimestamped, PortalModel):
 
     def _agenda_publication_errors(self) -> dict:
         return _published_in_future(
-            ("agenda_published_at", self.agenda_published_at), "An agenda", "agenda_published_in_future"
+            "agenda_published_at", self.agenda_published_at, "An agenda", "agenda_published_in_future"
         )
 
     def _approval_errors(self) -> dict:
@@ -1093,7 +1092,7 @@ class MoU(IcsOwned, PublicTimestamped, DatedModel):
 
     def clean(self):
         super().clean()
-        if errors := _published_in_future(("published_at", self.published_at), "An MoU", "published_in_future"):
+        if errors := _published_in_future("published_at", self.published_at, "An MoU", "published_in_future"):
             raise ValidationError(errors)
 
 
@@ -1304,7 +1303,7 @@ class Document(IcsRecord, PublicTimestamped, PortalModel):
 
     def clean(self):
         super().clean()
-        if errors := _published_in_future(("published_at", self.published_at), "A document", "published_in_future"):
+        if errors := _published_in_future("published_at", self.published_at, "A document", "published_in_future"):
             raise ValidationError(errors)
         if not self.agenda_item_id:
             return

@@ -425,7 +425,7 @@ def matching(kind: Kind, query: Query):
     words = query.words
     name_field = kind.name_fields[0]
     also = (
-        Q(*[Q(**{f"{name_field}__icontains": text}) for text in {words, query.typed}], _connector=Q.OR)
+        Q(*[Q(**{f"{name_field}__icontains": text}) for text in dict.fromkeys((words, query.typed))], _connector=Q.OR)
         | kind.code(words)
         | kind.other_name("icontains", words)
     )
