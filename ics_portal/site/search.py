@@ -4,10 +4,11 @@ On PostgreSQL it uses full-text search (English stemming, `websearch` syntax, so
 "leeds council" and "councils" both find "Leeds City Council", and "savings" finds the
 decision "Savings programme endorsed") plus a case-insensitive match on names and an
 exact match on ODS codes, so partial words and codes are found too. On SQLite (the
-quick start) it falls back to `icontains`. Each kind costs one query: its
-matches, ranked, with the total number of matches attached to every row by a window
-function (places add one for their memberships, to say which ICS each is in today and
-was in before; meeting items rank their keys first and read the rows shown in a second).
+quick start) it falls back to `icontains`. One statement ranks every kind's matches
+(their keys, with the total number of matches attached by a window function), compiled
+once for each shape of query and reused with the query's text as its parameters (ADR 15);
+then one query a kind reads the rows shown (places add one for their memberships, to say
+which ICS each is in today and was in before).
 
 ICSs are also found by an old name (a stage's `name_then`, "Frimley Health and Care"),
 organisations by a name they had ("Somerset County Council"), and places by a district in
@@ -35,6 +36,7 @@ weighs more than one in a description or minutes). The page shows first the kind
 then the kind whose best hit ranks best.
 """
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -57,6 +59,7 @@ from django.db.models import (
     When,
     Window,
 )
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import Truncator
@@ -225,9 +228,6 @@ class Kind:
     # Text fields searched only in rows where `guard()` holds (an item's minutes once published).
     guarded_fields: tuple[str, ...] = ()
     guard: Callable[[], Q] = lambda: Q()
-    # Rank the matches' keys alone, then read the few rows shown: for wide rows that match by the thousand
-    # (an item's minutes), carrying every match's row and joins through the count and the sort costs ~3×.
-    ranks_keys_first: bool = False
 
     def hit(self, obj) -> Hit:
         return Hit(
@@ -327,12 +327,11 @@ KINDS = (
         text_fields=("title", "minutes", "resolutions"),
         name_fields=("title",),
         code_field=None,
-        order=(F("meeting__starts_at").desc(nulls_last=True), "position", "pk"),
+        order=(F("meeting__starts_at").desc(nulls_last=True), "position"),
         detail=_item_detail,
         url=lambda item: f"{item.meeting.get_absolute_url()}#item-{item.pk}",
         guarded_fields=("minutes", "resolutions"),
         guard=_minutes_public,
-        ranks_keys_first=True,
     ),
     Kind(
         key="paper",
@@ -341,7 +340,7 @@ KINDS = (
         text_fields=("title",),
         name_fields=("title",),
         code_field=None,
-        order=(F("meeting__starts_at").desc(nulls_last=True), "title", "pk"),
+        order=(F("meeting__starts_at").desc(nulls_last=True), "title"),
         detail=_paper_detail,
     ),
 )
@@ -440,16 +439,70 @@ def matching(kind: Kind, query: Query):
     else:
         qs = qs.filter(_every_word(kind, words) | also).annotate(rank=Value(0.0, output_field=FloatField()))
     return qs.annotate(tier=_tier(kind, query), total=Window(Count("pk"))).order_by(
-        "-tier", F("rank").desc(), *kind.order
+        "-tier", F("rank").desc(), *kind.order, "pk"
     )
 
 
-def _best(kind: Kind, query: Query, limit: int) -> list:
-    """The first `limit` rows of `matching(kind, query)`, each with its tier, rank and total."""
-    ranked = matching(kind, query)[:limit]
-    if not kind.ranks_keys_first:
-        return list(ranked)
-    keys = list(ranked.values_list("pk", "tier", "rank", "total"))
+# Stand-ins for the query's text while a ranking statement is compiled once for every query of its shape (`_bind`).
+_TYPED, _WORDS = "\ue000typed\ue000", "\ue000words\ue000"
+
+
+def _ranking(kinds, query: Query, limit: int):
+    """One statement: each kind's first `limit` matches as (kind, key, tier, rank, total, place in the order).
+
+    The keys alone, then the few rows shown are read by key (`_rows`): for wide rows that match by the thousand
+    (an item's minutes), carrying every match's row and joins through the count and the sort costs ~3×.
+    """
+    branches, params = [], []
+    for number, kind in enumerate(kinds):
+        ordering = matching(kind, query)
+        keys = ordering.annotate(
+            kind_key=Value(kind.key), ordinal=Window(RowNumber(), order_by=ordering.query.order_by)
+        ).values_list("kind_key", "pk", "tier", "rank", "total", "ordinal")[:limit]
+        sql, branch_params = keys.query.sql_with_params()
+        branches.append(f"SELECT * FROM ({sql}) AS kind_{number}")
+        params.extend(branch_params)
+    return " UNION ALL ".join(branches), params
+
+
+@functools.cache
+def _ranking_for_shape(kind_keys: tuple[str, ...], steered: bool, limit: int) -> tuple[str, tuple]:
+    """`_ranking` with stand-ins for the query's text. Building and compiling the kinds' querysets cost about
+    two thirds of a search's CPU, and their SQL differs between queries only in its parameters (ADR 15)."""
+    query = Query(typed=_TYPED, words=_WORDS if steered else _TYPED, steers_to=frozenset())
+    sql, params = _ranking([KINDS_BY_KEY[key] for key in kind_keys], query, limit)
+    return sql, tuple(params)
+
+
+def _bind(param, query: Query):
+    """A compiled parameter with the query's text in place of its stand-in: as it is, or escaped for LIKE where the
+    stand-in is part of a pattern ("%…%")."""
+    for stand_in, text in ((_TYPED, query.typed), (_WORDS, query.words)):
+        if param == stand_in:
+            return text
+        if isinstance(param, str) and stand_in in param:
+            return param.replace(stand_in, connection.ops.prep_for_like_query(text))
+    return param
+
+
+def _ranked_keys(kinds, query: Query, limit: int) -> dict[str, list[tuple]]:
+    """For each kind with matches, its best keys in order, each as (key, tier, rank, total)."""
+    if connection.vendor == "postgresql":
+        sql, params = _ranking_for_shape(tuple(k.key for k in kinds), query.words != query.typed, limit)
+        params = [_bind(param, query) for param in params]
+    else:  # SQLite's match has a condition for each word, so its SQL differs with their number
+        sql, params = _ranking(kinds, query, limit)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = sorted(cursor.fetchall(), key=lambda row: row[-1])
+    keys = {}
+    for kind_key, *row, _ordinal in found:
+        keys.setdefault(kind_key, []).append(tuple(row))
+    return keys
+
+
+def _rows(kind: Kind, keys: list[tuple]) -> list:
+    """The rows of `keys` (from `_ranked_keys`), each with its tier, rank and total."""
     rows = kind.queryset().in_bulk([pk for pk, *_ in keys])
     best = []
     for pk, tier, rank, total in keys:
@@ -461,17 +514,18 @@ def _best(kind: Kind, query: Query, limit: int) -> list:
 
 
 def search(raw_query: str | None, *, kind: str | None = None) -> list[Group]:
-    """Groups of hits for `raw_query`, best first, one query per kind searched (two for meeting items); empty
-    for an empty query."""
+    """Groups of hits for `raw_query`, best first, empty for an empty query: one query ranks every kind's matches,
+    then one reads the rows shown of each kind that has any (two for places)."""
     typed = clean_query(raw_query)
     if not typed:
         return []
     query = parse(typed)
     kinds = [KINDS_BY_KEY[kind]] if kind in KINDS_BY_KEY else KINDS
     limit = KIND_LIMIT if kind in KINDS_BY_KEY else GROUP_LIMIT
+    keys = _ranked_keys(kinds, query, limit)
     groups = []
     for k in kinds:
-        rows = _best(k, query, limit)
+        rows = _rows(k, keys[k.key]) if k.key in keys else []
         total = rows[0].total if rows else 0
         group = Group(kind=k.key, label=k.label, total=total, hits=[k.hit(r) for r in rows])
         if rows:

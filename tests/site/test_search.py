@@ -6,7 +6,7 @@ from django.db import connection
 from django.urls import reverse
 
 from governance.models import Meeting
-from ics_portal.site.search import GROUP_LIMIT, KINDS_BY_KEY, matching, parse, search
+from ics_portal.site.search import GROUP_LIMIT, KINDS, KINDS_BY_KEY, _ranked_keys, _ranking, matching, parse, search
 from partners.models import Organisation
 from tests.factories import (
     AgendaItemFactory,
@@ -122,8 +122,8 @@ def seed_everything(n):
 def test_search_page_queries_are_bounded(client, django_assert_max_num_queries, n):
     seed_everything(n)
 
-    # One a kind (8), one for the places' memberships (which ICS each is in today and was in before), and one
-    # for the meeting items shown, whose keys are ranked first.
+    # One ranks every kind's matches; then one reads the rows shown of each kind (8), and one the places'
+    # memberships (which ICS each is in today and was in before).
     with django_assert_max_num_queries(10):
         response = client.get(reverse("site:search"), {"q": "riverside"})
 
@@ -234,6 +234,28 @@ def test_an_item_withdrawn_between_ranking_and_reading_is_left_out_not_a_500(cli
     body = response.content.decode()
     assert "Harbour dredging report 2" in body
     assert "Harbour dredging report 1" not in body
+
+
+@pytest.mark.parametrize("steering", ["", " people"])
+def test_the_statement_compiled_once_per_shape_finds_what_the_query_itself_would(steering):
+    """The ranking statement is compiled with stand-ins for the query's text and reused; LIKE's wildcards in the
+    text must still be taken literally, and each stand-in must take its own text."""
+    PersonFactory(name="Sam 50% Smith", title="Director")
+    PersonFactory(name="Sam 500 Smith", title="Director")
+    PersonFactory(name="Jo a_b", title="Director")
+    PersonFactory(name="Jo axb", title="Director")
+    PersonFactory(name="Al c\\d", title="Director")
+    PersonFactory(name="Al cd", title="Director")
+
+    for text, found in (("50%", ["Sam 50% Smith"]), ("a_b", ["Jo a_b"]), ("c\\d", ["Al c\\d"])):
+        assert hits(search(text + steering), "person") == found
+        query = parse(text + steering)
+        sql, params = _ranking(KINDS, query, GROUP_LIMIT)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            compiled_for_this_query = sorted(cursor.fetchall())
+        reused = _ranked_keys(KINDS, query, GROUP_LIMIT)
+        assert sorted((k, *row) for k, rows in reused.items() for row in rows) == [r[:-1] for r in compiled_for_this_query]
 
 
 def test_a_steering_word_puts_its_kind_first_without_having_to_match():
