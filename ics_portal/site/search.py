@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db import connection
+from django.db import connection, connections, router
 from django.db.models import (
     BooleanField,
     Case,
@@ -492,7 +492,7 @@ def _ranked_keys(kinds, query: Query, limit: int) -> dict[str, list[tuple]]:
         params = [_bind(param, query) for param in params]
     else:  # SQLite's match has a condition for each word, so its SQL differs with their number
         sql, params = _ranking(kinds, query, limit)
-    with connection.cursor() as cursor:
+    with connections[router.db_for_read(AgendaItem)].cursor() as cursor:  # a replica's, as the querysets' reads
         cursor.execute(sql, params)
         found = sorted(cursor.fetchall(), key=lambda row: row[-1])
     keys = {}

@@ -187,3 +187,21 @@ def test_reads_fall_back_to_the_primary_while_the_replica_is_down_and_return_to_
         assert portal.population() == 3_000_000  # the replica again, paused behind the primary
     finally:
         replica.run("SELECT pg_wal_replay_resume()", "postgres")
+
+
+def test_an_anonymous_search_reads_the_replica_too(topology):
+    """Search ranks its matches with a statement of its own, not a queryset: it asks the router all the same."""
+    primary, replica, portal, _ = topology
+
+    def results(text):
+        status, body = portal.get(f"/search/?q={text}")
+        assert status == 200, body[:2000]
+        return body.decode()
+
+    replica.run("SELECT pg_wal_replay_pause()", "postgres")
+    try:
+        primary.run(f"UPDATE places_integratedcaresystem SET short_name = 'Quillwater' WHERE slug = '{SLUG}'")
+        assert "No results for" in results("quillwater")  # the replica, paused behind the primary
+    finally:
+        replica.run("SELECT pg_wal_replay_resume()", "postgres")
+    wait_for(lambda: "1 result for" in results("quillwater"))
