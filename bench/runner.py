@@ -44,6 +44,8 @@ TARGET_RSS_MB = 200
 TARGET_P99_32_MS = 300
 CONNECTIONS_HIGH = 32
 FLOOR_SECONDS = 3
+# URLs whose query count follows what matches, not how much data there is: only the bound holds them.
+QUERIES_FOLLOW_MATCHES = {"search": "a query reads the hits of each kind that has any (ADR 15)"}
 SMALL_SCALE = "0.15"  # 7 of the 48 ICSs, with a merger and a cluster, so every page has the national's kinds of row
 
 started = time.monotonic()
@@ -412,7 +414,7 @@ def report(args, rows, floor_name):
             continue
         if r["p95"] >= TARGET_P95_MS:
             misses.append(f"{r['name']}: p95 {r['p95']:.0f} ms >= {TARGET_P95_MS} ms")
-        if r["queries"] != r["small_queries"]:
+        if r["queries"] != r["small_queries"] and r["name"] not in QUERIES_FOLLOW_MATCHES:
             misses.append(
                 f"{r['name']}: {r['small_queries']} queries on the small data set, {r['queries']} on national"
             )
@@ -435,6 +437,7 @@ def report(args, rows, floor_name):
         f"targets: p95 < {TARGET_P95_MS} ms; partner list JSON p50 <= {TARGET_FLOOR_RATIO}x floor; queries equal "
         f"small/national and <= {TARGET_QUERIES}; worker peak RSS < {TARGET_RSS_MB} MB (peak {peak:.0f} MB)"
     )
+    lines += [f"queries of {name}: {why}, so only <= {TARGET_QUERIES}" for name, why in QUERIES_FOLLOW_MATCHES.items()]
     lines += ["", *cached_table(args, rows, misses), "", *high_table(args, rows, misses)]
     lines += [f"MISS {m}" for m in misses] or ["all targets met"]
     write_results("run", "\n".join(lines), rows)
