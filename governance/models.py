@@ -781,6 +781,10 @@ class AgendaItemQuerySet(models.QuerySet):
         return self.select_related("meeting__board")
 
 
+# AgendaItem's copies of its meeting's start and publication.
+MEETING_COPIES = ["meeting_starts_at", "agenda_published", "minutes_published"]
+
+
 class AgendaItem(IcsOwned, PublicTimestamped, PortalModel):
     """An item on a meeting's agenda, with what was minuted and resolved.
 
@@ -813,8 +817,13 @@ class AgendaItem(IcsOwned, PublicTimestamped, PortalModel):
     summary = models.TextField(blank=True)
     minutes = models.TextField(blank=True)
     resolutions = models.TextField(blank=True, help_text="What was decided, one decision a line.")
+    # Copies of the meeting's, kept by the database on every write to either (migration 0020): search ranks
+    # thousands of matching items by them without joining each to its meeting (ADR 15).
+    meeting_starts_at = models.DateTimeField(null=True, editable=False)
+    agenda_published = models.BooleanField(default=False, editable=False)
+    minutes_published = models.BooleanField(default=False, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=MEETING_COPIES)
     objects = AgendaItemQuerySet.as_manager()
 
     class Meta:

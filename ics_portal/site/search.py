@@ -191,7 +191,7 @@ def _place_detail(place) -> str:
 
 
 def _minutes_public() -> Q:
-    return Q(is_confidential=False, meeting__minutes_published_at__isnull=False)
+    return Q(is_confidential=False, minutes_published=True)
 
 
 def _item_detail(item) -> str:
@@ -321,13 +321,12 @@ KINDS = (
         key="decision",
         label="Decisions, minutes and agenda items",
         # A confidential item's title is public once the agenda is; its minutes and resolutions never are.
-        queryset=lambda: AgendaItem.objects.filter(meeting__agenda_published_at__isnull=False).select_related(
-            "meeting__board"
-        ),
+        # The item's copies of its meeting's start and publication: ~5,000 matches are not joined to their meetings.
+        queryset=lambda: AgendaItem.objects.filter(agenda_published=True).select_related("meeting__board"),
         text_fields=("title", "minutes", "resolutions"),
         name_fields=("title",),
         code_field=None,
-        order=(F("meeting__starts_at").desc(nulls_last=True), "position"),
+        order=(F("meeting_starts_at").desc(nulls_last=True), "position"),
         detail=_item_detail,
         url=lambda item: f"{item.meeting.get_absolute_url()}#item-{item.pk}",
         guarded_fields=("minutes", "resolutions"),
