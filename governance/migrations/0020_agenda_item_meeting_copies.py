@@ -37,11 +37,9 @@ $$;
 
 CREATE FUNCTION governance_meeting_copy_to_items() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  -- Each item's own trigger copies the meeting's values, so the rule is written once.
   IF TG_OP = 'UPDATE' OR EXISTS (SELECT 1 FROM governance_agendaitem WHERE meeting_id = NEW.id) THEN
-    UPDATE governance_agendaitem
-    SET meeting_starts_at = NEW.starts_at, agenda_published = NEW.agenda_published_at IS NOT NULL,
-        minutes_published = NEW.minutes_published_at IS NOT NULL
-    WHERE meeting_id = NEW.id;
+    UPDATE governance_agendaitem SET meeting_id = meeting_id WHERE meeting_id = NEW.id;
   END IF;
   RETURN NULL;
 END
@@ -86,11 +84,8 @@ UPDATE governance_agendaitem SET
     (SELECT minutes_published_at IS NOT NULL FROM governance_meeting WHERE id = NEW.meeting_id), 0)
 WHERE id = NEW.id;
 """
-SQLITE_COPY_TO_ITEMS = """
-UPDATE governance_agendaitem SET meeting_starts_at = NEW.starts_at,
-  agenda_published = NEW.agenda_published_at IS NOT NULL, minutes_published = NEW.minutes_published_at IS NOT NULL
-WHERE meeting_id = NEW.id;
-"""
+# A meeting's items through their update trigger above.
+SQLITE_COPY_TO_ITEMS = "UPDATE governance_agendaitem SET meeting_id = meeting_id WHERE meeting_id = NEW.id;"
 SQLITE_TRIGGERS = {
     "governance_agendaitem_copy_meeting_inserted": ("AFTER INSERT ON governance_agendaitem", SQLITE_COPY_TO_ITEM),
     "governance_agendaitem_copy_meeting_updated": ("AFTER UPDATE ON governance_agendaitem", SQLITE_COPY_TO_ITEM),
@@ -100,7 +95,7 @@ SQLITE_TRIGGERS = {
         SQLITE_COPY_TO_ITEMS,
     ),
 }
-# Once the triggers are there: each item through the update trigger.
+# Once the triggers are there: every item through its update trigger.
 SQLITE_FILL = "UPDATE governance_agendaitem SET meeting_id = meeting_id"
 
 
