@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from collections import defaultdict
 from typing import ClassVar
 
 from django.conf import settings
@@ -55,6 +56,16 @@ def names_prefetch(path: str = "names") -> Prefetch:
     `path` reaches them from another model, e.g. "organisation__names". A plain list (to_attr): a related manager
     per organisation would cost ~50 µs each, 3 ms on an ICS page, for rows most organisations do not have."""
     return Prefetch(path, queryset=OrganisationName.objects.order_by(*NAMES_ORDER), to_attr=PREFETCHED_NAMES)
+
+
+def with_names(organisations, names):
+    """Give each organisation its names, oldest first, from `names` (`OrganisationName`s in `NAMES_ORDER`), as
+    `names_prefetch()` would: for a page that reads its names with a query of its own."""
+    by_organisation = defaultdict(list)
+    for name in names:
+        by_organisation[name.organisation_id].append(name)
+    for organisation in organisations:
+        setattr(organisation, PREFETCHED_NAMES, by_organisation[organisation.pk])
 
 
 class LinkedByPartnerships(SharedRecord):

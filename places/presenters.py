@@ -220,7 +220,8 @@ class Life:
 
 
 def life(ics, successions, clusters) -> Life:
-    """`successions`: every succession with `ics` on either side (places prefetched); `clusters`: its clusters,
+    """`successions`: every succession with `ics` on either side, each with its `moved_places` (as
+    `site.selectors.ics_successions()` reads them); `clusters`: its clusters,
     each with its memberships and their ICSs prefetched."""
     received = [s for s in successions if s.successor_id == ics.pk]
     passed = [s for s in successions if s.predecessor_id == ics.pk]
@@ -231,7 +232,7 @@ def life(ics, successions, clusters) -> Life:
                 ics=s.successor,
                 kind=s.kind,
                 is_part=_is_part(s),
-                places=list(s.places.all()),
+                places=s.moved_places,
                 kind_label=_KIND_WORDS.get(s.kind, s.kind),
             )
         )
@@ -239,7 +240,7 @@ def life(ics, successions, clusters) -> Life:
     for event in formed:
         by_pred = {s.predecessor_id: s for s in received if s.date == event.date}
         for source in event.sources:
-            source.places = list(by_pred[source.ics.pk].places.all())
+            source.places = by_pred[source.ics.pk].moved_places
     return Life(
         formed=sorted(formed, key=lambda e: e.date),
         gave=[

@@ -3,7 +3,7 @@
 import dataclasses
 import datetime
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -14,9 +14,8 @@ from governance.presenters import structure_diagram
 from ics_portal.core.as_at import AS_AT_PARAMETER, as_at_for, split_by_day
 from ics_portal.core.csv_export import csv_response
 from partners import presenters as partner_presenters
-from partners.models import Organisation, Partnership
+from partners.models import Organisation
 from places import presenters as place_presenters
-from places.models import IntegratedCareSystem
 
 from . import selectors
 from .search import KINDS, KINDS_BY_KEY, clean_query, search
@@ -97,13 +96,15 @@ def _with_query(path, params) -> str:
 def ics_detail(request, slug):
     as_at = as_at_for(request)
     asked_query = as_at.query  # the day asked for: links to where an abolished ICS's area went carry it
-    ics = get_object_or_404(IntegratedCareSystem, slug=slug)
+    ics = selectors.ics_at(slug)
+    if ics is None:
+        raise Http404("No ICS at this address.")
     abolished = bool(ics.end_date and as_at.day > ics.end_date)
     if abolished:
         # After its last day an abolished ICS has no places or partners: the page shows it as it was on that day.
         last_day = ics.end_date.isoformat()
         as_at = dataclasses.replace(as_at, day=ics.end_date, is_today=False, query=f"?{AS_AT_PARAMETER}={last_day}")
-    kind_counts = Partnership.objects.as_at(as_at.day).filter(ics=ics).kind_counts()
+    kind_counts = selectors.partner_kind_counts(ics.pk, as_at.day)
     counted = partner_presenters.counted_kinds(kind_counts)
     page = selectors.ics_page(ics, as_at.day, counted_kinds=list(counted))
     stages = page.stages

@@ -92,6 +92,11 @@ class Portal:
         except urllib.error.HTTPError as error:
             return error.code, error.read()
 
+    def text(self, path):
+        status, body = self.get(path)
+        assert status == 200, body[:2000]
+        return body.decode()
+
     def population(self, opener=None, headers=None):
         status, body = self.get(API, opener, headers)
         assert status == 200, body[:2000]
@@ -145,8 +150,7 @@ def topology():
 def test_anonymous_reads_come_from_the_replica_while_the_writer_and_staff_read_the_primary(topology):
     primary, replica, portal, token = topology
     assert portal.population() == 1_000_000
-    replica.run("SELECT pg_wal_replay_pause()", "postgres")
-    try:
+    with replay_paused(replica):
         writer = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar := CookieJar()))
         status, body = portal.request(
             "PATCH",
@@ -163,8 +167,6 @@ def test_anonymous_reads_come_from_the_replica_while_the_writer_and_staff_read_t
         assert portal.population() == 1_000_000  # an anonymous reader: the replica, a moment behind
         assert portal.population(writer) == 2_000_000  # the writer, by its cookie and without its token
         assert portal.population(headers={"Authorization": f"Token {token}"}) == 2_000_000
-    finally:
-        replica.run("SELECT pg_wal_replay_resume()", "postgres")
     wait_for(lambda: _population(replica) == 2_000_000)
     assert portal.population() == 2_000_000
 
@@ -180,28 +182,41 @@ def test_reads_fall_back_to_the_primary_while_the_replica_is_down_and_return_to_
 
     replica.start()
     wait_for(lambda: _population(replica) == 3_000_000)
-    replica.run("SELECT pg_wal_replay_pause()", "postgres")
-    try:
+    with replay_paused(replica):
         primary.run(f"UPDATE places_integratedcaresystem SET population = 4000000 WHERE slug = '{SLUG}'")
         time.sleep(RETRY_SECONDS + 0.5)
         assert portal.population() == 3_000_000  # the replica again, paused behind the primary
-    finally:
-        replica.run("SELECT pg_wal_replay_resume()", "postgres")
 
 
 def test_an_anonymous_search_reads_the_replica_too(topology):
     """Search ranks its matches with a statement of its own, not a queryset: it asks the router all the same."""
     primary, replica, portal, _ = topology
+    with replay_paused(replica):
+        primary.run(f"UPDATE places_integratedcaresystem SET short_name = 'Quillwater' WHERE slug = '{SLUG}'")
+        assert "No results for" in portal.text("/search/?q=quillwater")  # the replica, paused behind the primary
+    wait_for(lambda: "1 result for" in portal.text("/search/?q=quillwater"))
 
-    def results(text):
-        status, body = portal.get(f"/search/?q={text}")
-        assert status == 200, body[:2000]
-        return body.decode()
 
+def test_an_anonymous_ics_page_reads_the_replica_too(topology):
+    """The ICS page's querysets are compiled once for each database (ADR 16): the router still picks which."""
+    primary, replica, portal, _ = topology
+    page = f"/ics/{SLUG}/"
+    with replay_paused(replica):
+        primary.run(f"UPDATE places_integratedcaresystem SET name = 'Quillwater Integrated Care' WHERE slug = '{SLUG}'")
+        assert "Quillwater Integrated Care" not in portal.text(page)  # the replica, paused behind the primary
+    wait_for(lambda: "Quillwater Integrated Care" in portal.text(page))
+    replica.stop()
+    try:
+        primary.run(f"UPDATE places_integratedcaresystem SET name = 'Quillwater Care System' WHERE slug = '{SLUG}'")
+        assert "Quillwater Care System" in portal.text(page)  # the replica down: the primary, compiled for it
+    finally:
+        replica.start()
+
+
+@contextlib.contextmanager
+def replay_paused(replica):
     replica.run("SELECT pg_wal_replay_pause()", "postgres")
     try:
-        primary.run(f"UPDATE places_integratedcaresystem SET short_name = 'Quillwater' WHERE slug = '{SLUG}'")
-        assert "No results for" in results("quillwater")  # the replica, paused behind the primary
+        yield
     finally:
         replica.run("SELECT pg_wal_replay_resume()", "postgres")
-    wait_for(lambda: "1 result for" in results("quillwater"))
