@@ -201,6 +201,13 @@ class Programme(IcsOwned, DatedModel):
 
 
 class BoardQuerySet(DatedQuerySet):
+    def for_diagram(self):
+        """What `presenters.structure_diagram()` and its template read of each board and its place, and no more:
+        a board's other fields (its terms of reference among them) would cost ~0.4 ms of CPU an ICS page."""
+        return self.select_related("place").only(
+            "name", "slug", "provenance", "place", "reports_to", "place__name", "place__slug", "place__provenance"
+        )
+
     def for_api(self):
         """The API's board list and detail: ICS slug, place and reporting line."""
         return self.select_related("ics", "place", "reports_to")

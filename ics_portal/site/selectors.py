@@ -150,7 +150,8 @@ def _places(ics_id: int, day: datetime.date):
 
 def _partnerships_with_names(ics_id, day, counted_kinds):
     partnerships = list(_partnerships(ics_id, day, counted_kinds))
-    with_names([p.organisation for p in partnerships], _partner_names(ics_id, day, counted_kinds))
+    if partnerships:
+        with_names([p.organisation for p in partnerships], _partner_names(ics_id, day, counted_kinds))
     return partnerships
 
 
@@ -176,7 +177,7 @@ def _partner_names(ics_id: int, day: datetime.date, counted_kinds: tuple[str, ..
 
 @compiled
 def _boards(ics_id: int, day: datetime.date):
-    return Board.objects.as_at(day).filter(ics=ics_id).select_related("place").order_by(Lower("name"))
+    return Board.objects.as_at(day).filter(ics=ics_id).for_diagram().order_by(Lower("name"))
 
 
 @compiled
@@ -186,21 +187,15 @@ def _programmes(ics_id: int, day: datetime.date):
 
 @compiled
 def _mous(ics_id: int, day: datetime.date):
-    return (
-        MoU.objects.published()
-        .started_by(day)
-        .filter(ics=ics_id)
-        .select_related("place")
-        .order_by("-start_date", Lower("title"))
-    )
+    return MoU.objects.published().started_by(day).filter(ics=ics_id).order_by("-start_date", Lower("title"))
 
 
 def ics_successions(ics):
     """Every succession with `ics` on either side, with both ICSs, and in `moved_places` the places that moved, by
-    name: two queries."""
+    name: one query, and one for the places if there are any successions."""
     successions = list(_successions(ics.pk))
     moved = defaultdict(list)
-    for row in _moved_places(ics.pk):
+    for row in _moved_places(ics.pk) if successions else ():
         moved[row.icssuccession_id].append(row.place)
     for succession in successions:
         succession.moved_places = moved[succession.pk]
