@@ -21,6 +21,7 @@ import datetime
 import functools
 import typing
 
+from django.db import connections
 from django.db.models.sql.query import Query
 
 
@@ -47,12 +48,15 @@ class _Statement:
         self.params = params
         self.sources = sources  # (argument index, tuple position or None, passed as text)
 
-    def bound(self, args):
+    def bound(self, args, connection):
+        """The stored compiler with `args` in place, on `connection`: this thread's (a connection is not shared
+        between threads, and the statement may have been compiled on another's)."""
         params = tuple(
             value if source is None else _argument(args, *source)
             for value, source in zip(self.params, self.sources, strict=True)
         )
         compiler = copy.copy(self.compiler)
+        compiler.connection = connection
         sql = self.sql
         compiler.as_sql = lambda *_, **__: (sql, params)
         return compiler
@@ -70,7 +74,8 @@ class _BoundQuery(Query):
 
     def get_compiler(self, using=None, connection=None, elide_empty=True):
         compiled_queryset, args = self.binding
-        return compiled_queryset.statement(using or connection.alias, args).bound(args)
+        connection = connection or connections[using]
+        return compiled_queryset.statement(connection.alias, args).bound(args, connection)
 
     def clone(self):
         raise TypeError("A @compiled queryset cannot be refined: build the refinement into its function.")

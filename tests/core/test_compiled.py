@@ -2,8 +2,10 @@
 for any arguments, while its SQL is written once; and a function it cannot safely compile is refused."""
 
 import datetime
+import threading
 
 import pytest
+from django.db import connection
 from django.db.models import Prefetch
 from django.db.models.functions import Lower
 from django.db.models.sql.compiler import SQLCompiler
@@ -118,3 +120,22 @@ def test_a_prefetch_built_from_an_argument_is_refused():
 
     with pytest.raises(ValueError, match="prefetches with an argument"):
         list(with_places_then(1, DAY))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_statement_compiled_in_one_thread_reads_in_another(two_systems):
+    """runserver and threaded workers answer each request in a thread of its own, with its own connection."""
+    ics = two_systems[0]
+    expected = list(compiled_partnerships(ics.pk, DAY, ()))  # compiled here, on this thread's connection
+    read = []
+
+    def in_another_thread():
+        try:
+            read.extend(compiled_partnerships(ics.pk, DAY, ()))
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=in_another_thread)
+    thread.start()
+    thread.join()
+    assert read == expected and len(read) == 3
