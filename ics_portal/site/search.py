@@ -52,6 +52,7 @@ from django.db.models import (
     FloatField,
     Func,
     IntegerField,
+    OrderBy,
     OuterRef,
     Prefetch,
     Q,
@@ -59,7 +60,6 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import Truncator
@@ -446,22 +446,48 @@ def matching(kind: Kind, query: Query):
 _TYPED, _WORDS = "\ue000typed\ue000", "\ue000words\ue000"
 
 
+SHOWN = ("kind_key", "pk", "tier", "rank", "total")  # a ranking row's columns, then its place in the order
+
+
 def _ranking(kinds, query: Query, limit: int):
     """One statement: each kind's first `limit` matches as (kind, key, tier, rank, total, place in the order).
 
     The keys alone, then the few rows shown are read by key (`_rows`): for wide rows that match by the thousand
     (an item's minutes), carrying every match's row and joins through the count and the sort costs ~3×.
+    Each branch is sorted and cut to `limit` before its rows are numbered, over those few: numbered first,
+    every match was sorted in full; cut first, PostgreSQL keeps only the best `limit` as it goes (a top-N sort).
     """
     branches, params = [], []
     for number, kind in enumerate(kinds):
         ordering = matching(kind, query)
-        keys = ordering.annotate(
-            kind_key=Value(kind.key), ordinal=Window(RowNumber(), order_by=ordering.query.order_by)
-        ).values_list("kind_key", "pk", "tier", "rank", "total", "ordinal")[:limit]
-        sql, branch_params = keys.query.sql_with_params()
-        branches.append(f"SELECT * FROM ({sql}) AS kind_{number}")
+        sort_keys = [_as_order_by(item) for item in ordering.query.order_by]
+        sort_columns = [_sort_column(key, n) for n, key in enumerate(sort_keys)]
+        columns = zip(sort_columns, sort_keys, strict=True)
+        more = {column: key.expression for column, key in columns if column not in SHOWN}
+        best = ordering.annotate(kind_key=Value(kind.key), **more).values_list(*SHOWN, *more)[:limit]
+        sql, branch_params = best.query.sql_with_params()
+        over = ", ".join(_sql_order(column, key) for column, key in zip(sort_columns, sort_keys, strict=True))
+        branches.append(f"SELECT {', '.join(SHOWN)}, ROW_NUMBER() OVER (ORDER BY {over}) FROM ({sql}) AS kind_{number}")
         params.extend(branch_params)
     return " UNION ALL ".join(branches), params
+
+
+def _as_order_by(item) -> OrderBy:
+    """An `order_by()` item ("-tier", "pk" or an expression's `.desc()`) as an OrderBy."""
+    if isinstance(item, OrderBy):
+        return item
+    return F(item[1:]).desc() if item.startswith("-") else F(item).asc()
+
+
+def _sort_column(key: OrderBy, number: int) -> str:
+    """The column a branch sorts by: one it shows already (the tier), else a column of its own."""
+    name = getattr(key.expression, "name", None)
+    return name if name in SHOWN else f"sort_{number}"
+
+
+def _sql_order(column: str, key: OrderBy) -> str:
+    nulls = " NULLS LAST" if key.nulls_last else " NULLS FIRST" if key.nulls_first else ""
+    return f"{column} {'DESC' if key.descending else 'ASC'}{nulls}"
 
 
 @functools.cache
