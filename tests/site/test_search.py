@@ -1,9 +1,11 @@
 import csv
+import datetime
 import io
 
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from governance.models import Meeting
 from ics_portal.site.search import GROUP_LIMIT, KINDS, KINDS_BY_KEY, _ranked_keys, _ranking, matching, parse, search
@@ -90,6 +92,24 @@ def test_total_counts_every_match_while_showing_a_page_of_them():
 
     (only,) = search("surgery", kind="organisation")
     assert len(only.hits) == GROUP_LIMIT + 3
+
+
+def test_a_group_shows_the_best_of_all_its_matches_in_order_not_of_the_first_found():
+    """More items match than the group shows: it shows the item named exactly as the query, from the oldest
+    meeting, then the newest meetings' items, newest first, and counts them all."""
+    first = timezone.make_aware(datetime.datetime(2024, 1, 1, 10))
+    board = BoardFactory()
+    meetings = [
+        MeetingFactory(board=board, starts_at=first + datetime.timedelta(weeks=n)) for n in range(GROUP_LIMIT + 3)
+    ]
+    exact = AgendaItemFactory(meeting=meetings[0], number="1", title="Stroke")
+    updates = [AgendaItemFactory(meeting=m, number="2", title="Stroke services update") for m in meetings]
+
+    (group,) = [g for g in search("stroke") if g.kind == "decision"]
+
+    newest_first = [exact, *reversed(updates)][:GROUP_LIMIT]
+    assert [hit.url for hit in group.hits] == [f"{i.meeting.get_absolute_url()}#item-{i.pk}" for i in newest_first]
+    assert group.total == GROUP_LIMIT + 4
 
 
 def test_sqlite_fallback_matches_every_word_anywhere(monkeypatch):
