@@ -460,13 +460,12 @@ def _ranking(kinds, query: Query, limit: int):
     branches, params = [], []
     for number, kind in enumerate(kinds):
         ordering = matching(kind, query)
-        sort_keys = [_as_order_by(item) for item in ordering.query.order_by]
-        sort_columns = [_sort_column(key, n) for n, key in enumerate(sort_keys)]
-        columns = zip(sort_columns, sort_keys, strict=True)
-        more = {column: key.expression for column, key in columns if column not in SHOWN}
+        keys = [_as_order_by(item) for item in ordering.query.order_by]
+        sorts = [(_sort_column(key, n), key) for n, key in enumerate(keys)]
+        more = {column: key.expression for column, key in sorts if column not in SHOWN}
         best = ordering.annotate(kind_key=Value(kind.key), **more).values_list(*SHOWN, *more)[:limit]
         sql, branch_params = best.query.sql_with_params()
-        over = ", ".join(_sql_order(column, key) for column, key in zip(sort_columns, sort_keys, strict=True))
+        over = ", ".join(_sql_order(column, key) for column, key in sorts)
         branches.append(f"SELECT {', '.join(SHOWN)}, ROW_NUMBER() OVER (ORDER BY {over}) FROM ({sql}) AS kind_{number}")
         params.extend(branch_params)
     return " UNION ALL ".join(branches), params
